@@ -1,0 +1,184 @@
+/* ra-index - build the search index from a corpus of article pages, or show
+ * how one page parses (--dump).  Options only; the work is in lib/index.c.
+ * Exit codes: docs/exit-codes.md. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idxdir.h"
+#include "index.h"
+#include "status.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_USAGE = 2,
+  EXIT_PARTIAL = 3,
+  EXIT_NOINDEX = 4,
+  EXIT_ERROR = 5,
+  EXIT_LOCKED = 6
+};
+
+typedef struct {
+  int quiet;
+  size_t warnings;
+} warn_ctx;
+
+static void print_warning(void *ctx, const char *path, size_t line,
+                          size_t off, const char *msg) {
+  warn_ctx *w = ctx;
+  w->warnings++;
+  if (w->quiet) return;
+  /* Library messages often start with the file name already. */
+  if (path) {
+    size_t pl = strlen(path);
+    if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
+      msg += pl + 2;
+  }
+  if (line > 0)
+    fprintf(stderr, "ra-index: %s:%zu: %s\n", path ? path : "-", line, msg);
+  else if (off != (size_t)-1)
+    fprintf(stderr, "ra-index: %s: byte %zu: %s\n", path ? path : "-", off,
+            msg);
+  else
+    fprintf(stderr, "ra-index: %s: %s\n", path ? path : "-", msg);
+}
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "Usage: ra-index [OPTIONS] CORPUS_DIR|FILE...\n"
+          "       ra-index --dump FILE\n"
+          "Build the rasearch index from article pages (*.txt).\n\n"
+          "  -d, --db PATH           index directory (default: $RASEARCH_DB,\n"
+          "                          else %s)\n"
+          "  -t, --tags FILE         known-tags list (default: tags.txt in "
+          "the corpus)\n"
+          "      --max-file-size N   skip pages larger than N bytes "
+          "(default %u; 0 = no limit)\n"
+          "      --dump FILE         print how FILE parses, as JSON, and exit\n"
+          "  -q, --quiet             no per-file warnings\n"
+          "  -h, --help              this help\n"
+          "  -V, --version           version\n\n"
+          "Exit status: 0 all pages indexed, 2 usage, 3 some pages failed "
+          "(the rest\nare indexed), 5 error (the previous index is kept), 6 "
+          "index locked.\n",
+          RA_DEFAULT_DB, RA_DEFAULT_MAX_FILE);
+}
+
+static int exit_for(ra_status st) {
+  switch (st) {
+  case RA_OK: return EXIT_OK;
+  case RA_ERR_USAGE: return EXIT_USAGE;
+  case RA_ERR_LOCKED: return EXIT_LOCKED;
+  case RA_ERR_NOINDEX: return EXIT_NOINDEX;
+  default: return EXIT_ERROR;
+  }
+}
+
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  unsigned long long v;
+  if (!s || !*s || *s == '-') return -1;
+  v = strtoull(s, &end, 10);
+  if (*end == 'k' || *end == 'K') { v *= 1024ull; end++; }
+  else if (*end == 'm' || *end == 'M') { v *= 1024ull * 1024ull; end++; }
+  if (*end) return -1;
+  *out = (size_t)v;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"db", required_argument, NULL, 'd'},
+      {"tags", required_argument, NULL, 't'},
+      {"max-file-size", required_argument, NULL, 'm'},
+      {"dump", required_argument, NULL, 'D'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  const char *db_opt = NULL, *tags = NULL, *dump = NULL;
+  size_t max_size = RA_DEFAULT_MAX_FILE;
+  warn_ctx w = {0, 0};
+  ra_error err;
+  ra_status st;
+  int c;
+
+  while ((c = getopt_long(argc, argv, "d:t:qhV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd': db_opt = optarg; break;
+    case 't': tags = optarg; break;
+    case 'm':
+      if (parse_size(optarg, &max_size) != 0) {
+        fprintf(stderr, "ra-index: --max-file-size: not a size: '%s'\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'D': dump = optarg; break;
+    case 'q': w.quiet = 1; break;
+    case 'h': usage(stdout); return EXIT_OK;
+    case 'V': printf("ra-index (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_OK;
+    default: usage(stderr); return EXIT_USAGE;
+    }
+  }
+  if (db_opt && !*db_opt) {
+    fprintf(stderr, "ra-index: --db: empty path\n");
+    return EXIT_USAGE;
+  }
+  ra_error_clear(&err);
+
+  if (dump) {
+    char *json = NULL;
+    if (optind < argc) {
+      fprintf(stderr, "ra-index: --dump takes one FILE and no corpus\n");
+      return EXIT_USAGE;
+    }
+    st = ra_index_dump(dump, max_size ? max_size : (size_t)-1, &json,
+                       print_warning, &w, &err);
+    if (st != RA_OK) {
+      fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
+      return st == RA_ERR_USAGE ? EXIT_USAGE : EXIT_PARTIAL;
+    }
+    fputs(json, stdout);
+    fputc('\n', stdout);
+    free(json);
+    return w.warnings ? EXIT_PARTIAL : EXIT_OK;
+  }
+
+  if (optind >= argc) {
+    fprintf(stderr, "ra-index: no corpus given\n");
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+
+  {
+    ra_index_opts o;
+    ra_index_stats stats;
+    memset(&o, 0, sizeof o);
+    memset(&stats, 0, sizeof stats);
+    o.db_dir = ra_idxdir_choose(db_opt);
+    o.inputs = (const char *const *)(argv + optind);
+    o.n_inputs = (size_t)(argc - optind);
+    o.tags_file = tags;
+    o.max_file_size = max_size ? max_size : (size_t)-1;
+    o.warn = print_warning;
+    o.warn_ctx = &w;
+    st = ra_index_build(&o, &stats, &err);
+    if (st != RA_OK) {
+      fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
+      return exit_for(st);
+    }
+    if (!w.quiet || stats.failed)
+      fprintf(stderr,
+              "ra-index: %zu of %zu pages indexed (%zu failed, %zu repaired), "
+              "%.1f KiB in %.2f s -> %s/%s\n",
+              stats.indexed, stats.files, stats.failed, stats.repaired,
+              (double)stats.bytes / 1024.0, stats.seconds, o.db_dir,
+              stats.generation);
+    return stats.failed ? EXIT_PARTIAL : EXIT_OK;
+  }
+}

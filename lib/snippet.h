@@ -1,0 +1,64 @@
+/* snippet.h - passages of a stored article that show why it matched.
+ *
+ * Candidate passages (paragraphs, list items, FAQ answers; illustration
+ * descriptions only when nothing else matches) are re-analysed with the
+ * indexing pipeline, so every matched form (exact, stemmed, accent-folded)
+ * is found with its exact source byte range.  Fragments are chosen to cover
+ * as many distinct query words as possible, then by density, and are cut on
+ * token boundaries (never inside a word or a UTF-8 sequence). */
+#ifndef RA_SNIPPET_H
+#define RA_SNIPPET_H
+
+#include <stddef.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "qparse.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ra_hl {
+  size_t start, end; /* byte range within the fragment text */
+} ra_hl;
+
+typedef struct ra_fragment {
+  char *text;        /* exact source bytes, NUL-terminated */
+  size_t len;
+  ra_hl *hls;        /* ascending, non-overlapping */
+  size_t n_hls;
+  const char *section; /* heading or FAQ question it comes from; borrowed
+                          from the article (NULL for the lead text) */
+  int cut_before;    /* text continues before / after the fragment */
+  int cut_after;
+} ra_fragment;
+
+typedef struct ra_snippet {
+  ra_fragment *frags;
+  size_t n_frags;
+} ra_snippet;
+
+typedef struct ra_snippet_opts {
+  size_t max_frags;      /* default 3 */
+  size_t max_frag_bytes; /* default 220 */
+} ra_snippet_opts;
+
+/* Build a snippet of article a for the words of query q.  The snippet
+ * borrows section names from a: free it before the article. */
+ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
+                           const ra_query *q, const ra_snippet_opts *o,
+                           ra_snippet **out, ra_error *err);
+void ra_snippet_free(ra_snippet *s);
+
+/* Highlight ranges of query words in a short text (title, tag). *hls is
+ * malloc'd (may be NULL when *n_hls is 0); caller frees. */
+ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
+                               const ra_query *q, ra_hl **hls, size_t *n_hls,
+                               ra_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

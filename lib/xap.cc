@@ -1,0 +1,536 @@
+// xap.cc - the extern "C" shim over libxapian (the only C++ in rasearch).
+//
+// Every entry point wraps its body in try/catch and converts whatever was
+// thrown into an ra_status plus message: in Xapian 1.4 Xapian::Error does not
+// derive from std::exception, so both hierarchies are caught explicitly.
+#include <config.h>
+
+#include "xap.h"
+
+#include <xapian.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+struct ra_xwriter {
+  Xapian::WritableDatabase db;
+  bool open;
+};
+struct ra_xdoc {
+  Xapian::Document doc;
+};
+struct ra_xdb {
+  Xapian::Database db;
+};
+struct ra_xquery {
+  Xapian::Query q;
+};
+struct ra_xmset {
+  Xapian::Enquire enq;
+  Xapian::MSet mset;
+  explicit ra_xmset(const Xapian::Database &d) : enq(d) {}
+};
+
+// Translate the exception being handled.  Call only from a catch block.
+static ra_status translate(ra_error *err, const char *what) {
+  try {
+    throw;
+  } catch (const Xapian::DatabaseLockError &e) {
+    return ra_error_set(err, RA_ERR_LOCKED, "%s: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::DatabaseNotFoundError &e) {
+    return ra_error_set(err, RA_ERR_NOINDEX, "%s: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::DatabaseOpeningError &e) {
+    return ra_error_set(err, RA_ERR_NOINDEX, "%s: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::DatabaseCorruptError &e) {
+    return ra_error_set(err, RA_ERR_NOINDEX, "%s: index corrupt: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::DocNotFoundError &e) {
+    return ra_error_set(err, RA_ERR_NOTFOUND, "%s: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::Error &e) {
+    return ra_error_set(err, RA_ERR_XAPIAN, "%s: %s", what,
+                        e.get_description().c_str());
+  } catch (const std::bad_alloc &) {
+    return ra_error_set(err, RA_ERR_NOMEM, "%s: out of memory", what);
+  } catch (const std::exception &e) {
+    return ra_error_set(err, RA_ERR_INTERNAL, "%s: %s", what, e.what());
+  } catch (...) {
+    return ra_error_set(err, RA_ERR_INTERNAL, "%s: unknown exception", what);
+  }
+}
+
+static char *dup_bytes(const std::string &s, size_t *len) {
+  char *p = static_cast<char *>(std::malloc(s.size() + 1));
+  if (!p) return nullptr;
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  if (len) *len = s.size();
+  return p;
+}
+
+extern "C" {
+
+/* ---- writing ------------------------------------------------------------ */
+
+ra_status ra_xwriter_open(const char *path, int flags, ra_xwriter **out,
+                          ra_error *err) {
+  *out = nullptr;
+  ra_xwriter *w = nullptr;
+  try {
+    int xf = (flags & RA_XW_CREATE) ? Xapian::DB_CREATE_OR_OVERWRITE
+                                    : Xapian::DB_CREATE_OR_OPEN;
+    if (flags & RA_XW_NO_SYNC) xf |= Xapian::DB_NO_SYNC;
+    xf |= Xapian::DB_BACKEND_GLASS;
+    w = new ra_xwriter{Xapian::WritableDatabase(path, xf), true};
+    *out = w;
+    return RA_OK;
+  } catch (...) {
+    delete w;
+    return translate(err, path);
+  }
+}
+
+ra_status ra_xwriter_replace(ra_xwriter *w, const char *idterm, ra_xdoc *doc,
+                             ra_error *err) {
+  try {
+    w->db.replace_document(idterm, doc->doc);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "replace document");
+  }
+}
+
+ra_status ra_xwriter_delete(ra_xwriter *w, const char *idterm,
+                            ra_error *err) {
+  try {
+    w->db.delete_document(idterm);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "delete document");
+  }
+}
+
+ra_status ra_xwriter_set_metadata(ra_xwriter *w, const char *key,
+                                  const char *val, size_t len,
+                                  ra_error *err) {
+  try {
+    w->db.set_metadata(key, std::string(val, len));
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "set metadata");
+  }
+}
+
+ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word, size_t len,
+                                  unsigned freqinc, ra_error *err) {
+  try {
+    w->db.add_spelling(std::string(word, len), freqinc);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add spelling");
+  }
+}
+
+ra_status ra_xwriter_commit(ra_xwriter *w, ra_error *err) {
+  try {
+    w->db.commit();
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "commit");
+  }
+}
+
+ra_status ra_xwriter_close(ra_xwriter *w, ra_error *err) {
+  try {
+    if (w->open) {
+      w->open = false;
+      w->db.close();
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "close");
+  }
+}
+
+void ra_xwriter_free(ra_xwriter *w) {
+  if (!w) return;
+  try {
+    if (w->open) w->db.close();
+  } catch (...) {
+    // Closing discards nothing committed; an error here has no one to tell.
+  }
+  delete w;
+}
+
+ra_status ra_xdoc_new(ra_xdoc **out, ra_error *err) {
+  *out = nullptr;
+  try {
+    *out = new ra_xdoc();
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "new document");
+  }
+}
+
+void ra_xdoc_free(ra_xdoc *d) { delete d; }
+
+ra_status ra_xdoc_add_posting(ra_xdoc *d, const char *term, size_t len,
+                              uint32_t pos, unsigned wdfinc, ra_error *err) {
+  try {
+    d->doc.add_posting(std::string(term, len), pos, wdfinc);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add posting");
+  }
+}
+
+ra_status ra_xdoc_add_term(ra_xdoc *d, const char *term, size_t len,
+                           unsigned wdfinc, ra_error *err) {
+  try {
+    d->doc.add_term(std::string(term, len), wdfinc);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add term");
+  }
+}
+
+ra_status ra_xdoc_add_boolean_term(ra_xdoc *d, const char *term, size_t len,
+                                   ra_error *err) {
+  try {
+    d->doc.add_boolean_term(std::string(term, len));
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add boolean term");
+  }
+}
+
+ra_status ra_xdoc_set_data(ra_xdoc *d, const void *data, size_t len,
+                           ra_error *err) {
+  try {
+    d->doc.set_data(std::string(static_cast<const char *>(data), len));
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "set data");
+  }
+}
+
+ra_status ra_xdoc_set_value(ra_xdoc *d, unsigned slot, const void *data,
+                            size_t len, ra_error *err) {
+  try {
+    d->doc.add_value(slot, std::string(static_cast<const char *>(data), len));
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "set value");
+  }
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+ra_status ra_xdb_open(const char *path, ra_xdb **out, ra_error *err) {
+  *out = nullptr;
+  ra_xdb *db = nullptr;
+  try {
+    db = new ra_xdb{Xapian::Database(path)};
+    *out = db;
+    return RA_OK;
+  } catch (...) {
+    delete db;
+    ra_status st = translate(err, path);
+    // Any failure to open is "no usable index" for callers.
+    if (st == RA_ERR_XAPIAN) st = RA_ERR_NOINDEX;
+    if (err) err->code = st;
+    return st;
+  }
+}
+
+void ra_xdb_free(ra_xdb *db) { delete db; }
+
+ra_status ra_xdb_reopen(ra_xdb *db, ra_error *err) {
+  try {
+    db->db.reopen();
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "reopen");
+  }
+}
+
+uint32_t ra_xdb_doccount(const ra_xdb *db) {
+  try {
+    return db->db.get_doccount();
+  } catch (...) {
+    return 0;
+  }
+}
+
+uint32_t ra_xdb_revision(const ra_xdb *db) {
+  try {
+    // get_revision() is public API from 1.4.11 on.
+    return static_cast<uint32_t>(db->db.get_revision());
+  } catch (...) {
+    return 0;
+  }
+}
+
+uint32_t ra_xdb_termfreq(ra_xdb *db, const char *term, size_t len) {
+  try {
+    return db->db.get_termfreq(std::string(term, len));
+  } catch (...) {
+    return 0;
+  }
+}
+
+ra_status ra_xdb_get_metadata(ra_xdb *db, const char *key, char **val,
+                              size_t *len, ra_error *err) {
+  *val = nullptr;
+  try {
+    std::string v = db->db.get_metadata(key);
+    *val = dup_bytes(v, len);
+    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "metadata %s", key);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "get metadata");
+  }
+}
+
+ra_status ra_xdb_get_data(ra_xdb *db, uint32_t docid, char **data,
+                          size_t *len, ra_error *err) {
+  *data = nullptr;
+  try {
+    std::string v = db->db.get_document(docid).get_data();
+    *data = dup_bytes(v, len);
+    if (!*data) return ra_error_set(err, RA_ERR_NOMEM, "document data");
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "get document");
+  }
+}
+
+ra_status ra_xdb_find(ra_xdb *db, const char *idterm, uint32_t *docid,
+                      ra_error *err) {
+  *docid = 0;
+  try {
+    Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+    if (p == db->db.postlist_end(idterm))
+      return ra_error_set(err, RA_ERR_NOTFOUND, "no document with id term %s",
+                          idterm);
+    *docid = *p;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "find document");
+  }
+}
+
+ra_status ra_xdb_allterms(ra_xdb *db, const char *prefix, ra_xterm_cb cb,
+                          void *ctx, ra_error *err) {
+  try {
+    for (Xapian::TermIterator t = db->db.allterms_begin(prefix);
+         t != db->db.allterms_end(prefix); ++t) {
+      std::string term = *t;
+      if (cb(ctx, term.data(), term.size(), t.get_termfreq())) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "list terms");
+  }
+}
+
+ra_status ra_xdb_doc_terms(ra_xdb *db, uint32_t docid, const char *prefix,
+                           ra_xterm_cb cb, void *ctx, ra_error *err) {
+  try {
+    Xapian::TermIterator t = db->db.termlist_begin(docid);
+    Xapian::TermIterator end = db->db.termlist_end(docid);
+    if (prefix && *prefix) t.skip_to(prefix);
+    size_t plen = prefix ? std::strlen(prefix) : 0;
+    for (; t != end; ++t) {
+      std::string term = *t;
+      if (plen && term.compare(0, plen, prefix) != 0) break;
+      if (cb(ctx, term.data(), term.size(), t.get_wdf())) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "document terms");
+  }
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+ra_xquery *ra_xquery_term(const char *term, size_t len, unsigned wqf,
+                          uint32_t pos, ra_error *err) {
+  try {
+    return new ra_xquery{Xapian::Query(std::string(term, len), wqf, pos)};
+  } catch (...) {
+    translate(err, "term query");
+    return nullptr;
+  }
+}
+
+static Xapian::Query::op map_op(ra_xq_op op) {
+  switch (op) {
+    case RA_XQ_AND: return Xapian::Query::OP_AND;
+    case RA_XQ_OR: return Xapian::Query::OP_OR;
+    case RA_XQ_AND_NOT: return Xapian::Query::OP_AND_NOT;
+    case RA_XQ_AND_MAYBE: return Xapian::Query::OP_AND_MAYBE;
+    case RA_XQ_FILTER: return Xapian::Query::OP_FILTER;
+    case RA_XQ_PHRASE: return Xapian::Query::OP_PHRASE;
+    case RA_XQ_NEAR: return Xapian::Query::OP_NEAR;
+    case RA_XQ_SYNONYM: return Xapian::Query::OP_SYNONYM;
+    case RA_XQ_ELITE_SET: return Xapian::Query::OP_ELITE_SET;
+  }
+  return Xapian::Query::OP_AND;
+}
+
+ra_xquery *ra_xquery_combine(ra_xq_op op, ra_xquery *const *subs, size_t n,
+                             unsigned window, ra_error *err) {
+  try {
+    std::vector<Xapian::Query> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++)
+      if (subs[i]) v.push_back(subs[i]->q);
+    if (op == RA_XQ_AND_NOT || op == RA_XQ_AND_MAYBE || op == RA_XQ_FILTER) {
+      // Binary operators: first OP (OR of the rest).
+      if (v.empty()) return new ra_xquery{Xapian::Query()};
+      Xapian::Query rest(Xapian::Query::OP_OR, v.begin() + 1, v.end());
+      if (v.size() == 1) return new ra_xquery{v[0]};
+      return new ra_xquery{Xapian::Query(map_op(op), v[0], rest)};
+    }
+    return new ra_xquery{
+        Xapian::Query(map_op(op), v.begin(), v.end(), window)};
+  } catch (...) {
+    translate(err, "combine query");
+    return nullptr;
+  }
+}
+
+ra_xquery *ra_xquery_scale(const ra_xquery *q, double factor, ra_error *err) {
+  try {
+    return new ra_xquery{
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)};
+  } catch (...) {
+    translate(err, "scale query");
+    return nullptr;
+  }
+}
+
+ra_xquery *ra_xquery_wildcard(const char *prefix, size_t len,
+                              unsigned max_expansion, ra_error *err) {
+  try {
+    return new ra_xquery{Xapian::Query(
+        Xapian::Query::OP_WILDCARD, std::string(prefix, len), max_expansion,
+        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+        Xapian::Query::OP_SYNONYM)};
+  } catch (...) {
+    translate(err, "wildcard query");
+    return nullptr;
+  }
+}
+
+ra_xquery *ra_xquery_match_all(ra_error *err) {
+  try {
+    return new ra_xquery{Xapian::Query::MatchAll};
+  } catch (...) {
+    translate(err, "match-all query");
+    return nullptr;
+  }
+}
+
+int ra_xquery_empty(const ra_xquery *q) { return !q || q->q.empty(); }
+
+char *ra_xquery_describe(const ra_xquery *q) {
+  try {
+    return dup_bytes(q->q.get_description(), nullptr);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void ra_xquery_free(ra_xquery *q) { delete q; }
+
+void ra_xsearch_opts_init(ra_xsearch_opts *o) {
+  std::memset(o, 0, sizeof *o);
+  o->count = 10;
+  o->collapse_slot = -1;
+  o->bm25_k1 = o->bm25_k2 = o->bm25_k3 = o->bm25_b = o->bm25_min_normlen =
+      -1.0;
+}
+
+ra_status ra_xdb_search(ra_xdb *db, const ra_xquery *q,
+                        const ra_xsearch_opts *o, ra_xmset **out,
+                        ra_error *err) {
+  *out = nullptr;
+  ra_xmset *m = nullptr;
+  try {
+    m = new ra_xmset(db->db);
+    m->enq.set_query(q->q);
+    if (o->sort_by_docid) {
+      m->enq.set_weighting_scheme(Xapian::BoolWeight());
+      m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
+    } else {
+      double k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.0;
+      double k2 = o->bm25_k2 >= 0 ? o->bm25_k2 : 0.0;
+      double k3 = o->bm25_k3 >= 0 ? o->bm25_k3 : 1.0;
+      double b = o->bm25_b >= 0 ? o->bm25_b : 0.5;
+      double mn = o->bm25_min_normlen >= 0 ? o->bm25_min_normlen : 0.5;
+      m->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, mn));
+    }
+    if (o->collapse_slot >= 0)
+      m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
+    m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
+    *out = m;
+    return RA_OK;
+  } catch (...) {
+    delete m;
+    return translate(err, "search");
+  }
+}
+
+size_t ra_xmset_size(const ra_xmset *m) { return m->mset.size(); }
+uint32_t ra_xmset_estimate(const ra_xmset *m) {
+  return m->mset.get_matches_estimated();
+}
+uint32_t ra_xmset_lower(const ra_xmset *m) {
+  return m->mset.get_matches_lower_bound();
+}
+uint32_t ra_xmset_upper(const ra_xmset *m) {
+  return m->mset.get_matches_upper_bound();
+}
+
+uint32_t ra_xmset_docid(const ra_xmset *m, size_t i) {
+  return *(m->mset[static_cast<Xapian::doccount>(i)]);
+}
+
+double ra_xmset_weight(const ra_xmset *m, size_t i) {
+  return m->mset[static_cast<Xapian::doccount>(i)].get_weight();
+}
+
+int ra_xmset_percent(const ra_xmset *m, size_t i) {
+  return m->mset[static_cast<Xapian::doccount>(i)].get_percent();
+}
+
+uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i) {
+  return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();
+}
+
+ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i, ra_xterm_cb cb,
+                                  void *ctx, ra_error *err) {
+  try {
+    Xapian::MSetIterator it = m->mset[static_cast<Xapian::doccount>(i)];
+    for (Xapian::TermIterator t = m->enq.get_matching_terms_begin(it);
+         t != m->enq.get_matching_terms_end(it); ++t) {
+      std::string term = *t;
+      if (cb(ctx, term.data(), term.size(), 0)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "matching terms");
+  }
+}
+
+void ra_xmset_free(ra_xmset *m) { delete m; }
+
+}  // extern "C"

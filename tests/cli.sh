@@ -1,0 +1,75 @@
+#!/bin/sh
+# cli.sh - the programs' contracts: options, usage errors, exit codes
+# (docs/exit-codes.md), a missing or damaged index, the writer lock.
+. "${RA_SRCDIR:-..}/tests/lib.sh"
+DB="$T_TMP/db"
+
+run "$RA_INDEX" --help;  is "$RC" 0 "ra-index --help exits 0"; like "$OUT" "Usage: ra-index" "ra-index --help prints usage"
+run "$RA_QUERY" --help;  is "$RC" 0 "ra-query --help exits 0"; like "$OUT" "Exit status" "ra-query --help documents exit codes"
+run "$RA_INDEX" --version; like "$OUT" "ra-index (rasearch)" "ra-index --version"
+run "$RA_QUERY" --version; like "$OUT" "ra-query (rasearch)" "ra-query --version"
+run "$RA_INDEX";            is "$RC" 2 "ra-index without a corpus: exit 2"; like "$ERR" "no corpus given" "and says why"
+run "$RA_INDEX" --bogus x;  is "$RC" 2 "ra-index unknown option: exit 2"
+run "$RA_INDEX" --db "" "$CORPUS"; is "$RC" 2 "ra-index --db '': exit 2"
+run "$RA_QUERY";            is "$RC" 2 "ra-query without words: exit 2"; like "$ERR" "no search words" "and says why"
+run "$RA_QUERY" --format xml x; is "$RC" 2 "--format xml: exit 2"; like "$ERR" "--format" "names the option"
+run "$RA_QUERY" --count 0 x;    is "$RC" 2 "--count 0: exit 2"
+run "$RA_QUERY" --count 101 x;  is "$RC" 2 "--count 101: exit 2"
+run "$RA_QUERY" --page abc x;   is "$RC" 2 "--page abc: exit 2"; like "$ERR" "--page" "names the option"
+run "$RA_QUERY" --color sometimes x; is "$RC" 2 "--color sometimes: exit 2"
+
+# No index yet.
+run "$RA_QUERY" --db "$T_TMP/none" mentorship
+is "$RC" 4 "no index: exit 4"
+like "$ERR" "ra-index --db $T_TMP/none" "no index: says how to build one"
+
+run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"
+is "$RC" 0 "index built"
+is "$ERR" "" "--quiet prints nothing on success"
+
+# Queries that cannot be answered are usage errors, not crashes.
+run "$RA_QUERY" --db "$DB" -- '- " ( ) :'
+is "$RC" 2 "punctuation-only query: exit 2"
+like "$ERR" "no searchable words" "and says why"
+long=$(head -c 5000 /dev/zero | tr '\0' 'a')
+run "$RA_QUERY" --db "$DB" "$long"
+is "$RC" 2 "5000-byte query: exit 2"
+like "$ERR" "4096" "names the limit"
+run "$RA_QUERY" --db "$DB" "$(printf 'caf\377 residency')"
+ok $([ "$RC" -le 1 ] && echo 0 || echo 1) "invalid UTF-8 in a query is answered"
+run "$RA_QUERY" --db "$DB" '"unbalanced phrase'
+ok $([ "$RC" -le 1 ] && echo 0 || echo 1) "an unbalanced quote is answered"
+run "$RA_QUERY" --db "$DB" a b c d e f g h i j k l m n o p q r s t u v w x y z a1 b1 c1 d1 e1 f1 g1 h1 i1 j1 k1 l1 m1 n1 o1 p1 q1 r1 s1 t1 u1 v1 w1 x1 y1 z1 a2 b2 c2 d2 e2 f2 g2 h2 i2 j2 k2 l2 m2 n2 o2 p2
+ok $([ "$RC" -le 2 ] && echo 0 || echo 1) "a query of 68 words gets an answer or a usage error"
+
+# A damaged index is reported, not crashed on.
+mkdir -p "$T_TMP/bad"; echo "glass gen-000009" > "$T_TMP/bad/XAPIANDB"
+run "$RA_QUERY" --db "$T_TMP/bad" mentorship
+ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "stub naming a missing generation: exit 4 or 5"
+like "$ERR" "$T_TMP/bad" "the damaged index is named"
+echo "not a database" > "$T_TMP/afile"
+run "$RA_QUERY" --db "$T_TMP/afile" mentorship
+ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "--db naming a plain file: exit 4 or 5"
+
+# The writer lock: a second writer is refused with exit 6, naming the holder.
+if command -v python3 >/dev/null 2>&1; then
+  python3 -c '
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1] + "/lock", os.O_RDWR | os.O_CREAT)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.write(fd, b"pid 4242, started test\n")
+open(sys.argv[1] + "/locked", "w").close()
+time.sleep(30)' "$DB" &
+  holder=$!
+  i=0; while [ ! -e "$DB/locked" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  run "$RA_INDEX" --db "$DB" "$CORPUS"
+  is "$RC" 6 "a second writer: exit 6"
+  like "$ERR" "is being updated by another ra-index (pid 4242" "the lock holder is named"
+  kill $holder 2>/dev/null; wait $holder 2>/dev/null
+  run "$RA_QUERY" --db "$DB" mentorship
+  is "$RC" 0 "readers are not blocked by a writer"
+else
+  ok 0 "# SKIP python3 absent"
+fi
+
+done_testing

@@ -1,0 +1,737 @@
+/* test_analyze.c - TAP tests for lib/analyze.c, the one analysis path shared
+ * by indexer, query parser and highlighter.  Everything is in memory.
+ *
+ * Most cases are rows of a table: input text, the expected tokens rendered
+ * as "word[flags]" (flags: N numeric, U url, E email, C colocated,
+ * J joined), optionally the expected stems and the expected source spans
+ * text[start..end).  Invariants (offsets, positions, valid UTF-8) are
+ * checked on every analysis, including the random robustness loops. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+
+static int n_test;
+static int n_fail;
+
+static void ok(int cond, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void ok(int cond, const char *fmt, ...) {
+  va_list ap;
+  n_test++;
+  if (!cond) n_fail++;
+  printf("%s %d - ", cond ? "ok" : "not ok", n_test);
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  putchar('\n');
+}
+
+/* ---- collecting tokens ---------------------------------------------------- */
+
+typedef struct tok {
+  char *word, *stem;
+  uint32_t pos;
+  size_t start, end;
+  unsigned flags;
+} tok;
+
+typedef struct collect {
+  const char *text;
+  size_t len;
+  tok *v;
+  size_t n, cap;
+  size_t stop_after; /* 0 = never stop */
+  char problem[256]; /* first invariant violation seen */
+} collect;
+
+static int valid_utf8(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = p[i];
+    size_t k;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      k = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      k = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      k = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return 0;
+    }
+    if (i + k >= n) return 0; /* sequence runs past the end */
+    if (p[i + 1] < lo || p[i + 1] > hi) return 0;
+    for (size_t j = 2; j <= k; j++)
+      if ((p[i + j] & 0xC0) != 0x80) return 0;
+    i += k + 1;
+  }
+  return 1;
+}
+
+static void problem(collect *c, const char *msg, size_t i) {
+  if (!c->problem[0])
+    snprintf(c->problem, sizeof c->problem, "token %zu: %s", i, msg);
+}
+
+static int on_token(void *ctx, const ra_token *t) {
+  collect *c = ctx;
+  size_t i = c->n;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? c->cap * 2 : 64;
+    c->v = realloc(c->v, c->cap * sizeof *c->v);
+    if (!c->v) {
+      fprintf(stderr, "out of memory\n");
+      exit(1);
+    }
+  }
+  /* Invariants every consumer relies on. */
+  if (!(t->start < t->end && t->end <= c->len)) problem(c, "bad span", i);
+  if (t->word_len == 0 || strlen(t->word) != t->word_len)
+    problem(c, "empty word or length mismatch", i);
+  if (t->word_len > 245) problem(c, "word longer than 245 bytes", i);
+  if (!valid_utf8(t->word, t->word_len)) problem(c, "word not UTF-8", i);
+  if (t->stem_len == 0 || strlen(t->stem) != t->stem_len)
+    problem(c, "empty stem or length mismatch", i);
+  if (!valid_utf8(t->stem, t->stem_len)) problem(c, "stem not UTF-8", i);
+  if (i > 0) {
+    const tok *p = &c->v[i - 1];
+    if (t->flags & RA_TOK_COLOCATED) {
+      if (t->pos != p->pos || t->start < p->start)
+        problem(c, "colocated token moved", i);
+    } else if (t->pos != p->pos + 1 || t->start <= p->start) {
+      problem(c, "positions/starts not increasing", i);
+    }
+  } else if (t->flags & RA_TOK_COLOCATED) {
+    problem(c, "first token colocated", i);
+  }
+  tok *o = &c->v[c->n++];
+  o->word = strdup(t->word);
+  o->stem = strdup(t->stem);
+  if (!o->word || !o->stem) {
+    fprintf(stderr, "out of memory\n");
+    exit(1);
+  }
+  o->pos = t->pos;
+  o->start = t->start;
+  o->end = t->end;
+  o->flags = t->flags;
+  return c->stop_after && c->n >= c->stop_after;
+}
+
+static void collect_reset(collect *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->v[i].word);
+    free(c->v[i].stem);
+  }
+  free(c->v);
+  memset(c, 0, sizeof *c);
+}
+
+static ra_analyzer *A;
+
+/* Analyze text into c; returns the status. */
+static ra_status run(collect *c, const char *text, size_t len,
+                     uint32_t base, uint32_t *next) {
+  ra_error err;
+  ra_error_clear(&err);
+  collect_reset(c);
+  c->text = text;
+  c->len = len;
+  ra_status st = ra_analyze(A, text, len, base, on_token, c, next, &err);
+  if (st != RA_OK) printf("# ra_analyze: %s\n", ra_error_message(&err));
+  return st;
+}
+
+/* ---- rendering ------------------------------------------------------------ */
+
+typedef struct sbuf {
+  char *p;
+  size_t n, cap;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    b->cap = (b->n + n + 1) * 2;
+    b->p = realloc(b->p, b->cap);
+    if (!b->p) exit(1);
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+static char *render_words(const collect *c) {
+  sbuf b = {0};
+  sb_str(&b, "");
+  for (size_t i = 0; i < c->n; i++) {
+    if (i) sb_str(&b, " ");
+    sb_str(&b, c->v[i].word);
+    unsigned f = c->v[i].flags;
+    if (f) {
+      sb_str(&b, "[");
+      if (f & RA_TOK_NUMERIC) sb_str(&b, "N");
+      if (f & RA_TOK_URL) sb_str(&b, "U");
+      if (f & RA_TOK_EMAIL) sb_str(&b, "E");
+      if (f & RA_TOK_COLOCATED) sb_str(&b, "C");
+      if (f & RA_TOK_JOINED) sb_str(&b, "J");
+      sb_str(&b, "]");
+    }
+  }
+  return b.p;
+}
+
+static char *render_stems(const collect *c) {
+  sbuf b = {0};
+  sb_str(&b, "");
+  for (size_t i = 0; i < c->n; i++) {
+    if (i) sb_str(&b, " ");
+    sb_str(&b, c->v[i].stem);
+  }
+  return b.p;
+}
+
+static char *render_spans(const collect *c) {
+  sbuf b = {0};
+  sb_str(&b, "");
+  for (size_t i = 0; i < c->n; i++) {
+    if (i) sb_str(&b, "|");
+    sb_add(&b, c->text + c->v[i].start, c->v[i].end - c->v[i].start);
+  }
+  return b.p;
+}
+
+static char *render_pos(const collect *c) {
+  sbuf b = {0};
+  char num[32];
+  sb_str(&b, "");
+  for (size_t i = 0; i < c->n; i++) {
+    snprintf(num, sizeof num, "%s%u", i ? " " : "", (unsigned)c->v[i].pos);
+    sb_str(&b, num);
+  }
+  return b.p;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+typedef struct tcase {
+  const char *desc;
+  const char *text;
+  size_t len;        /* 0: strlen(text) */
+  const char *words; /* "word[flags] ..." */
+  const char *stems; /* NULL: not checked */
+  const char *spans; /* "src|src|..." or NULL */
+  const char *pos;   /* "0 1 1 2" or NULL (base 0) */
+} tcase;
+
+static const tcase cases[] = {
+    {"accent folding: café", "café", 0, "cafe", NULL, "café", NULL},
+    {"accent folding: Zürich", "Zürich", 0, "zurich", NULL, NULL, NULL},
+    {"accent folding: naïve", "naïve", 0, "naive", NULL, NULL, NULL},
+    {"decomposed accents fold too", "cafe\xcc\x81 Zu\xcc\x88rich", 0,
+     "cafe zurich", NULL, "cafe\xcc\x81|Zu\xcc\x88rich", NULL},
+    {"NFKC: fi ligature", "\xef\xac\x81nal \xef\xac\x81le", 0, "final file",
+     NULL, NULL, NULL},
+    {"NFKC: full-width letters and digits",
+     "\xef\xbc\xa1\xef\xbc\xa2\xef\xbc\xa3 \xef\xbc\x91\xef\xbc\x92", 0,
+     "abc 12[N]", NULL, NULL, NULL},
+    {"case folding incl. sharp s", "HELLO World Straße", 0,
+     "hello world strasse", NULL, NULL, NULL},
+    {"possessive with both apostrophes", "resident’s resident's", 0,
+     "resident resident", "resid resid", "resident’s|resident's", "0 1"},
+    {"contractions keep one token", "don’t don't DON'T", 0,
+     "don't don't don't", NULL, "don’t|don't|DON'T", NULL},
+    {"other apostrophes normalised", "don\xca\xbct don\xef\xbc\x87t", 0,
+     "don't don't", NULL, NULL, NULL},
+    {"plural possessive", "the residents' lounge", 0,
+     "the residents lounge", NULL, "the|residents|lounge", NULL},
+    {"leading quotes are not part of words",
+     "'quoted' ‘single’ “smart” \xca\xbctwas", 0, "quoted single smart twas",
+     NULL, "quoted|single|smart|twas", NULL},
+    {"hyphen splits, first part joined", "peer-support groups", 0,
+     "peer[J] support groups", NULL, "peer|support|groups", "0 1 2"},
+    {"em dash splits, not joined", "luxury—it", 0, "luxury it", NULL,
+     "luxury|it", NULL},
+    {"en dash number range", "3–5 years", 0, "3[N] 5[N] years", "3 5 year",
+     NULL, NULL},
+    {"PGY-1", "PGY-1", 0, "pgy[J] 1[N]", NULL, "PGY|1", NULL},
+    {"URL: whole span plus parts",
+     "See https://www.example.org/path?x=1. Then", 0,
+     "see https://www.example.org/path?x=1[U] https[C] www example org path "
+     "x 1[N] then",
+     NULL,
+     "See|https://www.example.org/path?x=1|https|www|example|org|path|x|1|"
+     "Then",
+     "0 1 1 2 3 4 5 6 7 8"},
+    {"URL stem is the URL, in parentheses",
+     "(HTTP://Example.COM/Mentoring)", 0,
+     "http://example.com/mentoring[U] http[C] example com mentoring",
+     "http://example.com/mentoring http exampl com mentor", NULL, NULL},
+    {"www. without scheme", "visit www.example.com, now", 0,
+     "visit www.example.com[U] www[C] example com now", NULL,
+     "visit|www.example.com|www|example|com|now", NULL},
+    {"e-mail: whole address plus parts",
+     "Mail name.surname@example.org, thanks", 0,
+     "mail name.surname@example.org[E] name[C] surname example org thanks",
+     NULL, "Mail|name.surname@example.org|name|surname|example|org|thanks",
+     NULL},
+    {"not e-mail / URL lookalikes", "@user a@b www.foo x@y z@w.c", 0,
+     "user a b www.foo x y z w.c", NULL, NULL, NULL},
+    {"numbers", "In 2024, 3.5 and 1,000 people", 0,
+     "in 2024[N] 3.5[N] and 1,000[N] people", "in 2024 3.5 and 1,000 peopl",
+     NULL, NULL},
+    {"CRLF is just a separator", "alpha\r\nbeta\r\n\r\ngamma", 0,
+     "alpha beta gamma", NULL, "alpha|beta|gamma", NULL},
+    {"invalid byte 0xFF separates, offsets exact", "ab\xff" "cd", 0, "ab cd",
+     NULL, "ab|cd", NULL},
+    {"truncated sequence", "ab\xe2\x82 cd\xc3", 0, "ab cd", NULL, "ab|cd",
+     NULL},
+    {"overlong encoding", "x\xc0\xafy \xe0\x80\xaf z", 0, "x y z", NULL,
+     "x|y|z", NULL},
+    {"UTF-8 encoded surrogate", "a\xed\xa0\x80" "b", 0, "a b", NULL, "a|b",
+     NULL},
+    {"4-byte sequences", "x\xf0\x9d\x90\x80y \xf0\x9f\x98\x80 ok", 0,
+     "xay ok", NULL, "x\xf0\x9d\x90\x80y|ok", NULL},
+    {"NUL bytes inside len", "ab\0cd", 5, "ab cd", NULL, "ab|cd", NULL},
+    {"empty input", "", 0, "", NULL, "", NULL},
+    {"only punctuation", " ,.;— \t\n", 0, "", NULL, "", NULL},
+    {"stems", "mentoring mentors mentor networking Networks", 0,
+     "mentoring mentors mentor networking networks",
+     "mentor mentor mentor network network", NULL, NULL},
+    {"ideographs and kana are words (ICU dictionary)", "東京タワー 漢字", 0,
+     "東京タワー 漢字", NULL, "東京タワー|漢字", NULL},
+    {"kana voicing marks are kept", "ガッコウ ｶﾞｯｺｳ", 0, "ガッコウ ガッコウ",
+     NULL, NULL, NULL},
+    {"Devanagari vowel signs are kept", "हिन्दी", 0, "हिन्दी", NULL, NULL, NULL},
+    {"Greek and Cyrillic accents fold", "Καφέ Ёлка", 0, "καφε елка", NULL,
+     NULL, NULL},
+    {"'@' splits words that are not addresses", "@user a@b q@e.x1", 0,
+     "user a b q e.x1", NULL, "user|a|b|q|e.x1", NULL},
+    {"numeric flag follows the content", "x1 v2.0 1st 1990s ３．５ 1'000", 0,
+     "x1 v2.0 1st 1990s 3.5[N] 1'000[N]", NULL, NULL, NULL},
+    {"e-mail at sentence end", "Write to x.y@example.com.", 0,
+     "write to x.y@example.com[E] x[C] y example com", NULL,
+     "Write|to|x.y@example.com|x|y|example|com", NULL},
+    {"soft hyphen is ignored", "co\xc2\xad" "operate", 0, "cooperate", NULL,
+     NULL, NULL},
+};
+
+static void run_table(void) {
+  collect c = {0};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    const tcase *t = &cases[k];
+    size_t len = t->len ? t->len : strlen(t->text);
+    ra_status st = run(&c, t->text, len, 0, NULL);
+    char *w = render_words(&c), *s = render_stems(&c);
+    char *sp = render_spans(&c), *p = render_pos(&c);
+    int good = st == RA_OK && !c.problem[0] && strcmp(w, t->words) == 0 &&
+               (!t->stems || strcmp(s, t->stems) == 0) &&
+               (!t->spans || strcmp(sp, t->spans) == 0) &&
+               (!t->pos || strcmp(p, t->pos) == 0);
+    ok(good, "%s", t->desc);
+    if (!good) {
+      if (c.problem[0]) printf("#   invariant: %s\n", c.problem);
+      printf("#   words: got '%s' want '%s'\n", w, t->words);
+      if (t->stems) printf("#   stems: got '%s' want '%s'\n", s, t->stems);
+      if (t->spans) printf("#   spans: got '%s' want '%s'\n", sp, t->spans);
+      if (t->pos) printf("#   pos:   got '%s' want '%s'\n", p, t->pos);
+    }
+    free(w);
+    free(s);
+    free(sp);
+    free(p);
+  }
+  collect_reset(&c);
+}
+
+/* ---- the other API functions --------------------------------------------- */
+
+typedef struct fcase {
+  const char *in, *want;
+} fcase;
+
+static void test_fold_and_stem(void) {
+  static const fcase folds[] = {
+      {"Café’s", "cafe"},       {"RESIDENTS'", "residents"},
+      {"don’t", "don't"},       {"\xef\xac\x81le", "file"},
+      {"Zürich", "zurich"},     {"'quoted'", "quoted"},
+      {"", ""},
+  };
+  char out[256];
+  size_t n;
+  ra_error err;
+  for (size_t k = 0; k < sizeof folds / sizeof *folds; k++) {
+    ra_error_clear(&err);
+    ra_status st = ra_analyze_fold(A, folds[k].in, strlen(folds[k].in), out,
+                                   sizeof out, &n, &err);
+    ok(st == RA_OK && strcmp(out, folds[k].want) == 0 &&
+           n == strlen(folds[k].want),
+       "ra_analyze_fold(\"%s\") = \"%s\"", folds[k].in, folds[k].want);
+  }
+  ra_error_clear(&err);
+  ok(ra_analyze_fold(A, "Mentoring", 9, out, 5, &n, &err) == RA_ERR_TOOBIG &&
+         err.code == RA_ERR_TOOBIG,
+     "ra_analyze_fold reports RA_ERR_TOOBIG for a small buffer");
+
+  static const fcase stems[] = {
+      {"mentoring", "mentor"}, {"mentors", "mentor"},
+      {"networking", "network"}, {"don't", "don't"},
+      {"a", "a"},
+  };
+  for (size_t k = 0; k < sizeof stems / sizeof *stems; k++) {
+    ra_error_clear(&err);
+    ra_status st = ra_analyze_stem(A, stems[k].in, strlen(stems[k].in), out,
+                                   sizeof out, &n, &err);
+    ok(st == RA_OK && strcmp(out, stems[k].want) == 0,
+       "ra_analyze_stem(\"%s\") = \"%s\" (got \"%s\")", stems[k].in,
+       stems[k].want, st == RA_OK ? out : "?");
+  }
+  ra_error_clear(&err);
+  ok(ra_analyze_stem(A, "mentoring", 9, out, 3, &n, &err) == RA_ERR_TOOBIG,
+     "ra_analyze_stem reports RA_ERR_TOOBIG for a small buffer");
+}
+
+/* Fold of each token's source span equals the token (except URL/e-mail
+ * wholes, which keep their punctuation). */
+static const char *check_fold_consistency(const collect *c) {
+  static char msg[300];
+  char out[256];
+  size_t n;
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->v[i].flags & (RA_TOK_URL | RA_TOK_EMAIL)) continue;
+    ra_error err;
+    ra_error_clear(&err);
+    if (ra_analyze_fold(A, c->text + c->v[i].start,
+                        c->v[i].end - c->v[i].start, out, sizeof out, &n,
+                        &err) != RA_OK ||
+        strcmp(out, c->v[i].word) != 0) {
+      snprintf(msg, sizeof msg, "token %zu: fold(span)='%.100s' word='%.100s'",
+               i, out, c->v[i].word);
+      return msg;
+    }
+  }
+  return NULL;
+}
+
+static void test_positions_and_stop(void) {
+  collect c = {0};
+  uint32_t next = 0;
+  const char *t = "One two-three www.example.com four";
+  ra_status st = run(&c, t, strlen(t), 100, &next);
+  char *p = render_pos(&c);
+  ok(st == RA_OK && strcmp(p, "100 101 102 103 103 104 105 106") == 0 &&
+         next == 107,
+     "positions start at pos_base and next_pos follows the last (%s, %u)", p,
+     (unsigned)next);
+  free(p);
+
+  st = run(&c, "", 0, 7, &next);
+  ok(st == RA_OK && c.n == 0 && next == 7, "empty input: next_pos = pos_base");
+
+  collect_reset(&c);
+  c.text = t;
+  c.len = strlen(t);
+  c.stop_after = 2;
+  ra_error err;
+  ra_error_clear(&err);
+  st = ra_analyze(A, t, strlen(t), 0, on_token, &c, &next, &err);
+  ok(st == RA_OK && c.n == 2 && next == 2,
+     "non-zero callback return stops analysis without error (n=%zu next=%u)",
+     c.n, (unsigned)next);
+
+  /* Exact source spans on a longer sentence, checked token by token. */
+  const char *s =
+      "Entering residency is a monumental milestone in a medical "
+      "professional’s journey—Dr. Lee’s “peer-support” résumé, 1,000 hours.";
+  st = run(&c, s, strlen(s), 0, NULL);
+  char *sp = render_spans(&c);
+  ok(st == RA_OK &&
+         strcmp(sp,
+                "Entering|residency|is|a|monumental|milestone|in|a|medical|"
+                "professional’s|journey|Dr|Lee’s|peer|support|résumé|1,000|"
+                "hours") == 0,
+     "every token's [start,end) is its source text");
+  if (st != RA_OK || c.n != 18) printf("#   spans: %s\n", sp);
+  free(sp);
+  const char *why = check_fold_consistency(&c);
+  ok(why == NULL, "ra_analyze_fold(source span) == token word%s%s",
+     why ? ": " : "", why ? why : "");
+
+  /* Japanese: ICU's dictionary finds the words; no exact split asserted,
+   * as it depends on the ICU data version. */
+  const char *ja = "私は東京に住んでいます";
+  st = run(&c, ja, strlen(ja), 0, NULL);
+  int found = 0;
+  for (size_t i = 0; i < c.n; i++)
+    if (strcmp(c.v[i].word, "東京") == 0) found = 1;
+  ok(st == RA_OK && c.n > 2 && found && !c.problem[0],
+     "Japanese text is segmented into several words incl. 東京");
+
+  collect_reset(&c);
+  ra_error_clear(&err);
+  st = ra_analyze(A, NULL, 0, 0, on_token, &c, NULL, &err);
+  ok(st == RA_OK && c.n == 0, "NULL text with len 0 is empty input");
+  ra_error_clear(&err);
+  st = ra_analyze(A, NULL, 3, 0, on_token, &c, NULL, &err);
+  ok(st == RA_ERR_INVALID, "NULL text with len > 0 is RA_ERR_INVALID");
+  collect_reset(&c);
+}
+
+/* Re-entering ra_analyze from a callback is refused, fold is allowed. */
+typedef struct reenter {
+  int nested_status;
+  int fold_ok;
+} reenter;
+
+static int nop_cb(void *ctx, const ra_token *t) {
+  (void)ctx;
+  (void)t;
+  return 0;
+}
+
+static int reenter_cb(void *ctx, const ra_token *t) {
+  reenter *r = ctx;
+  ra_error err;
+  char out[256];
+  size_t n;
+  char before[256];
+  snprintf(before, sizeof before, "%s/%s", t->word, t->stem);
+  ra_error_clear(&err);
+  r->nested_status = ra_analyze(A, "x", 1, 0, nop_cb, NULL, NULL, &err);
+  ra_error_clear(&err);
+  if (ra_analyze_fold(A, "Other’s", strlen("Other’s"), out, sizeof out, &n,
+                      &err) == RA_OK &&
+      ra_analyze_stem(A, "others", 6, out, sizeof out, &n, &err) == RA_OK) {
+    char after[256];
+    snprintf(after, sizeof after, "%s/%s", t->word, t->stem);
+    r->fold_ok = strcmp(before, after) == 0;
+  }
+  return 1;
+}
+
+static void test_reentry(void) {
+  reenter r = {0, 0};
+  ra_error err;
+  ra_error_clear(&err);
+  ra_status st = ra_analyze(A, "Mentoring", 9, 0, reenter_cb, &r, NULL, &err);
+  ok(st == RA_OK && r.nested_status == RA_ERR_USAGE,
+     "ra_analyze from its own callback is RA_ERR_USAGE");
+  ok(r.fold_ok, "fold/stem from a callback leave the current token intact");
+}
+
+static void test_sentences(void) {
+  const char *t = "Hello world. This is Mr. Smith! Is it?\nNew line";
+  size_t *v = NULL, n = 0;
+  ra_error err;
+  ra_error_clear(&err);
+  ra_status st = ra_analyze_sentences(A, t, strlen(t), &v, &n, &err);
+  int good = st == RA_OK && n == 4 && v[0] == 0 &&
+             strncmp(t + v[1], "This", 4) == 0 &&
+             strncmp(t + v[2], "Is it", 5) == 0 &&
+             strncmp(t + v[3], "New", 3) == 0;
+  ok(good, "sentence starts as byte offsets (n=%zu)", n);
+  free(v);
+
+  const char *u = "Café au lait. Zürich ist schön.";
+  st = ra_analyze_sentences(A, u, strlen(u), &v, &n, &err);
+  ok(st == RA_OK && n == 2 && v[0] == 0 && strncmp(u + v[1], "Zürich", 6) == 0,
+     "sentence offsets count bytes, not characters");
+  free(v);
+
+  st = ra_analyze_sentences(A, "", 0, &v, &n, &err);
+  ok(st == RA_OK && n == 1 && v[0] == 0, "empty text: one start at 0");
+  free(v);
+
+  st = ra_analyze_sentences(A, "a\xff. B\xc3", 6, &v, &n, &err);
+  ok(st == RA_OK && n >= 1 && v[0] == 0, "sentences on invalid UTF-8");
+  for (size_t i = 1; i < n; i++)
+    if (v[i] <= v[i - 1] || v[i] >= 6) printf("# bad start %zu\n", v[i]);
+  free(v);
+}
+
+/* ---- big and random inputs ------------------------------------------------ */
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 11);
+}
+
+static size_t put_utf8(char *o, uint32_t cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+static void test_random(void) {
+  collect c = {0};
+  char buf[1024];
+  int bad = 0;
+  char first[400] = "";
+
+  /* Random bytes, biased towards ASCII, UTF-8 lead bytes and URL bits. */
+  static const char *const bits[] = {"http://", "www.", "@", ".", "-", "'",
+                                     "’", "—", "é", "\xcc\x81", "s", " "};
+  for (int it = 0; it < 2000; it++) {
+    size_t n = rnd() % 200, k = 0;
+    while (k < n) {
+      uint32_t r = rnd() % 10;
+      if (r < 4) {
+        buf[k++] = (char)('a' + rnd() % 26);
+      } else if (r < 6) {
+        buf[k++] = (char)(rnd() & 0xFF);
+      } else if (r < 8) {
+        const char *b = bits[rnd() % (sizeof bits / sizeof *bits)];
+        size_t bl = strlen(b);
+        if (k + bl > n) break;
+        memcpy(buf + k, b, bl);
+        k += bl;
+      } else {
+        buf[k++] = (char)(' ' + rnd() % 95);
+      }
+    }
+    if (run(&c, buf, k, 0, NULL) != RA_OK || c.problem[0]) {
+      if (!bad++)
+        snprintf(first, sizeof first, "random bytes #%d: %s", it, c.problem);
+    }
+  }
+  ok(bad == 0, "2000 random byte strings keep all invariants%s%s",
+     bad ? " - " : "", first);
+
+  /* Random Unicode: scalars from interesting blocks. */
+  static const uint32_t blocks[][2] = {
+      {0x20, 0x7F},     {0xA0, 0x250},    {0x300, 0x370},  {0x370, 0x530},
+      {0x590, 0x700},   {0x900, 0x980},   {0xE00, 0xE80},  {0x2000, 0x2070},
+      {0x3040, 0x3100}, {0x4E00, 0x4E80}, {0xAC00, 0xAC80}, {0xFB00, 0xFB50},
+      {0xFF00, 0xFFF0}, {0x1D400, 0x1D500}, {0x1F300, 0x1F700}};
+  bad = 0;
+  for (int it = 0; it < 2000; it++) {
+    size_t n = rnd() % 60, k = 0;
+    for (size_t i = 0; i < n && k + 4 < sizeof buf; i++) {
+      const uint32_t *b = blocks[rnd() % (sizeof blocks / sizeof *blocks)];
+      uint32_t cp = b[0] + rnd() % (b[1] - b[0]);
+      if (cp >= 0xD800 && cp < 0xE000) cp = 'x';
+      k += put_utf8(buf + k, cp);
+    }
+    const char *why = NULL;
+    if (run(&c, buf, k, 0, NULL) != RA_OK || c.problem[0] ||
+        (why = check_fold_consistency(&c)) != NULL) {
+      if (!bad++)
+        snprintf(first, sizeof first, "random unicode #%d: %s", it,
+                 why ? why : c.problem);
+    }
+  }
+  ok(bad == 0, "2000 random Unicode strings keep all invariants%s%s",
+     bad ? " - " : "", first);
+  collect_reset(&c);
+}
+
+static void test_big(void) {
+  collect c = {0};
+  /* ~6 MB of prose with an invalid byte now and then and no newline for
+   * long stretches: exercises chunking and linear time. */
+  static const char unit[] =
+      "Residency networks offer camaraderie—and café-style mentoring; "
+      "see https://example.org/a?b=1 or mail x.y@example.com. \xff ";
+  size_t ul = sizeof unit - 1, reps = 6u * 1024 * 1024 / ul;
+  char *big = malloc(ul * reps + 1);
+  if (!big) {
+    printf("Bail out! out of memory\n");
+    exit(1);
+  }
+  for (size_t i = 0; i < reps; i++) memcpy(big + i * ul, unit, ul);
+  uint32_t next = 0;
+  ra_status st = run(&c, big, ul * reps, 0, &next);
+  size_t per = 0;
+  {
+    collect one = {0};
+    run(&one, unit, ul, 0, NULL);
+    per = one.n;
+    collect_reset(&one);
+  }
+  size_t colocated = 0;
+  for (size_t i = 0; i < c.n; i++)
+    if (c.v[i].flags & RA_TOK_COLOCATED) colocated++;
+  ok(st == RA_OK && !c.problem[0] && c.n == per * reps &&
+         next == c.n - colocated,
+     "6 MB input: %zu tokens, %zu per repeat, invariants hold", c.n, per);
+  if (c.problem[0]) printf("#   %s\n", c.problem);
+
+  /* One enormous "word": one token, capped at 245 bytes. */
+  memset(big, 'a', 3u * 1024 * 1024);
+  st = run(&c, big, 500u * 1024, 0, NULL);
+  ok(st == RA_OK && c.n == 1 && strlen(c.v[0].word) == 245 &&
+         c.v[0].end == 500u * 1024 && strcmp(c.v[0].word, c.v[0].stem) == 0,
+     "500 KB single word: one token capped at 245 bytes, not stemmed");
+  /* Beyond the 1 MiB chunk size a white-space-free run is cut per chunk. */
+  st = run(&c, big, 3u * 1024 * 1024, 0, NULL);
+  ok(st == RA_OK && c.n == 3 && !c.problem[0],
+     "3 MB single word: one capped token per 1 MiB chunk (n=%zu)", c.n);
+
+  /* A long word of 2-byte letters is cut on a character boundary. */
+  size_t k = 0;
+  for (int i = 0; i < 300; i++) k += put_utf8(big + k, 0x3B1); /* alpha */
+  st = run(&c, big, k, 0, NULL);
+  ok(st == RA_OK && c.n == 1 && strlen(c.v[0].word) == 244 && !c.problem[0],
+     "long Greek word truncated on a UTF-8 boundary");
+  free(big);
+  collect_reset(&c);
+}
+
+int main(void) {
+  ra_error err;
+  ra_error_clear(&err);
+  if (ra_analyzer_new(&A, &err) != RA_OK) {
+    printf("Bail out! ra_analyzer_new: %s\n", ra_error_message(&err));
+    return 1;
+  }
+  size_t ntable = sizeof cases / sizeof *cases;
+  printf("1..%zu\n", ntable + 14 + 4 + 2 + 8 + 2 + 4);
+  run_table();            /* ntable */
+  test_fold_and_stem();   /* 14 */
+  test_sentences();       /* 4 */
+  test_random();          /* 2 */
+  test_positions_and_stop(); /* 8 */
+  test_reentry();         /* 2 */
+  test_big();             /* 4 */
+  ra_analyzer_free(A);
+  ra_analyzer_free(NULL);
+  return 0;
+}
