@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="build-essential autoconf automake autoconf-archive libtool pkg-config
-      libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libjansson-dev"
+      libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libjansson-dev
+      libfcgi-dev liburiparser-dev"
 
 missing=""
 for p in $PKGS; do
