@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <jansson.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +24,68 @@ enum {
 };
 
 typedef struct {
-  int quiet;
+  int quiet, verbose, tty;
+  int bar_shown;
   size_t warnings;
 } warn_ctx;
+
+static void clear_bar(warn_ctx *w) {
+  if (w->bar_shown) {
+    fputs("\r\033[K", stderr);
+    w->bar_shown = 0;
+  }
+}
+
+/* Progress on a terminal only: count, rate and time left. */
+static void show_progress(void *ctx, size_t done, size_t total, double secs) {
+  warn_ctx *w = ctx;
+  if (!w->tty || w->quiet || total == 0) return;
+  double rate = secs > 0 ? (double)done / secs : 0;
+  double eta = rate > 0 ? (double)(total - done) / rate : 0;
+  int width = 30, fill = (int)((double)width * (double)done / (double)total);
+  fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f/s  ETA %d:%02d ", fill,
+          "##############################", width - fill, "", done, total,
+          rate, (int)eta / 60, (int)eta % 60);
+  w->bar_shown = 1;
+  if (done == total) clear_bar(w);
+}
+
+static void print_info(void *ctx, const char *path, size_t line, size_t off,
+                       const char *msg) {
+  warn_ctx *w = ctx;
+  (void)line;
+  (void)off;
+  if (!w->verbose) return;
+  clear_bar(w);
+  fprintf(stderr, "ra-index: %s: %s\n", path ? path : "-", msg);
+}
+
+static int write_stats_json(const char *file, const ra_index_stats *s,
+                            const char *db, const char *status) {
+  json_t *o = json_pack(
+      "{s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+      "schema", 1, "status", status, "db", db, "generation", s->generation,
+      "mode", s->incremental ? "update" : "rebuild",
+      "files", (json_int_t)s->files, "indexed", (json_int_t)s->indexed,
+      "added", (json_int_t)s->added, "updated", (json_int_t)s->updated,
+      "removed", (json_int_t)s->removed, "unchanged", (json_int_t)s->unchanged,
+      "failed", (json_int_t)s->failed, "repaired", (json_int_t)s->repaired,
+      "bytes", (json_int_t)s->bytes, "synonyms", (json_int_t)s->synonyms,
+      "acronyms", (json_int_t)s->acronyms,
+      "duplicate_groups", (json_int_t)s->duplicate_groups,
+      "seconds", s->seconds);
+  if (!o) return -1;
+  int r = json_dump_file(o, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_decref(o);
+  return r;
+}
 
 static void print_warning(void *ctx, const char *path, size_t line,
                           size_t off, const char *msg) {
   warn_ctx *w = ctx;
   w->warnings++;
   if (w->quiet) return;
+  clear_bar(w);
   /* Library messages often start with the file name already. */
   if (path) {
     size_t pl = strlen(path);
@@ -50,11 +105,22 @@ static void usage(FILE *f) {
   fprintf(f,
           "Usage: ra-index [OPTIONS] CORPUS_DIR|FILE...\n"
           "       ra-index --dump FILE\n"
-          "Build the rasearch index from article pages (*.txt).\n\n"
+          "Build or update the rasearch index from article pages (*.txt, *.txt.gz)\n"
+          "and JSON Lines files (*.jsonl, *.jsonl.gz; one {id,title,body,tags,\n"
+          "category,url} object per line).  Unchanged pages are not re-read.\n\n"
           "  -d, --db PATH           index directory (default: $RASEARCH_DB,\n"
           "                          else %s)\n"
           "  -t, --tags FILE         known-tags list (default: tags.txt in "
           "the corpus)\n"
+          "  -s, --synonyms FILE     synonym groups (default: synonyms.txt in "
+          "the corpus)\n"
+          "      --rebuild           rebuild from scratch aside and swap, even "
+          "if an\n"
+          "                          update would do\n"
+          "  -j, --jobs N            worker threads for a rebuild (default: "
+          "cores)\n"
+          "      --stats-json FILE   write the run's figures as JSON\n"
+          "  -v, --verbose           name every page added, updated or removed\n"
           "      --max-file-size N   skip pages larger than N bytes "
           "(default %u; 0 = no limit)\n"
           "      --dump FILE         print how FILE parses, as JSON, and exit\n"
@@ -73,6 +139,7 @@ static int exit_for(ra_status st) {
   case RA_ERR_USAGE: return EXIT_USAGE;
   case RA_ERR_LOCKED: return EXIT_LOCKED;
   case RA_ERR_NOINDEX: return EXIT_NOINDEX;
+  case RA_ERR_NOTFOUND: return EXIT_ERROR;
   default: return EXIT_ERROR;
   }
 }
@@ -96,17 +163,24 @@ int main(int argc, char **argv) {
       {"max-file-size", required_argument, NULL, 'm'},
       {"dump", required_argument, NULL, 'D'},
       {"quiet", no_argument, NULL, 'q'},
+      {"verbose", no_argument, NULL, 'v'},
+      {"synonyms", required_argument, NULL, 's'},
+      {"rebuild", no_argument, NULL, 'R'},
+      {"jobs", required_argument, NULL, 'j'},
+      {"stats-json", required_argument, NULL, 'S'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
-  const char *db_opt = NULL, *tags = NULL, *dump = NULL;
+  const char *db_opt = NULL, *tags = NULL, *dump = NULL, *syn = NULL;
+  const char *stats_json = NULL;
+  int rebuild = 0, jobs = 0;
   size_t max_size = RA_DEFAULT_MAX_FILE;
-  warn_ctx w = {0, 0};
+  warn_ctx w = {0, 0, isatty(STDERR_FILENO), 0, 0};
   ra_error err;
   ra_status st;
   int c;
 
-  while ((c = getopt_long(argc, argv, "d:t:qhV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "d:t:s:j:qvhV", longopts, NULL)) != -1) {
     switch (c) {
     case 'd': db_opt = optarg; break;
     case 't': tags = optarg; break;
@@ -119,6 +193,20 @@ int main(int argc, char **argv) {
       break;
     case 'D': dump = optarg; break;
     case 'q': w.quiet = 1; break;
+    case 'v': w.verbose = 1; break;
+    case 's': syn = optarg; break;
+    case 'R': rebuild = 1; break;
+    case 'S': stats_json = optarg; break;
+    case 'j': {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (!*optarg || *end || v < 1 || v > 64) {
+        fprintf(stderr, "ra-index: --jobs: expected 1-64, got '%s'\n", optarg);
+        return EXIT_USAGE;
+      }
+      jobs = (int)v;
+      break;
+    }
     case 'h': usage(stdout); return EXIT_OK;
     case 'V': printf("ra-index (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return EXIT_OK;
@@ -164,21 +252,33 @@ int main(int argc, char **argv) {
     o.inputs = (const char *const *)(argv + optind);
     o.n_inputs = (size_t)(argc - optind);
     o.tags_file = tags;
+    o.synonyms_file = syn;
+    o.rebuild = rebuild;
+    o.jobs = jobs;
     o.max_file_size = max_size ? max_size : (size_t)-1;
     o.warn = print_warning;
+    o.info = print_info;
+    o.progress = show_progress;
     o.warn_ctx = &w;
     st = ra_index_build(&o, &stats, &err);
+    clear_bar(&w);
+    if (stats_json &&
+        write_stats_json(stats_json, &stats, o.db_dir,
+                         st ? ra_status_name(st) : "ok") != 0) {
+      fprintf(stderr, "ra-index: --stats-json: cannot write %s\n", stats_json);
+      if (!st) return EXIT_ERROR;
+    }
     if (st != RA_OK) {
       fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
       return exit_for(st);
     }
     if (!w.quiet || stats.failed)
       fprintf(stderr,
-              "ra-index: %zu of %zu pages indexed (%zu failed, %zu repaired), "
-              "%.1f KiB in %.2f s -> %s/%s\n",
-              stats.indexed, stats.files, stats.failed, stats.repaired,
-              (double)stats.bytes / 1024.0, stats.seconds, o.db_dir,
-              stats.generation);
+              "ra-index: %s: %zu added, %zu updated, %zu removed, %zu unchanged, "
+              "%zu failed (%zu repaired), %.2f s -> %s/%s\n",
+              stats.incremental ? "update" : "rebuild", stats.added,
+              stats.updated, stats.removed, stats.unchanged, stats.failed,
+              stats.repaired, stats.seconds, o.db_dir, stats.generation);
     return stats.failed ? EXIT_PARTIAL : EXIT_OK;
   }
 }

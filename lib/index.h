@@ -22,6 +22,12 @@ extern "C" {
 #define RA_PREFIX_TAG "K"      /* whole tag, folded, boolean */
 #define RA_PREFIX_CATEGORY "XC" /* whole category, folded, boolean */
 #define RA_SLOT_HASH 0         /* content hash (hex) */
+#define RA_SLOT_COLLAPSE 1     /* near-duplicate group key (smallest id) */
+#define RA_SLOT_STATE 3        /* "hash mtime_ns size id": change detection */
+#define RA_SLOT_SIMHASH 4      /* "simhash tagset-hash" (hex) */
+
+/* Bumped when the index layout changes: an update then rebuilds. */
+#define RA_INDEX_FORMAT "2"
 
 /* Field weights, applied as within-document frequency increments, so BM25
  * sees title, tag and heading words as more important than body text and
@@ -40,8 +46,14 @@ typedef struct ra_index_opts {
   size_t n_inputs;
   const char *tags_file;      /* NULL: tags.txt beside the first input */
   size_t max_file_size;       /* 0: RA_DEFAULT_MAX_FILE */
+  const char *synonyms_file;  /* NULL: synonyms.txt beside the first input */
+  int rebuild;                /* always rebuild aside, never update */
+  int jobs;                   /* worker threads for a rebuild; 0: cores */
   ra_warn_fn warn;            /* per-file warnings and failures */
-  void *warn_ctx;
+  ra_warn_fn info;            /* verbose notes (added/updated/...); may be NULL */
+  /* Called from any worker, serialised, at most every 0.1 s. */
+  void (*progress)(void *ctx, size_t done, size_t total, double seconds);
+  void *warn_ctx;             /* passed to warn, info and progress */
 } ra_index_opts;
 
 typedef struct ra_index_stats {
@@ -49,13 +61,25 @@ typedef struct ra_index_stats {
   size_t indexed;   /* pages in the new index */
   size_t failed;    /* pages skipped (reason sent to warn) */
   size_t repaired;  /* pages indexed after repair (invalid UTF-8) */
+  size_t added, updated, removed, unchanged;
+  size_t scan_errors;      /* unreadable directories, symlink loops */
+  size_t synonyms;         /* synonym pairs from synonyms.txt */
+  size_t acronyms;         /* acronym pairs learned from the text */
+  size_t duplicate_groups; /* groups of near-duplicate articles */
+  int incremental;         /* 1: the live index was updated in place */
   unsigned long long bytes; /* bytes of page text read */
   double seconds;
   char generation[64];
 } ra_index_stats;
 
-/* Full build.  RA_OK even when some pages failed (see stats->failed); any
- * error leaves the previously published index untouched. */
+/* Build or update the index.  With a live index built the same way (same
+ * format, tag list and synonyms) and fewer than a quarter of the pages
+ * changed, the live index is updated in one transaction: new pages added,
+ * changed ones (by content hash) re-indexed, deleted ones removed,
+ * unchanged ones (same mtime and size, or same hash) not parsed.  Otherwise
+ * (or with opts->rebuild) a new generation is built aside with opts->jobs
+ * workers and published atomically.  RA_OK even when some pages failed (see
+ * stats->failed); any error leaves the previously published index intact. */
 ra_status ra_index_build(const ra_index_opts *opts, ra_index_stats *stats,
                          ra_error *err);
 

@@ -533,4 +533,272 @@ ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i, ra_xterm_cb cb,
 
 void ra_xmset_free(ra_xmset *m) { delete m; }
 
+
+/* ==== [index] additions: incremental updates, synonyms, compaction ==== */
+
+ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
+                         ra_error *err) {
+  try {
+    Xapian::docid d = w->db.add_document(doc->doc);
+    if (docid) *docid = d;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add document");
+  }
+}
+
+ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
+                                 const char *syn, ra_error *err) {
+  try {
+    w->db.add_synonym(key, syn);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add synonym");
+  }
+}
+
+ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
+                                  size_t *len, ra_error *err) {
+  *val = nullptr;
+  if (len) *len = 0;
+  try {
+    std::string v = w->db.get_metadata(key);
+    *val = dup_bytes(v, len);
+    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "metadata %s", key);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "get metadata");
+  }
+}
+
+uint32_t ra_xwriter_doccount(ra_xwriter *w) {
+  try {
+    return w->db.get_doccount();
+  } catch (...) {
+    return 0;
+  }
+}
+
+ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
+                            void *ctx, ra_error *err) {
+  try {
+    for (Xapian::ValueIterator it = w->db.valuestream_begin(slot);
+         it != w->db.valuestream_end(slot); ++it) {
+      std::string v = *it;
+      if (cb(ctx, it.get_docid(), v.data(), v.size())) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "read values");
+  }
+}
+
+ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
+                               const char *val, size_t len, ra_error *err) {
+  try {
+    Xapian::Document d = w->db.get_document(docid);
+    if (len)
+      d.add_value(slot, std::string(val, len));
+    else
+      d.remove_value(slot);
+    w->db.replace_document(docid, d);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "set value");
+  }
+}
+
+ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err) {
+  try {
+    w->db.begin_transaction(true);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "begin transaction");
+  }
+}
+
+ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err) {
+  try {
+    if (commit)
+      w->db.commit_transaction();
+    else
+      w->db.cancel_transaction();
+    return RA_OK;
+  } catch (...) {
+    return translate(err, commit ? "commit" : "cancel transaction");
+  }
+}
+
+ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
+                      ra_error *err) {
+  try {
+    Xapian::Database db;
+    for (size_t i = 0; i < n; i++) db.add_database(Xapian::Database(srcs[i]));
+    db.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, dest);
+  }
+}
+
+}  // extern "C"
+
+/* ==== [reader] additions ==== */
+#include <map>
+
+namespace {
+
+// Counts, over the matched documents, every term starting with a prefix.
+class PrefixSpy : public Xapian::MatchSpy {
+ public:
+  explicit PrefixSpy(const std::string &p) : prefix(p) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    ++docs;
+    Xapian::TermIterator t = doc.termlist_begin();
+    Xapian::TermIterator end = doc.termlist_end();
+    t.skip_to(prefix);
+    for (; t != end; ++t) {
+      std::string term = *t;
+      if (term.compare(0, prefix.size(), prefix) != 0) break;
+      ++counts[term.substr(prefix.size())];
+    }
+  }
+  std::string prefix;
+  std::map<std::string, Xapian::doccount> counts;
+  Xapian::doccount docs = 0;
+};
+
+// Expansion terms: plain words only (prefixed terms start upper-case).
+class WordsOnly : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string &term) const override {
+    return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+  }
+};
+
+}  // namespace
+
+extern "C" {
+
+ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
+                          unsigned max_edit, char **out, ra_error *err) {
+  *out = nullptr;
+  try {
+    std::string s = db->db.get_spelling_suggestion(std::string(word, len),
+                                                   max_edit);
+    *out = dup_bytes(s, nullptr);
+    if (!*out) return ra_error_set(err, RA_ERR_NOMEM, "spelling");
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "spelling suggestion");
+  }
+}
+
+ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
+                          void *ctx, ra_error *err) {
+  try {
+    for (Xapian::TermIterator t = db->db.synonyms_begin(key);
+         t != db->db.synonyms_end(key); ++t) {
+      std::string s = *t;
+      if (cb(ctx, s.data(), s.size(), 0)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "synonyms");
+  }
+}
+
+uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid) {
+  try {
+    return db->db.get_doclength(docid);
+  } catch (...) {
+    return 0;
+  }
+}
+
+double ra_xdb_avlength(ra_xdb *db) {
+  try {
+    return db->db.get_avlength();
+  } catch (...) {
+    return 0.0;
+  }
+}
+
+uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
+                    size_t len) {
+  try {
+    std::string t(term, len);
+    Xapian::TermIterator it = db->db.termlist_begin(docid);
+    it.skip_to(t);
+    if (it != db->db.termlist_end(docid) && *it == t) return it.get_wdf();
+    return 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
+                        unsigned max, ra_xterm_cb cb, void *ctx,
+                        ra_error *err) {
+  try {
+    Xapian::Enquire enq(db->db);
+    Xapian::RSet rset;
+    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
+    WordsOnly decider;
+    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
+    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+      std::string term = *it;
+      double w = it.get_weight() * 1000.0;
+      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
+      if (cb(ctx, term.data(), term.size(), wi)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "related terms");
+  }
+}
+
+ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
+                            const ra_xsearch_opts *o, ra_xsearch_ext *ext,
+                            ra_xmset **out, ra_error *err) {
+  *out = nullptr;
+  ra_xmset *m = nullptr;
+  try {
+    m = new ra_xmset(db->db);
+    m->enq.set_query(q->q);
+    if (o->sort_by_docid) {
+      m->enq.set_weighting_scheme(Xapian::BoolWeight());
+      m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
+    } else {
+      double k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.0;
+      double k2 = o->bm25_k2 >= 0 ? o->bm25_k2 : 0.0;
+      double k3 = o->bm25_k3 >= 0 ? o->bm25_k3 : 1.0;
+      double b = o->bm25_b >= 0 ? o->bm25_b : 0.5;
+      double mn = o->bm25_min_normlen >= 0 ? o->bm25_min_normlen : 0.5;
+      m->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, mn));
+    }
+    if (o->collapse_slot >= 0)
+      m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
+    if (ext && ext->time_limit > 0) m->enq.set_time_limit(ext->time_limit);
+    PrefixSpy spy(ext && ext->facet_prefix ? ext->facet_prefix : "");
+    bool spying = ext && ext->facet_prefix && ext->facet_cb;
+    if (spying) m->enq.add_matchspy(&spy);
+    m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
+    // The spy lives on this stack frame only.
+    m->enq.clear_matchspies();
+    if (spying) {
+      ext->facet_docs = spy.docs;
+      for (const auto &kv : spy.counts)
+        if (ext->facet_cb(ext->facet_ctx, kv.first.data(), kv.first.size(),
+                          kv.second))
+          break;
+    }
+    *out = m;
+    return RA_OK;
+  } catch (...) {
+    delete m;
+    return translate(err, "search");
+  }
+}
+
 }  // extern "C"

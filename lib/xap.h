@@ -151,7 +151,87 @@ ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i,
                                   ra_xterm_cb cb, void *ctx, ra_error *err);
 void ra_xmset_free(ra_xmset *m);
 
+/* ==== [index] additions: incremental updates, synonyms, compaction ==== */
+
+/* Add a new document (no id lookup: for fresh builds).  *docid may be NULL. */
+ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
+                         ra_error *err);
+/* Synonym: key (folded word, or folded words joined by one space) ->
+ * expansion of the same form. */
+ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
+                                 const char *syn, ra_error *err);
+ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
+                                  size_t *len, ra_error *err);
+uint32_t ra_xwriter_doccount(ra_xwriter *w);
+/* Visit every (docid, value) in a value slot, in docid order.  The callback
+ * returns non-zero to stop. */
+typedef int (*ra_xvalue_cb)(void *ctx, uint32_t docid, const char *val,
+                            size_t len);
+ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
+                            void *ctx, ra_error *err);
+/* Set (len > 0) or remove (len == 0) one value of a stored document. */
+ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
+                               const char *val, size_t len, ra_error *err);
+/* One transaction around an update: all of it is committed, or none. */
+ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err);
+ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err);
+/* Merge databases, in order (docids are renumbered to follow one another),
+ * into a new compacted database at dest. */
+ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
+                      ra_error *err);
+
 #ifdef __cplusplus
 }
 #endif
 #endif
+
+/* ==== [reader] additions ==== */
+/* Query-side helpers for the reader (issue 4): spelling, synonyms, term
+ * statistics for --explain, term expansion for related articles, and a
+ * search with facet counts and a time limit.  Same error contract as
+ * above: every exception is caught in xap.cc. */
+#ifndef RA_XAP_READER_H
+#define RA_XAP_READER_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Best spelling correction of a word from the index's spelling data
+ * (edit distance <= max_edit); *out is malloc'd, "" when there is none. */
+ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
+                          unsigned max_edit, char **out, ra_error *err);
+/* Visit the synonyms stored for key (folded word or phrase). */
+ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
+                          void *ctx, ra_error *err);
+/* Document length (sum of wdf) and the average over the database. */
+uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid);
+double ra_xdb_avlength(ra_xdb *db);
+/* Within-document frequency of term in docid (0 if absent or on error). */
+uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
+                    size_t len);
+/* The max best expansion terms for the relevance set docids (Xapian's
+ * ESet), unprefixed words only (terms not starting with 'A'-'Z');
+ * visited best first with the term's weight * 1000 as the third value. */
+ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
+                        unsigned max, ra_xterm_cb cb, void *ctx,
+                        ra_error *err);
+
+typedef struct ra_xsearch_ext {
+  double time_limit;          /* seconds; 0: none (Enquire::set_time_limit) */
+  const char *facet_prefix;   /* count terms with this prefix (e.g. "K") */
+  ra_xterm_cb facet_cb;       /* per distinct term: (term minus prefix, docs) */
+  void *facet_ctx;
+  uint32_t facet_docs;        /* out: documents the counts are over */
+} ra_xsearch_ext;
+
+/* ra_xdb_search plus ext (may be NULL).  Facet counts are over every
+ * document the matcher examined: all matches when check_at_least >= the
+ * number of matches. */
+ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
+                            const ra_xsearch_opts *o, ra_xsearch_ext *ext,
+                            ra_xmset **out, ra_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RA_XAP_READER_H */

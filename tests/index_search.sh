@@ -6,7 +6,7 @@ DB="$T_TMP/db"
 
 run "$RA_INDEX" --db "$DB" "$CORPUS"
 is "$RC" 0 "ra-index indexes corpus/ with exit 0"
-like "$ERR" "5 of 5 pages indexed" "summary counts the five pages"
+like "$ERR" "rebuild: 5 added, 0 updated, 0 removed, 0 unchanged, 0 failed" "summary counts the five pages"
 
 q() { run "$RA_QUERY" --db "$DB" --format json "$@"; IDS=$(json_ids "$OUT"); FIRST=$(printf '%s\n' "$IDS" | head -1); }
 
@@ -24,7 +24,10 @@ q CAFÉ
 is "$RC" 0 "CAFÉ matches (case folding)"
 
 q mentorship
-is "$(printf '%s\n' "$IDS" | wc -l | tr -d ' ')" 5 "mentorship returns all five"
+# Issue 4: near-duplicates (000 and 002 carry the same tags) collapse into
+# one hit with a "similar" count, so the five articles show as 4 + 1.
+SIMILAR=$(printf '%s' "$OUT" | grep -o '"similar":[0-9]*' | sed 's/.*://' | awk '{s+=$1} END {print s+0}')
+is "$(( $(printf '%s\n' "$IDS" | wc -l) + SIMILAR ))" 5 "mentorship accounts for all five (hits + similar)"
 
 # Words that all occur together in only one article.
 q alumni scrubs
@@ -102,7 +105,7 @@ RASEARCH_DB="$DB" run "$RA_QUERY" mentorship
 is "$RC" 0 "RASEARCH_DB is honoured"
 
 # Rebuilding publishes a new generation; readers see the new one.
-run "$RA_INDEX" --db "$DB" "$CORPUS"
+run "$RA_INDEX" --rebuild --db "$DB" "$CORPUS"
 is "$RC" 0 "re-index exits 0"
 q mentorship
 like "$OUT" '"generation":"gen-000002"' "a rebuild publishes a new generation"

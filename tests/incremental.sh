@@ -1,0 +1,131 @@
+#!/bin/sh
+# incremental.sh - updates (added/updated/removed/unchanged), rebuilds,
+# JSON Lines and gzip input, synonyms, near-duplicates, parallel rebuilds
+# equal to serial ones, and the index surviving failures.
+. "${RA_SRCDIR:-..}/tests/lib.sh"
+C="$T_TMP/corpus"; DB="$T_TMP/db"
+mkdir -p "$C"; cp "$CORPUS"/*.txt "$C"/
+q() { run "$RA_QUERY" --db "$DB" --format json "$@"; IDS=$(json_ids "$OUT"); }
+stat_of() { sed -n "s/^ *\"$1\": \\([0-9]*\\).*/\\1/p" "$T_TMP/stats.json"; }
+
+run "$RA_INDEX" --db "$DB" --stats-json "$T_TMP/stats.json" "$C"
+is "$RC" 0 "first run builds"
+like "$ERR" "rebuild: 5 added" "first run is a rebuild"
+is "$(stat_of added)" 5 "--stats-json records the added pages"
+ok $([ "$(stat_of synonyms)" -ge 10 ] && echo 0 || echo 1) "synonyms.txt is loaded ($(stat_of synonyms) pairs)"
+is "$(stat_of duplicate_groups)" 1 "the two versions of one article form one duplicate group"
+
+run "$RA_INDEX" --db "$DB" "$C"
+like "$ERR" "update: 0 added, 0 updated, 0 removed, 5 unchanged, 0 failed" "rerun: nothing changed"
+
+# Change one page: it is re-indexed, the old text is gone.
+P="$C/001_32d40953c92d2718.txt"
+sed 's/Navigating the Social Scene/Navigating the Xylophonic Scene/' "$P" > "$T_TMP/p" && cat "$T_TMP/p" > "$P"
+run "$RA_INDEX" --db "$DB" -v "$C"
+like "$ERR" "update: 0 added, 1 updated, 0 removed, 4 unchanged" "a changed page is updated"
+like "$ERR" "001_32d40953c92d2718.txt: updated" "--verbose names it"
+q xylophonic; is "$IDS" 001_32d40953c92d2718 "the new text is searchable"
+q xylophonic; like "$OUT" "Navigating the Xylophonic Scene" "the stored text is the new one"
+unlike "$OUT" "Navigating the Social Scene" "the old title is gone"
+
+# Touch without change: detected by hash, not re-indexed.
+touch "$C/000_f98e010c7e6657bf.txt"
+run "$RA_INDEX" --db "$DB" "$C"
+like "$ERR" "0 updated, 0 removed, 5 unchanged" "a touched page is unchanged (content hash)"
+
+# Add and delete.
+sed 's/Supportive Community/Quokka Community/' "$CORPUS/000_f98e010c7e6657bf.txt" > "$C/new_page.txt"
+rm "$C/004_5de6917610b7df12.txt"
+run "$RA_INDEX" --db "$DB" "$C"
+like "$ERR" "update: 1 added, 0 updated, 1 removed, 4 unchanged" "add + delete"
+q quokka; is "$IDS" new_page "the added page is searchable"
+q post-match; unlike "$IDS" 004_5de6917610b7df12 "the deleted page is gone"
+q --count 50 mentorship
+# new_page is a near-copy of 000, and 000/002 share their tag set: one group.
+is "$(printf '%s\n' "$IDS" | wc -l | tr -d ' ')" 3 "five articles, near-duplicates collapsed to three hits"
+
+# --rebuild builds aside and swaps.
+run "$RA_INDEX" --db "$DB" --rebuild "$C"
+like "$ERR" "rebuild: 5 added" "--rebuild rebuilds"
+q mentorship; like "$OUT" '"generation":"gen-000002"' "--rebuild publishes a new generation"
+
+# Tag list changed: the update becomes a rebuild, and says why.
+cp "$CORPUS/tags.txt" "$C/tags.txt"; echo "Quokka Studies" >> "$C/tags.txt"
+run "$RA_INDEX" --db "$DB" -v "$C"
+like "$ERR" "full rebuild: the tag list, synonyms or index format changed" "changed tags.txt forces a rebuild"
+
+# A failing page keeps its previous version.
+cp "$P" "$T_TMP/keep"; : > "$P"
+run "$RA_INDEX" --db "$DB" "$C"
+is "$RC" 3 "a page that became empty: exit 3"
+like "$ERR" "empty file; previous version kept" "its previous version is kept"
+q xylophonic; is "$IDS" 001_32d40953c92d2718 "and still searchable"
+cp "$T_TMP/keep" "$P"
+
+# JSON Lines, gzip, malformed lines.
+J="$T_TMP/jl"; mkdir -p "$J"
+cat > "$J/a.jsonl" <<'JL'
+{"id": "j1", "title": "Zebrafish in Residency", "body": "First paragraph about zebrafish.\n\nSecond paragraph.", "tags": ["Lab Life", "Research"], "category": "Research", "url": "https://example.org/j1"}
+{"id": "j2", "title": "Another record", "body": "Okapi sightings during night float."}
+this is not json
+{"title": "no id here", "body": "x"}
+{"id": "j3", "title": 7}
+
+{"id": "j4", "title": "Gzip neighbour", "body": "nothing special"}
+JL
+printf '{"id": "g1", "title": "Compressed", "body": "A wombat in the call room."}\n' | gzip > "$J/b.jsonl.gz"
+gzip -c "$CORPUS/003_a318fcef9bca58db.txt" > "$J/page.txt.gz"
+run "$RA_INDEX" --db "$T_TMP/jdb" "$J"
+is "$RC" 0 "JSON Lines corpus indexes (bad lines are warnings)"
+like "$ERR" "a.jsonl:3: malformed JSON, line skipped" "malformed line named with its number"
+like "$ERR" "a.jsonl:4: line skipped: expected \"id\"" "missing id named"
+like "$ERR" "a.jsonl:5: line skipped: expected \"title\"" "bad title named"
+like "$ERR" "rebuild: 5 added" "good records and the .gz page are indexed"
+run "$RA_QUERY" --db "$T_TMP/jdb" --format json zebrafish
+is "$(json_ids "$OUT")" j1 "JSONL record searchable"
+like "$OUT" '"category":"Research"' "JSONL category kept"
+run "$RA_QUERY" --db "$T_TMP/jdb" --format json wombat
+is "$(json_ids "$OUT")" g1 ".jsonl.gz is read through zlib"
+run "$RA_QUERY" --db "$T_TMP/jdb" --format json alumni
+is "$(json_ids "$OUT")" page ".txt.gz page is read through zlib"
+sed -i 's/Okapi sightings/Okapi and pangolin sightings/' "$J/a.jsonl"
+run "$RA_INDEX" --db "$T_TMP/jdb" "$J"
+like "$ERR" "update: 0 added, 1 updated, 0 removed, 4 unchanged" "a changed JSONL record is updated alone"
+
+# --jobs 2 gives the same results as --jobs 1.
+B="$T_TMP/big"; mkdir -p "$B"
+i=0
+for f in "$CORPUS"/0*.txt; do
+  for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+    sed "1,12s/Residency/Residency Batch$k/" "$f" > "$B/p${k}_$(basename "$f")"
+  done
+done
+run "$RA_INDEX" --db "$T_TMP/s1" --jobs 1 "$B"; is "$RC" 0 "serial build of 80 pages"
+run "$RA_INDEX" --db "$T_TMP/s2" --jobs 2 "$B"; is "$RC" 0 "parallel build of 80 pages"
+same=0
+for qq in mentorship "residency networking" post-match café batch7 'tag:mentorship'; do
+  a=$("$RA_QUERY" --db "$T_TMP/s1" --format json --count 50 "$qq" | sed 's/"generation":"[^"]*"//; s/"revision":[0-9]*//')
+  b=$("$RA_QUERY" --db "$T_TMP/s2" --format json --count 50 "$qq" | sed 's/"generation":"[^"]*"//; s/"revision":[0-9]*//')
+  [ "$a" = "$b" ] || { same=1; echo "# differs: $qq"; }
+done
+ok $same "--jobs 2 and --jobs 1 answer identically"
+
+# Unreadable parts never empty the index.
+ln -s . "$C/loop"
+run "$RA_INDEX" --db "$DB" "$C"
+like "$ERR" "symlink loop" "a symlink loop is reported"
+q mentorship; ok $([ "$RC" -eq 0 ] && echo 0 || echo 1) "index intact after a symlink loop"
+rm "$C/loop"
+
+# Disk full (file size limit): clear error, previous index intact.
+before=$("$RA_QUERY" --db "$DB" --format json mentorship | json_ids /dev/stdin 2>/dev/null; "$RA_QUERY" --db "$DB" --format json mentorship | grep -o '"total_estimate":[0-9]*')
+(trap '' XFSZ; ulimit -f 64; exec "$RA_INDEX" --db "$DB" --rebuild "$C") >"$T_TMP/out" 2>"$T_TMP/err"
+RC=$?
+ok $([ "$RC" -eq 5 ] && echo 0 || echo 1) "a full disk (file too large) fails with exit 5 (got $RC)"
+like "$(cat "$T_TMP/err")" "ra-index:" "and says why"
+after=$("$RA_QUERY" --db "$DB" --format json mentorship | grep -o '"total_estimate":[0-9]*')
+is "$after" "$(printf '%s' "$before" | tail -1)" "the previous index still answers the same"
+run "$RA_INDEX" --db "$DB" "$C"
+is "$RC" 0 "the next run recovers"
+
+done_testing
