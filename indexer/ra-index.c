@@ -225,7 +225,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "ra-index: --dump takes one FILE and no corpus\n");
       return EXIT_USAGE;
     }
-    st = ra_index_dump(dump, max_size ? max_size : (size_t)-1, &json,
+    st = ra_index_dump(dump, tags, max_size ? max_size : (size_t)-1, &json,
                        print_warning, &w, &err);
     if (st != RA_OK) {
       fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));

@@ -1,9 +1,12 @@
-/* format.c - text and JSON renderings of ra_results. */
+/* format.c - text and JSON renderings of ra_results, tag lists and
+ * completions. */
 #include "format.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- text ---------------------------------------------------------------- */
 
 /* Write text[0..len) with highlight ranges wrapped in on/off markers.
  * Control characters are replaced so article bytes cannot drive the
@@ -13,61 +16,202 @@ static void put_marked(FILE *out, const char *text, size_t len,
                        const char *off) {
   size_t h = 0;
   for (size_t i = 0; i < len; i++) {
+    while (h < n_hls && hls[h].end <= i) h++; /* skip empty/bad ranges */
     if (h < n_hls && hls[h].start == i) fputs(on, out);
     unsigned char ch = (unsigned char)text[i];
     if (ch < 0x20 || ch == 0x7f)
       fputc(' ', out);
     else
       fputc(ch, out);
-    if (h < n_hls && hls[h].end == i + 1) {
+    if (h < n_hls && hls[h].end == i + 1 && hls[h].start <= i) {
       fputs(off, out);
       h++;
     }
   }
 }
 
+static void put_plain(FILE *out, const char *text) {
+  put_marked(out, text, strlen(text), NULL, 0, "", "");
+}
+
+static const char *const field_names[] = {"title", "tags", "category",
+                                          "headings", "body", "faq",
+                                          "illustrations"};
+
+static void format_explain_text(FILE *out, const ra_explain *ex) {
+  fputs("   explain: fields:", out);
+  int any = 0;
+  for (unsigned i = 0; i < 7; i++)
+    if (ex->fields & (1u << i)) {
+      fprintf(out, " %s", field_names[i]);
+      any = 1;
+    }
+  if (!any) fputs(" (none)", out);
+  fprintf(out, "; length %u (average %.0f)\n", ex->doclen, ex->avlen);
+  for (size_t t = 0; t < ex->n_terms; t++) {
+    const ra_explain_term *et = &ex->terms[t];
+    fputs("     ", out);
+    put_plain(out, et->term);
+    fprintf(out, "  [%s] wdf %u, in %u articles, idf %.2f -> %.2f\n", et->role,
+            et->wdf, et->termfreq, et->idf, et->score);
+  }
+}
+
 static void format_text(FILE *out, int flags, const ra_results *r) {
   const char *on = (flags & RA_FMT_ANSI) ? "\033[1m" : "**";
   const char *off = (flags & RA_FMT_ANSI) ? "\033[0m" : "**";
-  if (r->relaxed[0]) fprintf(out, "Note: %s.\n", r->relaxed);
-  if (r->query->notes[0]) fprintf(out, "Note: %s.\n", r->query->notes);
+  if (r->related_to) {
+    fputs("Articles related to ", out);
+    put_plain(out, r->related_to);
+    fputs(":\n", out);
+  }
+  if (r->relaxed[0]) {
+    fputs("Note: ", out);
+    put_plain(out, r->relaxed);
+    fputs(".\n", out);
+  }
+  if (r->query && r->query->notes[0]) {
+    fputs("Note: ", out);
+    put_plain(out, r->query->notes);
+    fputs(".\n", out);
+  }
+  if (r->n_expansions) {
+    fputs("Also searched for:", out);
+    for (size_t i = 0; i < r->n_expansions; i++) {
+      fputs(i ? ", " : " ", out);
+      put_plain(out, r->expansions[i].to);
+      fputs(" (for ", out);
+      put_plain(out, r->expansions[i].from);
+      fputc(')', out);
+    }
+    fputs(".\n", out);
+  }
+  if (r->unknown_tag) {
+    fputs("No article has ", out);
+    put_plain(out, r->unknown_tag);
+    fputs("; `ra-query --tags` lists the tags in use.\n", out);
+  }
+  if (r->suggestion) {
+    fputs("Did you mean: ", out);
+    put_plain(out, r->suggestion);
+    fprintf(out, " (%u result%s)?\n", r->suggestion_hits,
+            r->suggestion_hits == 1 ? "" : "s");
+  }
   if (r->n_hits == 0) {
-    if (r->estimate > 0)
-      fprintf(out, "No more results: the query matched %u article%s.\n",
-              r->estimate, r->estimate == 1 ? "" : "s");
-    else
+    if (r->past_end) {
+      size_t per = r->per_page ? r->per_page : 10;
+      size_t pages = (r->estimate + per - 1) / per;
+      fprintf(out,
+              "No more results: page %zu is past the last page (%u result%s, "
+              "%zu page%s).\n",
+              r->offset / per + 1, r->estimate, r->estimate == 1 ? "" : "s",
+              pages, pages == 1 ? "" : "s");
+    } else if (!r->unknown_tag) {
       fputs("No articles match this query. Try fewer or different words.\n",
             out);
+    }
     return;
   }
-  fprintf(out, "About %u result%s.\n\n", r->estimate, r->estimate == 1 ? "" : "s");
+  size_t per = r->per_page ? r->per_page : 10;
+  size_t pages = (r->estimate + per - 1) / per;
+  fprintf(out, "About %u result%s", r->estimate, r->estimate == 1 ? "" : "s");
+  if (pages > 1) fprintf(out, " (page %zu of %zu)", r->offset / per + 1, pages);
+  fputs(".\n\n", out);
   for (size_t i = 0; i < r->n_hits; i++) {
     const ra_hit *h = &r->hits[i];
     const ra_article *a = h->article;
     fprintf(out, "%zu. ", h->rank);
     put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls, on, off);
-    fprintf(out, "  (score %.2f)\n", h->score);
-    fprintf(out, "   id: %s", a->id);
-    if (a->category) fprintf(out, "   category: %s", a->category);
+    fprintf(out, "  (score %.2f)", h->score);
+    if (h->similar)
+      fprintf(out, "  [+%u similar]", h->similar);
+    fputc('\n', out);
+    fputs("   id: ", out);
+    put_plain(out, a->id);
+    if (a->category) {
+      fputs("   category: ", out);
+      put_plain(out, a->category);
+    }
     fputc('\n', out);
     if (a->n_tags) {
       fputs("   tags: ", out);
-      for (size_t t = 0; t < a->n_tags; t++)
-        fprintf(out, "%s%s", t ? " | " : "", a->tags[t]);
+      for (size_t t = 0; t < a->n_tags; t++) {
+        if (t) fputs(" | ", out);
+        const ra_tag_hls *th = h->tag_hls ? &h->tag_hls[t] : NULL;
+        put_marked(out, a->tags[t], strlen(a->tags[t]), th ? th->hls : NULL,
+                   th ? th->n : 0, on, off);
+      }
       fputc('\n', out);
     }
     for (size_t f = 0; h->snippet && f < h->snippet->n_frags; f++) {
       const ra_fragment *fr = &h->snippet->frags[f];
       fputs("   ", out);
-      if (fr->section) fprintf(out, "[%s] ", fr->section);
+      if (fr->section) {
+        fputs(fr->faq ? "[Q: " : "[", out);
+        put_marked(out, fr->section, strlen(fr->section), fr->section_hls,
+                   fr->n_section_hls, on, off);
+        fputs("] ", out);
+      } else if (fr->illustration) {
+        fputs("[illustration] ", out);
+      }
       if (fr->cut_before) fputs("\xE2\x80\xA6", out);
       put_marked(out, fr->text, fr->len, fr->hls, fr->n_hls, on, off);
       if (fr->cut_after) fputs("\xE2\x80\xA6", out);
       fputc('\n', out);
     }
+    if ((flags & RA_FMT_EXPLAIN) && h->explain) format_explain_text(out, h->explain);
     fputc('\n', out);
   }
+  if (r->n_facets) {
+    fputs("Tags in these results:", out);
+    for (size_t i = 0; i < r->n_facets; i++) {
+      fputs(i ? ", " : " ", out);
+      put_plain(out, r->facets[i].tag);
+      fprintf(out, " (%u)", r->facets[i].count);
+    }
+    fputs(".\n", out);
+  }
 }
+
+/* ---- JSON --------------------------------------------------------------- */
+
+/* A JSON string from bytes that may hold invalid UTF-8 (replaced by
+ * U+FFFD) or NULs; NULL text gives JSON null. */
+static json_t *jstr(const char *s, size_t len) {
+  if (!s) return json_null();
+  json_t *j = json_stringn(s, len);
+  if (j) return j;
+  char *o = malloc(len * 3 + 1);
+  if (!o) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < len;) {
+    unsigned char c = (unsigned char)s[i];
+    size_t l = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2
+             : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    int valid = l > 0 && i + l <= len && c != 0;
+    for (size_t m = 1; valid && m < l; m++)
+      if (((unsigned char)s[i + m] & 0xC0) != 0x80) valid = 0;
+    if (valid) {
+      json_t *probe = json_stringn(s + i, l);
+      valid = probe != NULL;
+      json_decref(probe);
+    }
+    if (valid) {
+      memcpy(o + k, s + i, l);
+      k += l;
+      i += l;
+    } else {
+      memcpy(o + k, "\xEF\xBF\xBD", 3);
+      k += 3;
+      i++;
+    }
+  }
+  j = json_stringn(o, k);
+  free(o);
+  return j;
+}
+
+static json_t *js(const char *s) { return s ? jstr(s, strlen(s)) : json_null(); }
 
 static json_t *hls_json(const ra_hl *hls, size_t n) {
   json_t *arr = json_array();
@@ -77,38 +221,69 @@ static json_t *hls_json(const ra_hl *hls, size_t n) {
   return arr;
 }
 
-static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
-  json_t *hits = json_array();
-  for (size_t i = 0; hits && i < r->n_hits; i++) {
-    const ra_hit *h = &r->hits[i];
-    const ra_article *a = h->article;
-    json_t *tags = json_array();
-    for (size_t t = 0; t < a->n_tags; t++)
-      json_array_append_new(tags, json_string(a->tags[t]));
-    json_t *snips = json_array();
-    for (size_t f = 0; h->snippet && f < h->snippet->n_frags; f++) {
-      const ra_fragment *fr = &h->snippet->frags[f];
-      json_array_append_new(
-          snips, json_pack("{s:s%, s:o, s:o, s:b, s:b}", "text", fr->text, fr->len,
-                           "section", fr->section ? json_string(fr->section) : json_null(),
-                           "highlights", hls_json(fr->hls, fr->n_hls),
-                           "cut_before", fr->cut_before, "cut_after", fr->cut_after));
-    }
+static json_t *explain_json(const ra_explain *ex) {
+  json_t *fields = json_array(), *terms = json_array();
+  for (unsigned i = 0; fields && i < 7; i++)
+    if (ex->fields & (1u << i)) json_array_append_new(fields, json_string(field_names[i]));
+  for (size_t t = 0; terms && t < ex->n_terms; t++) {
+    const ra_explain_term *et = &ex->terms[t];
     json_array_append_new(
-        hits, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:f, s:i, s:o}",
-                        "rank", (json_int_t)h->rank, "id", a->id, "title", a->title,
-                        "title_highlights", hls_json(h->title_hls, h->n_title_hls),
-                        "category", a->category ? json_string(a->category) : json_null(),
-                        "tags", tags, "score", h->score, "percent", h->percent,
-                        "snippets", snips));
+        terms, json_pack("{s:o, s:s, s:I, s:I, s:f, s:f}", "term", js(et->term),
+                         "role", et->role, "wdf", (json_int_t)et->wdf, "termfreq",
+                         (json_int_t)et->termfreq, "idf", et->idf, "score",
+                         et->score));
   }
-  json_t *root = json_pack("{s:i, s:I, s:s, s:I, s:o, s:o, s:o}", "schema", 1,
-                           "revision", (json_int_t)r->revision,
-                           "generation", r->generation,
-                           "total_estimate", (json_int_t)r->estimate,
-                           "relaxed", r->relaxed[0] ? json_string(r->relaxed) : json_null(),
-                           "notes", r->query->notes[0] ? json_string(r->query->notes) : json_null(),
-                           "hits", hits);
+  return json_pack("{s:o, s:I, s:f, s:o}", "fields", fields, "doclen",
+                   (json_int_t)ex->doclen, "avlen", ex->avlen, "terms", terms);
+}
+
+static json_t *hit_json(const ra_hit *h) {
+  const ra_article *a = h->article;
+  json_t *tags = json_array(), *tag_hls = json_array();
+  for (size_t t = 0; t < a->n_tags; t++) {
+    json_array_append_new(tags, js(a->tags[t]));
+    json_array_append_new(tag_hls, h->tag_hls ? hls_json(h->tag_hls[t].hls, h->tag_hls[t].n)
+                                              : json_array());
+  }
+  json_t *snips = json_array();
+  /* The fragments joined with " … " for a one-line display. */
+  size_t jl = 0;
+  for (size_t f = 0; h->snippet && f < h->snippet->n_frags; f++)
+    jl += h->snippet->frags[f].len + 8;
+  char *joined = malloc(jl + 1);
+  size_t k = 0;
+  for (size_t f = 0; h->snippet && f < h->snippet->n_frags; f++) {
+    const ra_fragment *fr = &h->snippet->frags[f];
+    json_array_append_new(
+        snips,
+        json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:b}", "text",
+                  jstr(fr->text, fr->len), "section", js(fr->section),
+                  "section_highlights", hls_json(fr->section_hls, fr->n_section_hls),
+                  "highlights", hls_json(fr->hls, fr->n_hls), "cut_before",
+                  fr->cut_before, "cut_after", fr->cut_after, "faq", fr->faq,
+                  "illustration", fr->illustration));
+    if (joined) {
+      if (f) {
+        memcpy(joined + k, " \xE2\x80\xA6 ", 5);
+        k += 5;
+      }
+      memcpy(joined + k, fr->text, fr->len);
+      k += fr->len;
+    }
+  }
+  json_t *hit = json_pack(
+      "{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:f, s:i, s:I, s:o, s:o}", "rank",
+      (json_int_t)h->rank, "id", js(a->id), "title", js(a->title),
+      "title_highlights", hls_json(h->title_hls, h->n_title_hls), "url", js(a->url),
+      "category", js(a->category), "tags", tags, "tag_highlights", tag_hls,
+      "score", h->score, "percent", h->percent, "similar", (json_int_t)h->similar,
+      "snippets", snips, "snippet", joined ? jstr(joined, k) : json_null());
+  free(joined);
+  if (hit && h->explain) json_object_set_new(hit, "explain", explain_json(h->explain));
+  return hit;
+}
+
+static ra_status dump(FILE *out, json_t *root, ra_error *err) {
   if (!root) return ra_error_set(err, RA_ERR_NOMEM, "json output");
   char *s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
   json_decref(root);
@@ -119,9 +294,92 @@ static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
   return RA_OK;
 }
 
+static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
+  json_t *hits = json_array();
+  for (size_t i = 0; hits && i < r->n_hits; i++)
+    json_array_append_new(hits, hit_json(&r->hits[i]));
+  json_t *dropped = json_array(), *exps = json_array(), *facets = json_array();
+  for (size_t i = 0; dropped && i < r->n_dropped; i++)
+    json_array_append_new(dropped, js(r->dropped[i]));
+  for (size_t i = 0; exps && i < r->n_expansions; i++)
+    json_array_append_new(exps, json_pack("{s:o, s:o}", "from", js(r->expansions[i].from),
+                                          "to", js(r->expansions[i].to)));
+  for (size_t i = 0; facets && i < r->n_facets; i++)
+    json_array_append_new(facets, json_pack("{s:o, s:o, s:I}", "tag", js(r->facets[i].tag),
+                                            "folded", js(r->facets[i].folded), "count",
+                                            (json_int_t)r->facets[i].count));
+  size_t qlen = 0;
+  const char *qtext = r->query ? ra_query_text(r->query, &qlen) : NULL;
+  size_t per = r->per_page ? r->per_page : (r->n_hits ? r->n_hits : 10);
+  json_t *sugg = r->suggestion
+                     ? json_pack("{s:o, s:I}", "query", js(r->suggestion), "hits",
+                                 (json_int_t)r->suggestion_hits)
+                     : json_null();
+  json_t *root = json_pack(
+      "{s:i, s:s, s:o, s:I, s:s, s:I, s:I, s:I, s:b, s:o, s:o, s:o, s:b, s:o, s:o, "
+      "s:o, s:o, s:I, s:o}",
+      "schema", RA_JSON_SCHEMA, "kind", r->related_to ? "related" : "search",
+      "query", r->related_to ? js(r->related_to) : jstr(qtext, qtext ? qlen : 0),
+      "revision", (json_int_t)r->revision, "generation", r->generation,
+      "total_estimate", (json_int_t)r->estimate, "page", (json_int_t)(r->offset / per + 1),
+      "per_page", (json_int_t)per, "past_end", r->past_end,
+      "relaxed", r->relaxed[0] ? js(r->relaxed) : json_null(), "dropped", dropped,
+      "notes", r->query && r->query->notes[0] ? js(r->query->notes) : json_null(),
+      "fallback", r->query ? r->query->fallback : 0, "expansions", exps,
+      "suggestion", sugg, "unknown_tag", js(r->unknown_tag), "facets", facets,
+      "facet_docs", (json_int_t)r->facet_docs, "hits", hits);
+  return dump(out, root, err);
+}
+
 ra_status ra_format_results(FILE *out, ra_format fmt, int flags,
                             const ra_results *r, ra_error *err) {
   if (fmt == RA_FMT_JSON) return format_json(out, r, err);
   format_text(out, flags, r);
+  return RA_OK;
+}
+
+ra_status ra_format_tags(FILE *out, ra_format fmt, const ra_tag_count *tags,
+                         size_t n, uint32_t revision, const char *generation,
+                         ra_error *err) {
+  if (fmt == RA_FMT_JSON) {
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+      json_array_append_new(arr, json_pack("{s:o, s:o, s:I}", "tag", js(tags[i].tag),
+                                           "folded", js(tags[i].folded), "count",
+                                           (json_int_t)tags[i].count));
+    return dump(out,
+                json_pack("{s:i, s:s, s:I, s:o, s:o}", "schema", RA_JSON_SCHEMA,
+                          "kind", "tags", "revision", (json_int_t)revision,
+                          "generation", js(generation), "tags", arr),
+                err);
+  }
+  if (n == 0) fputs("The index has no tags.\n", out);
+  for (size_t i = 0; i < n; i++) {
+    fprintf(out, "%6u  ", tags[i].count);
+    put_plain(out, tags[i].tag);
+    fputc('\n', out);
+  }
+  return RA_OK;
+}
+
+ra_status ra_format_completions(FILE *out, ra_format fmt, const char *prefix,
+                                size_t prefix_len, const ra_completion *c,
+                                size_t n, uint32_t revision, ra_error *err) {
+  if (fmt == RA_FMT_JSON) {
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+      json_array_append_new(arr, json_pack("{s:o, s:o, s:I}", "query", js(c[i].query),
+                                           "word", js(c[i].word), "docs",
+                                           (json_int_t)c[i].docs));
+    return dump(out,
+                json_pack("{s:i, s:s, s:I, s:o, s:o}", "schema", RA_JSON_SCHEMA,
+                          "kind", "complete", "revision", (json_int_t)revision,
+                          "prefix", jstr(prefix, prefix_len), "completions", arr),
+                err);
+  }
+  for (size_t i = 0; i < n; i++) {
+    put_plain(out, c[i].query);
+    fprintf(out, "\t%u\n", c[i].docs);
+  }
   return RA_OK;
 }

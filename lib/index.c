@@ -1071,8 +1071,8 @@ static void progress(build *b, size_t k) {
 }
 
 /* Memory stays bounded: Xapian buffers changes until a commit. */
-#define RA_FLUSH_DOCS 2000
-#define RA_FLUSH_BYTES (48ull * 1024 * 1024)
+#define RA_FLUSH_DOCS 1000
+#define RA_FLUSH_BYTES (24ull * 1024 * 1024)
 
 static ra_status maybe_flush(worker *wk) {
   if (!wk->fresh) return RA_OK; /* incremental: one transaction */
@@ -1620,8 +1620,9 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
   return st;
 }
 
-ra_status ra_index_dump(const char *path, size_t max_file_size, char **json,
-                        ra_warn_fn warn, void *warn_ctx, ra_error *err) {
+ra_status ra_index_dump(const char *path, const char *tags_file,
+                        size_t max_file_size, char **json, ra_warn_fn warn,
+                        void *warn_ctx, ra_error *err) {
   *json = NULL;
   size_t max_size = max_file_size ? max_file_size : RA_DEFAULT_MAX_FILE;
   char dir[RA_PATH_MAX], tags[RA_PATH_MAX];
@@ -1630,7 +1631,14 @@ ra_status ra_index_dump(const char *path, size_t max_file_size, char **json,
     snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
   else
     snprintf(dir, sizeof dir, ".");
-  sibling_path_for(path, "tags.txt", tags, sizeof tags);
+  struct stat tsb;
+  if (tags_file) {
+    snprintf(tags, sizeof tags, "%s", tags_file);
+  } else {
+    /* Beside the page, else one level up (corpora split into NN/ dirs). */
+    sibling_path_for(path, "tags.txt", tags, sizeof tags);
+    if (stat(tags, &tsb) != 0) snprintf(tags, sizeof tags, "%.*s/../tags.txt", (int)(sizeof tags - 16), dir);
+  }
   ra_model *model = NULL;
   char **paths = NULL, **ids = NULL;
   size_t n = 0;

@@ -84,9 +84,11 @@ ra_status ra_index_build(const ra_index_opts *opts, ra_index_stats *stats,
                          ra_error *err);
 
 /* Parse one page the way the indexer would (model learned from the pages
- * beside it, tags.txt beside it) and return its JSON (caller frees). */
-ra_status ra_index_dump(const char *path, size_t max_file_size, char **json,
-                        ra_warn_fn warn, void *warn_ctx, ra_error *err);
+ * beside it; tags_file, or tags.txt beside it or one directory up) and
+ * return its JSON (caller frees). */
+ra_status ra_index_dump(const char *path, const char *tags_file,
+                        size_t max_file_size, char **json, ra_warn_fn warn,
+                        void *warn_ctx, ra_error *err);
 
 /* Collect the page files under the inputs (directories are walked
  * recursively, symlink loops and unreadable directories reported to warn),

@@ -1,10 +1,20 @@
-/* qparse.h - the reader's query language, parsed into clauses.
+/* qparse.h - the reader's query language, parsed into a tree of clauses.
  *
- * This version understands: plain words, "exact phrases", -word / -"phrase"
- * (exclusion), tag:word and tag:"multi word tag", title:word and
- * category:"...".  Words are analysed by the same pipeline as the indexer
- * (analyze.h).  Broken syntax never fails: an unbalanced quote runs to the
- * end of the query and an empty field scope is ignored, with a note. */
+ * Syntax (docs/query-language.md):
+ *   words            all must match (analysed exactly as at index time)
+ *   "exact phrase"   words in this order, adjacent
+ *   -word, NOT word  exclusion (also -"phrase", NOT (a OR b))
+ *   a OR b           either; binds tighter than the implicit AND
+ *   a AND b          both (the same as a b)
+ *   ( ... )          grouping
+ *   word*            prefix (expansion capped by the searcher)
+ *   title:word  title:"phrase"   only in the title
+ *   tag:word    tag:"multi word" whole tag, case and accents ignored
+ *   category:word  category:"..."  whole category
+ * Syntax a reader gets wrong (unbalanced quote or parenthesis, a lone
+ * operator, a bare "*", a field scope with nothing after it) is never an
+ * error: the whole query is read again as plain words, query->fallback is
+ * set and query->notes says why. */
 #ifndef RA_QPARSE_H
 #define RA_QPARSE_H
 
@@ -17,8 +27,9 @@
 extern "C" {
 #endif
 
-#define RA_QUERY_MAX_BYTES 4096
-#define RA_QUERY_MAX_TERMS 64
+#define RA_QUERY_MAX_BYTES 4096 /* longer queries: RA_ERR_TOOBIG */
+#define RA_QUERY_MAX_TERMS 64   /* words kept; the rest dropped with a note */
+#define RA_QUERY_MAX_DEPTH 16   /* parenthesis nesting; deeper: fallback */
 
 typedef enum {
   RA_QC_TEXT,     /* words; a phrase when n_words > 1 and phrase is set */
@@ -31,25 +42,76 @@ typedef struct ra_qword {
   char *stem;
 } ra_qword;
 
-typedef struct ra_qclause {
-  ra_qclause_kind kind;
-  int negated;
-  int phrase;
-  int title_only;
+/* One expansion of a clause (synonym or acronym), filled in by the
+ * searcher (search.c), not by the parser: text is the folded expansion as
+ * stored in the index, words its analysis (a phrase when n_words > 1). */
+typedef struct ra_qexp {
+  char *text;
   ra_qword *words;
   size_t n_words;
-  char *value; /* for TAG/CATEGORY: folded whole value */
+} ra_qexp;
+
+typedef struct ra_qclause {
+  ra_qclause_kind kind;
+  int negated;    /* under a NOT / '-': never highlighted */
+  int phrase;     /* words must be adjacent, in order */
+  int title_only; /* title: scope */
+  ra_qword *words;
+  size_t n_words;
+  char *value;    /* for TAG/CATEGORY: folded whole value */
+  /* Added with the query language (issue 4). */
+  int wildcard;   /* the last word is a prefix (word*) */
+  char *raw;      /* the clause as the reader typed it (for messages) */
+  size_t raw_start, raw_end; /* its byte range in the query string */
+  ra_qexp *exps;  /* synonyms/acronyms (searcher); owned by the clause */
+  size_t n_exps;
+  int dropped;    /* set by the searcher when relaxation dropped it */
+  size_t exp_span; /* > 1: exps stand for this word and the next
+                      exp_span - 1 words of the query ("electronic health
+                      record" -> ehr); set by the searcher */
 } ra_qclause;
 
+typedef enum {
+  RA_QN_CLAUSE, /* leaf: clauses[clause] */
+  RA_QN_AND,    /* every kid; RA_QN_NOT kids exclude */
+  RA_QN_OR,     /* any kid */
+  RA_QN_NOT     /* one kid, excluded (only directly under an AND) */
+} ra_qnode_kind;
+
+typedef struct ra_qnode {
+  ra_qnode_kind kind;
+  size_t clause;         /* RA_QN_CLAUSE */
+  struct ra_qnode *kids; /* owned */
+  size_t n_kids;
+} ra_qnode;
+
 typedef struct ra_query {
-  ra_qclause *clauses;
+  ra_qclause *clauses;  /* every leaf, in query order */
   size_t n_clauses;
-  char notes[256]; /* what was ignored or repaired, for the reader */
+  char notes[256];      /* what was ignored or repaired, for the reader */
+  /* Added with the query language (issue 4). */
+  ra_qnode *root;       /* NULL when there are no clauses */
+  int fallback;         /* syntax not understood: read as plain words */
 } ra_query;
 
+/* Parse len bytes of q (need not be NUL-terminated; invalid UTF-8 is
+ * tolerated).  An empty query gives an empty ra_query (no clauses).
+ * RA_ERR_TOOBIG above RA_QUERY_MAX_BYTES.  *out: ra_query_free. */
 ra_status ra_qparse(ra_analyzer *an, const char *q, size_t len,
                     ra_query **out, ra_error *err);
 void ra_query_free(ra_query *q);
+
+/* Attach an expansion (folded text) to clause ci; analysed with an.
+ * Used by the searcher for synonyms and acronyms. */
+ra_status ra_query_add_expansion(ra_analyzer *an, ra_query *q, size_t ci,
+                                 const char *text, size_t len, ra_error *err);
+
+/* The query text as parsed: the reader's bytes with invalid UTF-8
+ * replaced by U+FFFD (raw_start/raw_end index into it).  Borrowed. */
+const char *ra_query_text(const ra_query *q, size_t *len);
+
+/* Append a note ("; "-separated, duplicates ignored, truncated to fit). */
+void ra_query_note(ra_query *q, const char *msg);
 
 #ifdef __cplusplus
 }

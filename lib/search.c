@@ -1,10 +1,16 @@
-/* search.c - query building, ranking and hit assembly. */
+/* search.c - query building, ranking, relaxation, suggestions, facets,
+ * related articles, tag listing, completion and hit assembly.
+ *
+ * All ranking knobs are in ra_rank_params_default() below; nothing else in
+ * this file hard-codes a weight. */
 #define _GNU_SOURCE
 #include "search.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze.h"
 #include "idxdir.h"
@@ -12,10 +18,62 @@
 #include "store.h"
 #include "xap.h"
 
+/* The near-duplicate key (set by the indexer).  Documents without it are
+ * never collapsed. */
+#ifndef RA_SLOT_COLLAPSE
+#define RA_SLOT_COLLAPSE 1
+#endif
+
+/* Hard limits on expensive queries (docs/query-language.md). */
+#define RA_MAX_QUERY_NODES 4096 /* Xapian query objects per search */
+#define RA_MAX_TOTAL_EXPANSIONS 32
+#define RA_SPELL_SCAN_MAX 20000 /* terms scanned by the fallback speller */
+#define RA_COMPLETE_SCAN_MAX 20000
+#define RA_RELATED_POOL 100
+#define RA_MAX_FACETS 30 /* tags listed per result set, most frequent */
+
+void ra_rank_params_default(ra_rank_params *p) {
+  memset(p, 0, sizeof *p);
+  /* BM25 as Xapian's defaults except b: article lengths vary a lot
+   * (a FAQ page vs a long guide) and full normalisation punished the
+   * long guides that answer most queries. */
+  p->bm25_k1 = 1.0;
+  p->bm25_b = 0.5;
+  p->bm25_min_normlen = 0.5;
+  /* Field weights live in the index (wdf: title 6, tag 5, heading 3,
+   * body 2, illustration 1, see index.h); these are query-time boosts. */
+  p->exact_weight = 0.5;   /* the reader's exact form above other forms */
+  p->title_weight = 1.0;   /* a title word on top of its wdf weight */
+  p->phrase_weight = 1.0;  /* adjacent query words adjacent in the text */
+  p->near_weight = 2.0;    /* all words close together */
+  p->near_window = 4;      /* per query word */
+  p->expansion_weight = 0.7; /* a synonym counts less than the word */
+  p->max_expansions = 8;
+  p->max_wildcard = 50;
+  p->time_limit = 2.0;
+  /* Facets read each examined document's term list (zlib in glass):
+   * exact counts for up to this many matches, a sample beyond. */
+  p->check_at_least = 250;
+  p->collapse = 1;
+  p->spell_max_edit = 2;
+  p->spell_rare_docs = 0;  /* only unknown words get "did you mean" */
+  p->related_terms = 20;
+  p->related_tag_weight = 1.0;
+  p->related_category_weight = 0.5;
+}
+
+/* Display forms of folded tags, found once per searcher (a lookup loads
+ * and parses a whole stored article). */
+typedef struct tag_name {
+  char *folded, *display;
+} tag_name;
+
 struct ra_searcher {
   ra_xdb *db;
   ra_analyzer *an;
   char generation[64];
+  tag_name *names;
+  size_t n_names, cap_names;
 };
 
 ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
@@ -46,28 +104,49 @@ void ra_searcher_free(ra_searcher *s) {
   if (!s) return;
   ra_xdb_free(s->db);
   ra_analyzer_free(s->an);
+  for (size_t i = 0; i < s->n_names; i++) {
+    free(s->names[i].folded);
+    free(s->names[i].display);
+  }
+  free(s->names);
   free(s);
 }
 
 uint32_t ra_searcher_doccount(const ra_searcher *s) {
   return ra_xdb_doccount(s->db);
 }
+uint32_t ra_searcher_revision(const ra_searcher *s) {
+  return ra_xdb_revision(s->db);
+}
+const char *ra_searcher_generation(const ra_searcher *s) {
+  return s->generation;
+}
 
 /* ---- query building ------------------------------------------------------- */
 
-/* A small arena of query nodes so every exit path frees them all. */
+/* Every query node made for one search, so every exit path frees them. */
 typedef struct qarena {
-  ra_xquery *v[512];
-  size_t n;
+  ra_xquery **v;
+  size_t n, cap;
   ra_error *err;
   int failed;
 } qarena;
 
 static ra_xquery *keep(qarena *a, ra_xquery *q) {
-  if (!q || a->n >= sizeof a->v / sizeof a->v[0]) {
-    if (q) ra_xquery_free(q);
+  if (!q) {
     a->failed = 1;
     return NULL;
+  }
+  if (a->n == a->cap) {
+    size_t nc = a->cap ? a->cap * 2 : 64;
+    ra_xquery **nv = nc <= RA_MAX_QUERY_NODES ? realloc(a->v, nc * sizeof *nv) : NULL;
+    if (!nv) {
+      ra_xquery_free(q);
+      a->failed = 1;
+      return NULL;
+    }
+    a->v = nv;
+    a->cap = nc;
   }
   a->v[a->n++] = q;
   return q;
@@ -75,178 +154,1204 @@ static ra_xquery *keep(qarena *a, ra_xquery *q) {
 
 static void arena_free(qarena *a) {
   for (size_t i = 0; i < a->n; i++) ra_xquery_free(a->v[i]);
-  a->n = 0;
+  free(a->v);
+  a->v = NULL;
+  a->n = a->cap = 0;
 }
 
-static ra_xquery *term_q(qarena *a, const char *prefix, const char *word,
+typedef struct qb {
+  ra_searcher *s;
+  const ra_query *q;
+  const ra_rank_params *rp;
+  qarena *a;
+} qb;
+
+static ra_xquery *term_q(qb *b, const char *prefix, const char *word,
                          uint32_t pos) {
   char buf[300];
   int n = snprintf(buf, sizeof buf, "%s%s", prefix, word);
   if (n < 0 || (size_t)n >= sizeof buf) n = (int)sizeof buf - 1;
-  return keep(a, ra_xquery_term(buf, (size_t)n, 1, pos, a->err));
+  return keep(b->a, ra_xquery_term(buf, (size_t)n, 1, pos, b->a->err));
 }
 
-/* One positive text clause -> its matching query (stemmed for ranking
- * recall, positional for phrases). */
-static ra_xquery *clause_q(qarena *a, const ra_qclause *c) {
-  if (c->phrase) {
-    ra_xquery *parts[RA_QUERY_MAX_TERMS];
-    size_t n = 0;
-    for (size_t i = 0; i < c->n_words && n < RA_QUERY_MAX_TERMS; i++)
-      parts[n++] = term_q(a, c->title_only ? RA_PREFIX_TITLE : "",
-                          c->words[i].word, (uint32_t)(i + 1));
-    if (a->failed) return NULL;
-    return keep(a, ra_xquery_combine(RA_XQ_PHRASE, parts, n, 0, a->err));
-  }
-  if (c->title_only) return term_q(a, RA_PREFIX_TITLE, c->words[0].word, 0);
-  return term_q(a, RA_PREFIX_STEM, c->words[0].stem, 0);
+static ra_xquery *scaled(qb *b, ra_xquery *q, double f) {
+  if (!q) return NULL;
+  if (f == 1.0) return q;
+  return keep(b->a, ra_xquery_scale(q, f, b->a->err));
 }
 
-typedef struct built {
-  ra_xquery *match;   /* what must match */
-  int n_text;         /* positive text clauses */
-} built;
+static ra_xquery *combine(qb *b, ra_xq_op op, ra_xquery **v, size_t n,
+                          unsigned window) {
+  if (n == 0) return NULL;
+  if (n == 1 && op != RA_XQ_PHRASE && op != RA_XQ_NEAR) return v[0];
+  return keep(b->a, ra_xquery_combine(op, v, n, window, b->a->err));
+}
 
-/* mode 0: every positive clause must match (AND); mode 1: any (OR). */
-static ra_xquery *build_query(qarena *a, const ra_query *q, int mode,
-                              int *n_text) {
-  ra_xquery *pos[RA_QUERY_MAX_TERMS], *neg[RA_QUERY_MAX_TERMS],
-      *filt[RA_QUERY_MAX_TERMS], *boost[RA_QUERY_MAX_TERMS];
-  size_t np = 0, nn = 0, nf = 0, nb = 0;
-  for (size_t i = 0; i < q->n_clauses && !a->failed; i++) {
-    const ra_qclause *c = &q->clauses[i];
-    ra_xquery *x = NULL;
-    if (c->kind == RA_QC_TAG)
-      x = term_q(a, RA_PREFIX_TAG, c->value, 0);
-    else if (c->kind == RA_QC_CATEGORY)
-      x = term_q(a, RA_PREFIX_CATEGORY, c->value, 0);
-    else
-      x = clause_q(a, c);
-    if (!x) continue;
-    if (c->negated) {
-      if (nn < RA_QUERY_MAX_TERMS) neg[nn++] = x;
-    } else if (c->kind != RA_QC_TEXT) {
-      if (nf < RA_QUERY_MAX_TERMS) filt[nf++] = x;
-    } else {
-      if (np < RA_QUERY_MAX_TERMS) pos[np++] = x;
-      /* The exact form the reader typed ranks above other forms. */
-      if (!c->phrase && !c->title_only && nb < RA_QUERY_MAX_TERMS)
-        boost[nb++] = term_q(a, "", c->words[0].word, 0);
-    }
-  }
-  *n_text = (int)np;
-  if (a->failed) return NULL;
+/* One word: its stem (recall), the exact form and the title as boosts. */
+static ra_xquery *word_q(qb *b, const ra_qword *w) {
+  ra_xquery *parts[3];
+  parts[0] = term_q(b, RA_PREFIX_STEM, w->stem, 0);
+  parts[1] = scaled(b, term_q(b, "", w->word, 0), b->rp->exact_weight);
+  parts[2] = scaled(b, term_q(b, RA_PREFIX_TITLE, w->word, 0), b->rp->title_weight);
+  if (b->a->failed) return NULL;
+  return combine(b, RA_XQ_AND_MAYBE, parts, 3, 0);
+}
+
+static ra_xquery *phrase_q(qb *b, const ra_qword *w, size_t n,
+                           const char *prefix) {
+  ra_xquery *parts[RA_QUERY_MAX_TERMS];
+  size_t k = 0;
+  for (size_t i = 0; i < n && k < RA_QUERY_MAX_TERMS; i++)
+    parts[k++] = term_q(b, prefix, w[i].word, (uint32_t)(i + 1));
+  if (b->a->failed) return NULL;
+  return keep(b->a, ra_xquery_combine(RA_XQ_PHRASE, parts, k, 0, b->a->err));
+}
+
+typedef struct title_terms {
+  ra_analyzer *an;
+  const char *stem;
+  char (*terms)[128];
+  size_t n, max, seen;
+} title_terms;
+
+static int title_term_cb(void *ctx, const char *term, size_t len, uint32_t tf) {
+  (void)tf;
+  title_terms *t = ctx;
+  if (++t->seen > 2000 || t->n >= t->max) return 1;
+  char stem[128];
+  size_t sl = 0;
+  if (len < 2 || len > 120) return 0;
+  if (ra_analyze_stem(t->an, term + 1, len - 1, stem, sizeof stem, &sl, NULL))
+    return 0;
+  if (strcmp(stem, t->stem) == 0) snprintf(t->terms[t->n++], 128, "%.*s", (int)len, term);
+  return 0;
+}
+
+/* title:word - title words (S terms) with the same stem. */
+static ra_xquery *title_word_q(qb *b, const ra_qword *w) {
+  char found[16][128];
+  title_terms t = {.an = b->s->an, .stem = w->stem, .terms = found, .max = 16};
+  char prefix[140];
+  snprintf(prefix, sizeof prefix, "%s%s", RA_PREFIX_TITLE, w->stem);
+  ra_xdb_allterms(b->s->db, prefix, title_term_cb, &t, NULL);
+  ra_xquery *parts[17];
+  size_t k = 0;
+  parts[k++] = term_q(b, RA_PREFIX_TITLE, w->word, 0);
+  for (size_t i = 0; i < t.n; i++)
+    if (strcmp(found[i] + 1, w->word) != 0)
+      parts[k++] = keep(b->a, ra_xquery_term(found[i], strlen(found[i]), 1, 0,
+                                             b->a->err));
+  if (b->a->failed) return NULL;
+  return combine(b, RA_XQ_SYNONYM, parts, k, 0);
+}
+
+static ra_xquery *with_expansions(qb *b, ra_xquery *m, const ra_qclause *c);
+
+static ra_xquery *text_clause_q(qb *b, const ra_qclause *c) {
   ra_xquery *m;
-  if (np == 0) {
-    m = keep(a, ra_xquery_match_all(a->err));
+  if (c->wildcard) {
+    char buf[300];
+    snprintf(buf, sizeof buf, "%s%s", c->title_only ? RA_PREFIX_TITLE : "",
+             c->words[0].word);
+    m = keep(b->a, ra_xquery_wildcard(buf, strlen(buf), b->rp->max_wildcard,
+                                      b->a->err));
+  } else if (c->phrase) {
+    m = phrase_q(b, c->words, c->n_words, c->title_only ? RA_PREFIX_TITLE : "");
+  } else if (c->title_only) {
+    m = title_word_q(b, &c->words[0]);
   } else {
-    m = keep(a, ra_xquery_combine(mode ? RA_XQ_OR : RA_XQ_AND, pos, np, 0, a->err));
-    if (m && nb) {
-      ra_xquery *ex = keep(a, ra_xquery_combine(RA_XQ_OR, boost, nb, 0, a->err));
-      ra_xquery *exs = ex ? keep(a, ra_xquery_scale(ex, 0.5, a->err)) : NULL;
-      /* Words close together rank above words far apart. */
-      ra_xquery *near = NULL;
-      if (nb > 1) {
-        ra_xquery *nr = keep(a, ra_xquery_combine(RA_XQ_NEAR, boost, nb,
-                                                  (unsigned)(nb * 4), a->err));
-        near = nr ? keep(a, ra_xquery_scale(nr, 2.0, a->err)) : NULL;
-      }
-      ra_xquery *parts[3] = {m, exs, near};
-      m = keep(a, ra_xquery_combine(RA_XQ_AND_MAYBE, parts, near ? 3 : 2, 0, a->err));
-    }
+    m = word_q(b, &c->words[0]);
   }
-  if (m && nf) {
-    ra_xquery *f = keep(a, ra_xquery_combine(RA_XQ_AND, filt, nf, 0, a->err));
-    ra_xquery *parts[2] = {m, f};
-    m = keep(a, ra_xquery_combine(RA_XQ_FILTER, parts, 2, 0, a->err));
-  }
-  if (m && nn) {
-    ra_xquery *parts[RA_QUERY_MAX_TERMS + 1];
-    parts[0] = m;
-    memcpy(parts + 1, neg, nn * sizeof *neg);
-    m = keep(a, ra_xquery_combine(RA_XQ_AND_NOT, parts, nn + 1, 0, a->err));
-  }
-  return a->failed ? NULL : m;
+  if (!m || c->n_exps == 0 || c->exp_span > 1) return m;
+  return with_expansions(b, m, c);
 }
 
-/* ---- hits ------------------------------------------------------------------ */
+/* m OR the clause's expansions (each weighted expansion_weight). */
+static ra_xquery *with_expansions(qb *b, ra_xquery *m, const ra_qclause *c) {
+  ra_xquery *alts[1 + 16];
+  size_t k = 0;
+  alts[k++] = m;
+  for (size_t e = 0; e < c->n_exps && k < 17; e++) {
+    const ra_qexp *x = &c->exps[e];
+    ra_xquery *xq = x->n_words == 1 ? term_q(b, "", x->words[0].word, 0)
+                                    : phrase_q(b, x->words, x->n_words, "");
+    xq = scaled(b, xq, b->rp->expansion_weight);
+    if (xq) alts[k++] = xq;
+  }
+  return combine(b, RA_XQ_OR, alts, k, 0);
+}
 
-static ra_status load_hit(ra_searcher *s, const ra_query *q, uint32_t docid,
-                          const ra_search_opts *o, ra_hit *h, ra_error *err) {
+/* Tag and category filters never add weight. */
+static ra_xquery *bool_clause_q(qb *b, const ra_qclause *c) {
+  const char *prefix = c->kind == RA_QC_TAG ? RA_PREFIX_TAG : RA_PREFIX_CATEGORY;
+  return scaled(b, term_q(b, prefix, c->value, 0), 0.0);
+}
+
+static ra_xquery *build_node(qb *b, const ra_qnode *n, int *boolean);
+
+static int simple_word(const ra_query *q, const ra_qnode *n) {
+  if (n->kind != RA_QN_CLAUSE) return 0;
+  const ra_qclause *c = &q->clauses[n->clause];
+  return c->kind == RA_QC_TEXT && !c->phrase && !c->wildcard && !c->title_only &&
+         c->n_words == 1;
+}
+
+/* AND of kids (skip[i] set: left out, for relaxation). */
+static ra_xquery *build_and(qb *b, const ra_qnode *kids, size_t n,
+                            const char *skip, int *boolean) {
+  ra_xquery **pos = calloc(n + 1, sizeof *pos), **filt = calloc(n + 1, sizeof *filt),
+            **neg = calloc(n + 2, sizeof *neg), **near = calloc(n + 1, sizeof *near);
+  size_t np = 0, nf = 0, nn = 1, nw = 0;
+  ra_xquery *m = NULL;
+  *boolean = 0;
+  if (!pos || !filt || !neg || !near) {
+    b->a->failed = 1;
+    goto out;
+  }
+  for (size_t i = 0; i < n && !b->a->failed; i++) {
+    if (skip && skip[i]) continue;
+    const ra_qnode *k = &kids[i];
+    int kb = 0;
+    /* Several words with one expansion ("electronic health record" ->
+     * ehr): (all the words) OR the expansion. */
+    size_t span = simple_word(b->q, k) ? b->q->clauses[k->clause].exp_span : 0;
+    if (span > 1 && i + span <= n) {
+      size_t j = 0;
+      while (j < span && !(skip && skip[i + j]) && simple_word(b->q, &kids[i + j])) j++;
+      if (j == span) {
+        ra_xquery *words[RA_QUERY_MAX_TERMS];
+        size_t nwd = 0;
+        for (j = 0; j < span && nwd < RA_QUERY_MAX_TERMS; j++) {
+          const ra_qclause *c = &b->q->clauses[kids[i + j].clause];
+          words[nwd++] = word_q(b, &c->words[0]);
+          near[nw++] = term_q(b, "", c->words[0].word, 0);
+        }
+        ra_xquery *all = combine(b, RA_XQ_AND, words, nwd, 0);
+        ra_xquery *x = all ? with_expansions(b, all, &b->q->clauses[k->clause]) : NULL;
+        if (x) pos[np++] = x;
+        i += span - 1;
+        continue;
+      }
+    }
+    if (k->kind == RA_QN_NOT) {
+      ra_xquery *x = build_node(b, &k->kids[0], &kb);
+      if (x) neg[nn++] = x;
+      continue;
+    }
+    ra_xquery *x = build_node(b, k, &kb);
+    if (!x) continue;
+    if (kb) {
+      filt[nf++] = x;
+    } else {
+      pos[np++] = x;
+      if (simple_word(b->q, k))
+        near[nw++] = term_q(b, "", b->q->clauses[k->clause].words[0].word, 0);
+    }
+  }
+  if (b->a->failed) goto out;
+  m = combine(b, RA_XQ_AND, pos, np, 0);
+  if (m && nw > 1) {
+    /* Words close together rank above words far apart; adjacent in the
+     * order typed above that. */
+    ra_xquery *boost[RA_QUERY_MAX_TERMS + 1];
+    size_t nb = 0;
+    ra_xquery *nr = combine(b, RA_XQ_NEAR, near, nw, (unsigned)nw * b->rp->near_window);
+    boost[nb++] = scaled(b, nr, b->rp->near_weight);
+    for (size_t i = 0; i + 1 < nw && nb < RA_QUERY_MAX_TERMS; i++) {
+      ra_xquery *pair = combine(b, RA_XQ_PHRASE, near + i, 2, 2);
+      boost[nb++] = scaled(b, pair, b->rp->phrase_weight);
+    }
+    ra_xquery *parts[2] = {m, combine(b, RA_XQ_OR, boost, nb, 0)};
+    if (!b->a->failed) m = combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
+  }
+  if (nf) {
+    ra_xquery *f = combine(b, RA_XQ_AND, filt, nf, 0);
+    if (m) {
+      ra_xquery *parts[2] = {m, f};
+      m = combine(b, RA_XQ_FILTER, parts, 2, 0);
+    } else {
+      m = f;
+      *boolean = 1;
+    }
+  }
+  if (nn > 1) {
+    if (!m) {
+      m = keep(b->a, ra_xquery_match_all(b->a->err));
+      *boolean = 1;
+    }
+    neg[0] = m;
+    m = combine(b, RA_XQ_AND_NOT, neg, nn, 0);
+  }
+out:
+  free(pos);
+  free(filt);
+  free(neg);
+  free(near);
+  return b->a->failed ? NULL : m;
+}
+
+static ra_xquery *build_node(qb *b, const ra_qnode *n, int *boolean) {
+  *boolean = 0;
+  switch (n->kind) {
+  case RA_QN_CLAUSE: {
+    const ra_qclause *c = &b->q->clauses[n->clause];
+    if (c->kind != RA_QC_TEXT) {
+      *boolean = 1;
+      return bool_clause_q(b, c);
+    }
+    return text_clause_q(b, c);
+  }
+  case RA_QN_AND:
+    return build_and(b, n->kids, n->n_kids, NULL, boolean);
+  case RA_QN_OR: {
+    ra_xquery **v = calloc(n->n_kids + 1, sizeof *v);
+    if (!v) {
+      b->a->failed = 1;
+      return NULL;
+    }
+    size_t k = 0;
+    int all_bool = 1;
+    for (size_t i = 0; i < n->n_kids; i++) {
+      int kb = 0;
+      ra_xquery *x = build_node(b, &n->kids[i], &kb);
+      if (x) v[k++] = x;
+      if (!kb) all_bool = 0;
+    }
+    ra_xquery *m = combine(b, RA_XQ_OR, v, k, 0);
+    free(v);
+    *boolean = all_bool;
+    return m;
+  }
+  case RA_QN_NOT:
+    break; /* only reached through build_and */
+  }
+  return NULL;
+}
+
+/* Tag- or category-only queries: rank the filtered articles by how much
+ * they talk about the tag's own words (then by corpus order). */
+static ra_xquery *value_words_q(qb *b) {
+  ra_xquery *v[RA_QUERY_MAX_TERMS];
+  size_t k = 0;
+  for (size_t i = 0; i < b->q->n_clauses; i++) {
+    const ra_qclause *c = &b->q->clauses[i];
+    if (c->kind == RA_QC_TEXT || c->negated || !c->value) continue;
+    ra_query *vq = NULL;
+    if (ra_qparse(b->s->an, c->value, strlen(c->value), &vq, NULL) != RA_OK)
+      continue;
+    for (size_t j = 0; j < vq->n_clauses && k < RA_QUERY_MAX_TERMS; j++)
+      for (size_t w = 0; w < vq->clauses[j].n_words && k < RA_QUERY_MAX_TERMS; w++)
+        v[k++] = term_q(b, RA_PREFIX_STEM, vq->clauses[j].words[w].stem, 0);
+    ra_query_free(vq);
+  }
+  return b->a->failed ? NULL : combine(b, RA_XQ_OR, v, k, 0);
+}
+
+/* The whole query, leaving out root items flagged in skip. */
+static ra_xquery *build_query(qb *b, const char *skip, int *boolean) {
+  const ra_qnode *root = b->q->root;
+  *boolean = 1;
+  if (!root) return NULL;
+  ra_xquery *m = root->kind == RA_QN_AND
+                     ? build_and(b, root->kids, root->n_kids, skip, boolean)
+                     : build_node(b, root, boolean);
+  if (m && *boolean) {
+    ra_xquery *rank = value_words_q(b);
+    if (rank) {
+      ra_xquery *parts[2] = {m, rank};
+      m = combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
+    }
+  }
+  return b->a->failed ? NULL : m;
+}
+
+/* ---- running a query ----------------------------------------------------------- */
+
+static void xopts(const ra_rank_params *rp, ra_xsearch_opts *xo) {
+  ra_xsearch_opts_init(xo);
+  xo->bm25_k1 = rp->bm25_k1;
+  xo->bm25_b = rp->bm25_b;
+  xo->bm25_min_normlen = rp->bm25_min_normlen;
+  xo->collapse_slot = rp->collapse ? RA_SLOT_COLLAPSE : -1;
+  xo->check_at_least = rp->check_at_least;
+}
+
+/* Matches of a built query (an estimate; 0 for an empty query). */
+static uint32_t count_matches(ra_searcher *s, const ra_rank_params *rp,
+                              const ra_xquery *xq) {
+  if (!xq) return 0;
+  ra_xsearch_opts xo;
+  xopts(rp, &xo);
+  xo.count = 0;
+  xo.check_at_least = 0; /* an estimate is enough: > 0, or which is more */
+  ra_xmset *m = NULL;
+  ra_xsearch_ext ext = {.time_limit = rp->time_limit};
+  if (ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, NULL) != RA_OK) return 0;
+  uint32_t n = ra_xmset_estimate(m);
+  ra_xmset_free(m);
+  return n;
+}
+
+/* ---- synonyms and acronyms -------------------------------------------------------- */
+
+typedef struct syn_ctx {
+  char (*v)[256];
+  size_t n, max;
+} syn_ctx;
+
+static int syn_cb(void *ctx, const char *t, size_t len, uint32_t tf) {
+  (void)tf;
+  syn_ctx *c = ctx;
+  if (c->n >= c->max) return 1;
+  if (len < 256) snprintf(c->v[c->n++], 256, "%.*s", (int)len, t);
+  return 0;
+}
+
+/* The reader's text from the first to the last of n root items. */
+static void item_text_span(const ra_query *q, const ra_qnode *items, size_t n,
+                           char *buf, size_t size) {
+  size_t lo = (size_t)-1, hi = 0, len = 0;
+  for (size_t i = 0; i < n; i++)
+    if (items[i].kind == RA_QN_CLAUSE) {
+      const ra_qclause *c = &q->clauses[items[i].clause];
+      if (c->raw_start < lo) lo = c->raw_start;
+      if (c->raw_end > hi) hi = c->raw_end;
+    }
+  const char *t = ra_query_text(q, &len);
+  if (lo == (size_t)-1 || hi > len || lo >= hi)
+    snprintf(buf, size, "?");
+  else
+    snprintf(buf, size, "%.*s", (int)(hi - lo), t + lo);
+}
+
+static ra_status add_result_expansion(ra_results *r, const char *from,
+                                      const char *to, ra_error *err) {
+  ra_expansion *ne = realloc(r->expansions, (r->n_expansions + 1) * sizeof *ne);
+  if (!ne) return ra_error_set(err, RA_ERR_NOMEM, "expansions");
+  r->expansions = ne;
+  ne[r->n_expansions].from = strdup(from);
+  ne[r->n_expansions].to = strdup(to);
+  if (!ne[r->n_expansions].from || !ne[r->n_expansions].to) {
+    free(ne[r->n_expansions].from);
+    free(ne[r->n_expansions].to);
+    return ra_error_set(err, RA_ERR_NOMEM, "expansions");
+  }
+  r->n_expansions++;
+  return RA_OK;
+}
+
+static ra_status expand_query(ra_searcher *s, const ra_rank_params *rp,
+                              ra_results *r, ra_error *err) {
+  ra_query *q = r->query;
+  size_t total = 0;
+  char found[16][256];
+  for (size_t i = 0; i < q->n_clauses && total < RA_MAX_TOTAL_EXPANSIONS; i++) {
+    ra_qclause *c = &q->clauses[i];
+    if (c->kind != RA_QC_TEXT || c->negated || c->wildcard || c->title_only)
+      continue;
+    char key[512];
+    size_t kl = 0;
+    key[0] = '\0';
+    for (size_t w = 0; w < c->n_words; w++)
+      kl += (size_t)snprintf(key + kl, kl < sizeof key ? sizeof key - kl : 0,
+                             "%s%s", w ? " " : "", c->words[w].word);
+    if (kl >= sizeof key) continue;
+    syn_ctx sc = {.v = found, .max = rp->max_expansions < 16 ? rp->max_expansions : 16};
+    if (ra_xdb_synonyms(s->db, key, syn_cb, &sc, err) != RA_OK) return err->code;
+    for (size_t e = 0; e < sc.n && total < RA_MAX_TOTAL_EXPANSIONS; e++) {
+      if (strcmp(found[e], key) == 0) continue;
+      size_t before = c->n_exps;
+      ra_status st = ra_query_add_expansion(s->an, q, i, found[e],
+                                            strlen(found[e]), err);
+      if (st) return st;
+      c = &q->clauses[i];
+      if (c->n_exps == before) continue;
+      total++;
+      st = add_result_expansion(r, c->raw ? c->raw : key, found[e], err);
+      if (st) return st;
+    }
+  }
+  /* Runs of plain words typed one after another ("electronic health
+   * record"): the longest run (4 words down to 2) that is a synonym key. */
+  const ra_qnode *root = q->root;
+  if (!root || root->kind != RA_QN_AND) return RA_OK;
+  for (size_t i = 0; i + 1 < root->n_kids && total < RA_MAX_TOTAL_EXPANSIONS; i++) {
+    for (size_t span = 4; span >= 2; span--) {
+      if (i + span > root->n_kids) continue;
+      char key[512];
+      size_t kl = 0, j = 0;
+      for (; j < span; j++) {
+        const ra_qnode *k = &root->kids[i + j];
+        if (k->kind != RA_QN_CLAUSE) break;
+        const ra_qclause *c = &q->clauses[k->clause];
+        if (c->kind != RA_QC_TEXT || c->negated || c->phrase || c->wildcard ||
+            c->title_only || c->n_words != 1 || c->n_exps)
+          break;
+        kl += (size_t)snprintf(key + kl, kl < sizeof key ? sizeof key - kl : 0,
+                               "%s%s", j ? " " : "", c->words[0].word);
+      }
+      if (j < span || kl >= sizeof key) continue;
+      syn_ctx sc = {.v = found, .max = rp->max_expansions < 16 ? rp->max_expansions : 16};
+      if (ra_xdb_synonyms(s->db, key, syn_cb, &sc, err) != RA_OK) return err->code;
+      if (sc.n == 0) continue;
+      size_t ci = root->kids[i].clause;
+      for (size_t e = 0; e < sc.n && total < RA_MAX_TOTAL_EXPANSIONS; e++) {
+        if (strcmp(found[e], key) == 0) continue;
+        size_t before = q->clauses[ci].n_exps;
+        ra_status st = ra_query_add_expansion(s->an, q, ci, found[e],
+                                              strlen(found[e]), err);
+        if (st) return st;
+        if (q->clauses[ci].n_exps == before) continue;
+        total++;
+        char from[512];
+        item_text_span(q, root->kids + i, span, from, sizeof from);
+        st = add_result_expansion(r, from, found[e], err);
+        if (st) return st;
+      }
+      if (q->clauses[ci].n_exps) {
+        q->clauses[ci].exp_span = span;
+        i += span - 1;
+        break;
+      }
+    }
+  }
+  return RA_OK;
+}
+
+/* ---- stop words ------------------------------------------------------------------- */
+
+/* Words too common to search for on their own.  They are still searched
+ * when the query has other words: only an all-stop-word query is refused. */
+static int is_stop_word(const char *w) {
+  static const char *const stop[] = {
+      "a", "about", "all", "an", "and", "any", "are", "as", "at", "be", "been",
+      "but", "by", "can", "do", "does", "for", "from", "had", "has", "have",
+      "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+      "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "than",
+      "that", "the", "their", "them", "then", "there", "these", "they", "this",
+      "to", "too", "up", "us", "was", "we", "were", "what", "when", "where",
+      "which", "who", "why", "will", "with", "would", "you", "your"};
+  for (size_t i = 0; i < sizeof stop / sizeof stop[0]; i++)
+    if (strcmp(w, stop[i]) == 0) return 1;
+  return 0;
+}
+
+static int only_stop_words(const ra_query *q) {
+  int any = 0;
+  for (size_t i = 0; i < q->n_clauses; i++) {
+    const ra_qclause *c = &q->clauses[i];
+    if (c->negated) continue;
+    if (c->kind != RA_QC_TEXT || c->phrase || c->wildcard || c->n_words != 1 ||
+        !is_stop_word(c->words[0].word))
+      return 0;
+    any = 1;
+  }
+  return any;
+}
+
+/* ---- relaxation ------------------------------------------------------------------- */
+
+static int item_is_positive(const ra_query *q, const ra_qnode *n) {
+  if (n->kind == RA_QN_NOT) return 0;
+  if (n->kind == RA_QN_CLAUSE && q->clauses[n->clause].kind != RA_QC_TEXT)
+    return 0;
+  return 1;
+}
+
+static void mark_dropped(ra_query *q, const ra_qnode *n) {
+  if (n->kind == RA_QN_CLAUSE) {
+    q->clauses[n->clause].dropped = 1;
+    return;
+  }
+  for (size_t i = 0; i < n->n_kids; i++) mark_dropped(q, &n->kids[i]);
+}
+
+/* The reader's text of a root item, for the message. */
+static void item_text(const ra_query *q, const ra_qnode *n, char *buf,
+                      size_t size) {
+  size_t lo = (size_t)-1, hi = 0;
+  const ra_qnode *stack[64];
+  size_t sp = 0;
+  stack[sp++] = n;
+  while (sp) {
+    const ra_qnode *x = stack[--sp];
+    if (x->kind == RA_QN_CLAUSE) {
+      const ra_qclause *c = &q->clauses[x->clause];
+      if (c->raw_start < lo) lo = c->raw_start;
+      if (c->raw_end > hi) hi = c->raw_end;
+    }
+    for (size_t i = 0; i < x->n_kids && sp < 64; i++) stack[sp++] = &x->kids[i];
+  }
+  size_t len = 0;
+  const char *t = ra_query_text(q, &len);
+  if (lo == (size_t)-1 || hi > len || lo >= hi) {
+    snprintf(buf, size, "?");
+    return;
+  }
+  snprintf(buf, size, "%.*s", (int)(hi - lo), t + lo);
+}
+
+/* ---- spelling ----------------------------------------------------------------------- */
+
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb,
+                            size_t max) {
+  if (la > 64 || lb > 64) return max + 1;
+  if ((la > lb ? la - lb : lb - la) > max) return max + 1;
+  size_t d[65][65];
+  for (size_t i = 0; i <= la; i++) d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t row_min = (size_t)-1;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cost = a[i - 1] != b[j - 1];
+      size_t v = d[i - 1][j - 1] + cost;
+      if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+      if (v < row_min) row_min = v;
+    }
+    if (row_min > max) return max + 1;
+  }
+  return d[la][lb];
+}
+
+typedef struct speller {
+  const char *word;
+  size_t len, max_edit, seen;
+  uint32_t min_freq;
+  char best[128];
+  uint32_t best_freq;
+  size_t best_dist;
+} speller;
+
+static int spell_cb(void *ctx, const char *t, size_t len, uint32_t tf) {
+  speller *sp = ctx;
+  if (++sp->seen > RA_SPELL_SCAN_MAX) return 1;
+  if (tf <= sp->min_freq || len >= sizeof sp->best) return 0;
+  if (len == sp->len && memcmp(t, sp->word, len) == 0) return 0;
+  size_t d = edit_distance(sp->word, sp->len, t, len, sp->max_edit);
+  if (d > sp->max_edit) return 0;
+  if (!sp->best[0] || d < sp->best_dist || (d == sp->best_dist && tf > sp->best_freq)) {
+    snprintf(sp->best, sizeof sp->best, "%.*s", (int)len, t);
+    sp->best_freq = tf;
+    sp->best_dist = d;
+  }
+  return 0;
+}
+
+/* A better-known word for w, or "" (Xapian's spelling data first, then a
+ * bounded scan of the words sharing w's first letter). */
+static void spell_word(ra_searcher *s, const ra_rank_params *rp, const char *w,
+                       uint32_t freq, char *out, size_t size) {
+  out[0] = '\0';
+  char *sug = NULL;
+  if (ra_xdb_spelling(s->db, w, strlen(w), rp->spell_max_edit, &sug, NULL) ==
+          RA_OK &&
+      sug && *sug && strcmp(sug, w) != 0) {
+    snprintf(out, size, "%s", sug);
+    free(sug);
+    return;
+  }
+  free(sug);
+  size_t wl = strlen(w);
+  if (wl < 3 || wl > 64) return;
+  speller sp = {.word = w, .len = wl, .max_edit = rp->spell_max_edit,
+                .min_freq = freq};
+  char prefix[2] = {w[0], '\0'};
+  ra_xdb_allterms(s->db, prefix, spell_cb, &sp, NULL);
+  snprintf(out, size, "%s", sp.best);
+}
+
+static uint32_t run_count(ra_searcher *s, const ra_rank_params *rp,
+                          const char *text, size_t len) {
+  ra_query *q = NULL;
+  if (ra_qparse(s->an, text, len, &q, NULL) != RA_OK) return 0;
+  qarena a = {0};
+  qb b = {.s = s, .q = q, .rp = rp, .a = &a};
+  int boolean = 0;
+  ra_xquery *xq = build_query(&b, NULL, &boolean);
+  uint32_t n = count_matches(s, rp, xq);
+  arena_free(&a);
+  ra_query_free(q);
+  return n;
+}
+
+static ra_status suggest(ra_searcher *s, const ra_rank_params *rp,
+                         ra_results *r, uint32_t strict, ra_error *err) {
+  const ra_query *q = r->query;
+  size_t tlen = 0;
+  const char *text = ra_query_text(q, &tlen);
+  /* The corrected query: the reader's text with each rare word replaced. */
+  size_t cap = tlen + 1 + q->n_clauses * 130;
+  char *out = malloc(cap);
+  if (!out) return ra_error_set(err, RA_ERR_NOMEM, "suggestion");
+  size_t k = 0, from = 0;
+  int changed = 0;
+  for (size_t i = 0; i < q->n_clauses; i++) {
+    const ra_qclause *c = &q->clauses[i];
+    if (c->kind != RA_QC_TEXT || c->negated || c->wildcard || c->phrase ||
+        c->n_words != 1 || c->raw_start < from || q->fallback)
+      continue;
+    char zt[300];
+    snprintf(zt, sizeof zt, "%s%s", RA_PREFIX_STEM, c->words[0].stem);
+    uint32_t f = ra_xdb_termfreq(s->db, zt, strlen(zt));
+    if (f > rp->spell_rare_docs) continue;
+    char fix[128];
+    spell_word(s, rp, c->words[0].word, f, fix, sizeof fix);
+    if (!fix[0]) continue;
+    /* Keep a field prefix (title:) in front of the word. */
+    size_t ws = c->raw_start;
+    const char *colon = memchr(text + c->raw_start, ':', c->raw_end - c->raw_start);
+    if (c->title_only && colon) ws = (size_t)(colon - text) + 1;
+    memcpy(out + k, text + from, ws - from);
+    k += ws - from;
+    k += (size_t)snprintf(out + k, cap - k, "%s", fix);
+    from = c->raw_end;
+    changed = 1;
+  }
+  if (!changed) {
+    free(out);
+    return RA_OK;
+  }
+  memcpy(out + k, text + from, tlen - from);
+  k += tlen - from;
+  out[k] = '\0';
+  uint32_t n = run_count(s, rp, out, k);
+  if (n > strict) {
+    r->suggestion = out;
+    r->suggestion_hits = n;
+  } else {
+    free(out);
+  }
+  return RA_OK;
+}
+
+/* ---- tags ------------------------------------------------------------------------------ */
+
+static char *tag_display_lookup(ra_searcher *s, const char *folded,
+                                const ra_results *r);
+
+/* The display form of a folded tag: as the first article carrying it
+ * spells it (falls back to the folded form).  Malloc'd; cached. */
+static char *tag_display(ra_searcher *s, const char *folded, const ra_results *r) {
+  for (size_t i = 0; i < s->n_names; i++)
+    if (strcmp(s->names[i].folded, folded) == 0) return strdup(s->names[i].display);
+  char *d = tag_display_lookup(s, folded, r);
+  if (!d) return NULL;
+  if (s->n_names == s->cap_names && s->n_names < 100000) {
+    size_t nc = s->cap_names ? s->cap_names * 2 : 64;
+    tag_name *nv = realloc(s->names, nc * sizeof *nv);
+    if (nv) {
+      s->names = nv;
+      s->cap_names = nc;
+    }
+  }
+  if (s->n_names < s->cap_names) {
+    char *f = strdup(folded), *dd = strdup(d);
+    if (f && dd) {
+      s->names[s->n_names].folded = f;
+      s->names[s->n_names].display = dd;
+      s->n_names++;
+    } else {
+      free(f);
+      free(dd);
+    }
+  }
+  return d;
+}
+
+static char *tag_display_lookup(ra_searcher *s, const char *folded,
+                                const ra_results *r) {
+  char f[256];
+  for (size_t i = 0; r && i < r->n_hits; i++) {
+    const ra_article *a = r->hits[i].article;
+    for (size_t t = 0; a && t < a->n_tags; t++) {
+      size_t fl = 0;
+      if (ra_analyze_fold(s->an, a->tags[t], strlen(a->tags[t]), f, sizeof f,
+                          &fl, NULL) == RA_OK &&
+          strcmp(f, folded) == 0)
+        return strdup(a->tags[t]);
+    }
+  }
+  char term[300];
+  snprintf(term, sizeof term, "%s%s", RA_PREFIX_TAG, folded);
+  uint32_t docid = 0;
+  char *blob = NULL, *json = NULL;
+  size_t bl = 0, jl = 0;
+  ra_article *a = NULL;
+  char *res = NULL;
+  if (ra_xdb_find(s->db, term, &docid, NULL) == RA_OK &&
+      ra_xdb_get_data(s->db, docid, &blob, &bl, NULL) == RA_OK &&
+      ra_store_unpack(blob, bl, &json, &jl, NULL) == RA_OK &&
+      ra_article_from_json(json, jl, &a, NULL) == RA_OK) {
+    for (size_t t = 0; t < a->n_tags && !res; t++) {
+      size_t fl = 0;
+      if (ra_analyze_fold(s->an, a->tags[t], strlen(a->tags[t]), f, sizeof f,
+                          &fl, NULL) == RA_OK &&
+          strcmp(f, folded) == 0)
+        res = strdup(a->tags[t]);
+    }
+  }
+  ra_article_free(a);
+  free(blob);
+  free(json);
+  return res ? res : strdup(folded);
+}
+
+typedef struct tag_vec {
+  ra_tag_count *v;
+  size_t n, cap;
+  int nomem;
+} tag_vec;
+
+static int tag_cb(void *ctx, const char *t, size_t len, uint32_t tf) {
+  tag_vec *tv = ctx;
+  if (tv->n == tv->cap) {
+    size_t nc = tv->cap ? tv->cap * 2 : 64;
+    ra_tag_count *nv = realloc(tv->v, nc * sizeof *nv);
+    if (!nv) {
+      tv->nomem = 1;
+      return 1;
+    }
+    tv->v = nv;
+    tv->cap = nc;
+  }
+  size_t pl = strlen(RA_PREFIX_TAG); /* allterms gives the prefix back */
+  if (len >= pl && memcmp(t, RA_PREFIX_TAG, pl) == 0) {
+    t += pl;
+    len -= pl;
+  }
+  tv->v[tv->n].folded = strndup(t, len);
+  tv->v[tv->n].tag = NULL;
+  tv->v[tv->n].count = tf;
+  if (!tv->v[tv->n].folded) {
+    tv->nomem = 1;
+    return 1;
+  }
+  tv->n++;
+  return 0;
+}
+
+static int cmp_tag(const void *a, const void *b) {
+  const ra_tag_count *x = a, *y = b;
+  if (x->count != y->count) return x->count > y->count ? -1 : 1;
+  return strcmp(x->folded, y->folded);
+}
+
+void ra_tag_counts_free(ra_tag_count *tags, size_t n) {
+  for (size_t i = 0; tags && i < n; i++) {
+    free(tags[i].tag);
+    free(tags[i].folded);
+  }
+  free(tags);
+}
+
+ra_status ra_search_tags(ra_searcher *s, ra_tag_count **tags, size_t *n,
+                         ra_error *err) {
+  *tags = NULL;
+  *n = 0;
+  tag_vec tv = {0};
+  ra_status st = ra_xdb_allterms(s->db, RA_PREFIX_TAG, tag_cb, &tv, err);
+  if (!st && tv.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "tags");
+  for (size_t i = 0; !st && i < tv.n; i++) {
+    tv.v[i].tag = tag_display(s, tv.v[i].folded, NULL);
+    if (!tv.v[i].tag) st = ra_error_set(err, RA_ERR_NOMEM, "tags");
+  }
+  if (st) {
+    ra_tag_counts_free(tv.v, tv.n);
+    return st;
+  }
+  if (tv.n > 1) qsort(tv.v, tv.n, sizeof *tv.v, cmp_tag);
+  *tags = tv.v;
+  *n = tv.n;
+  return RA_OK;
+}
+
+/* ---- hits ------------------------------------------------------------------------------ */
+
+static ra_status load_article(ra_searcher *s, uint32_t docid, ra_article **a,
+                              ra_error *err) {
   char *blob = NULL, *json = NULL;
   size_t blob_len = 0, json_len = 0;
   ra_status st = ra_xdb_get_data(s->db, docid, &blob, &blob_len, err);
   if (!st) st = ra_store_unpack(blob, blob_len, &json, &json_len, err);
-  if (!st) st = ra_article_from_json(json, json_len, &h->article, err);
+  if (!st) st = ra_article_from_json(json, json_len, a, err);
   free(blob);
   free(json);
+  return st;
+}
+
+static int fold_eq(ra_analyzer *an, const char *text, const char *folded) {
+  char f[256];
+  size_t fl = 0;
+  return ra_analyze_fold(an, text, strlen(text), f, sizeof f, &fl, NULL) == RA_OK &&
+         strcmp(f, folded) == 0;
+}
+
+static ra_status tag_highlights(ra_searcher *s, const ra_query *q, ra_hit *h,
+                                ra_error *err) {
+  const ra_article *a = h->article;
+  if (!a->n_tags) return RA_OK;
+  h->tag_hls = calloc(a->n_tags, sizeof *h->tag_hls);
+  if (!h->tag_hls) return ra_error_set(err, RA_ERR_NOMEM, "tag highlights");
+  for (size_t t = 0; t < a->n_tags; t++) {
+    ra_tag_hls *th = &h->tag_hls[t];
+    int whole = 0;
+    for (size_t c = 0; c < q->n_clauses && !whole; c++)
+      if (q->clauses[c].kind == RA_QC_TAG && !q->clauses[c].negated &&
+          fold_eq(s->an, a->tags[t], q->clauses[c].value))
+        whole = 1;
+    if (whole) {
+      th->hls = malloc(sizeof *th->hls);
+      if (!th->hls) return ra_error_set(err, RA_ERR_NOMEM, "tag highlights");
+      th->hls[0].start = 0;
+      th->hls[0].end = strlen(a->tags[t]);
+      th->n = th->hls[0].end ? 1 : 0;
+      continue;
+    }
+    ra_status st = ra_snippet_highlight(s->an, a->tags[t], strlen(a->tags[t]),
+                                        q, &th->hls, &th->n, err);
+    if (st) return st;
+  }
+  return RA_OK;
+}
+
+static int has_hl(ra_searcher *s, const ra_query *q, const char *text) {
+  if (!text) return 0;
+  ra_hl *h = NULL;
+  size_t n = 0;
+  ra_snippet_highlight(s->an, text, strlen(text), q, &h, &n, NULL);
+  free(h);
+  return n > 0;
+}
+
+static unsigned matched_fields(ra_searcher *s, const ra_query *q,
+                               const ra_hit *h) {
+  const ra_article *a = h->article;
+  unsigned f = 0;
+  if (h->n_title_hls) f |= RA_FIELD_TITLE;
+  for (size_t t = 0; h->tag_hls && t < a->n_tags; t++)
+    if (h->tag_hls[t].n) f |= RA_FIELD_TAG;
+  if (has_hl(s, q, a->category)) f |= RA_FIELD_CATEGORY;
+  for (size_t i = 0; i < a->n_sections; i++) {
+    if (has_hl(s, q, a->sections[i].heading)) f |= RA_FIELD_HEADING;
+    for (size_t b = 0; !(f & RA_FIELD_BODY) && b < a->sections[i].n_blocks; b++)
+      if (has_hl(s, q, a->sections[i].blocks[b].text)) f |= RA_FIELD_BODY;
+  }
+  for (size_t i = 0; i < a->n_faqs; i++) {
+    if (has_hl(s, q, a->faqs[i].question)) f |= RA_FIELD_FAQ;
+    for (size_t b = 0; !(f & RA_FIELD_FAQ) && b < a->faqs[i].n_answer; b++)
+      if (has_hl(s, q, a->faqs[i].answer[b].text)) f |= RA_FIELD_FAQ;
+  }
+  for (size_t i = 0; i < a->n_illustrations; i++)
+    if (has_hl(s, q, a->illustrations[i])) f |= RA_FIELD_ILLUSTRATION;
+  return f;
+}
+
+typedef struct explain_ctx {
+  ra_searcher *s;
+  const ra_rank_params *rp;
+  uint32_t docid;
+  ra_explain *ex;
+  int nomem;
+} explain_ctx;
+
+static int explain_cb(void *ctx, const char *term, size_t len, uint32_t unused) {
+  (void)unused;
+  explain_ctx *c = ctx;
+  ra_explain *ex = c->ex;
+  if (ex->n_terms >= 64) return 1;
+  ra_explain_term *nt = realloc(ex->terms, (ex->n_terms + 1) * sizeof *nt);
+  if (!nt) {
+    c->nomem = 1;
+    return 1;
+  }
+  ex->terms = nt;
+  ra_explain_term *t = &nt[ex->n_terms];
+  memset(t, 0, sizeof *t);
+  t->term = strndup(term, len);
+  if (!t->term) {
+    c->nomem = 1;
+    return 1;
+  }
+  ex->n_terms++;
+  double scale = 1.0;
+  if (term[0] == 'Z') t->role = "stem";
+  else if (term[0] == 'S') t->role = "title", scale = c->rp->title_weight;
+  else if (term[0] == 'K') t->role = "tag filter", scale = 0;
+  else if (len > 1 && term[0] == 'X' && term[1] == 'C') t->role = "category filter", scale = 0;
+  else if (term[0] >= 'A' && term[0] <= 'Z') t->role = "other";
+  else t->role = "exact form", scale = c->rp->exact_weight;
+  t->wdf = ra_xdb_wdf(c->s->db, c->docid, term, len);
+  t->termfreq = ra_xdb_termfreq(c->s->db, term, len);
+  double N = ra_xdb_doccount(c->s->db);
+  double tf = t->termfreq;
+  /* As Xapian's BM25Weight: a common term's ratio is squashed above 1 so
+   * its weight stays positive. */
+  double ratio = (N - tf + 0.5) / (tf + 0.5);
+  if (ratio < 2) ratio = ratio * 0.5 + 1;
+  double idf = log(ratio);
+  t->idf = idf;
+  double k1 = c->rp->bm25_k1, b = c->rp->bm25_b;
+  double norm = ex->avlen > 0 ? ex->doclen / ex->avlen : 1.0;
+  if (norm < c->rp->bm25_min_normlen) norm = c->rp->bm25_min_normlen;
+  double K = k1 * ((1 - b) + b * norm);
+  t->score = t->wdf ? scale * idf * (k1 + 1) * t->wdf / (K + t->wdf) : 0.0;
+  return 0;
+}
+
+static ra_status explain_hit(ra_searcher *s, const ra_rank_params *rp,
+                             const ra_query *q, ra_xmset *m, size_t i,
+                             ra_hit *h, ra_error *err) {
+  ra_explain *ex = calloc(1, sizeof *ex);
+  if (!ex) return ra_error_set(err, RA_ERR_NOMEM, "explain");
+  h->explain = ex;
+  uint32_t docid = ra_xmset_docid(m, i);
+  ex->doclen = ra_xdb_doclength(s->db, docid);
+  ex->avlen = ra_xdb_avlength(s->db);
+  ex->fields = matched_fields(s, q, h);
+  explain_ctx c = {.s = s, .rp = rp, .docid = docid, .ex = ex};
+  ra_status st = ra_xmset_matching_terms(m, i, explain_cb, &c, err);
+  if (!st && c.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "explain");
+  return st;
+}
+
+static ra_status load_hit(ra_searcher *s, const ra_query *q, uint32_t docid,
+                          const ra_search_opts *o, ra_hit *h, ra_error *err) {
+  ra_status st = load_article(s, docid, &h->article, err);
   if (st) return st;
   ra_snippet_opts so = {.max_frags = o->max_frags ? o->max_frags : 3};
   st = ra_snippet_build(s->an, h->article, q, &so, &h->snippet, err);
   if (!st)
     st = ra_snippet_highlight(s->an, h->article->title, strlen(h->article->title),
                               q, &h->title_hls, &h->n_title_hls, err);
+  if (!st) st = tag_highlights(s, q, h, err);
   return st;
+}
+
+typedef struct facet_ctx {
+  ra_results *r;
+  int nomem;
+} facet_ctx;
+
+static int facet_cb(void *ctx, const char *t, size_t len, uint32_t n) {
+  facet_ctx *c = ctx;
+  ra_results *r = c->r;
+  ra_facet *nf = realloc(r->facets, (r->n_facets + 1) * sizeof *nf);
+  if (!nf) {
+    c->nomem = 1;
+    return 1;
+  }
+  r->facets = nf;
+  nf[r->n_facets].folded = strndup(t, len);
+  nf[r->n_facets].tag = NULL;
+  nf[r->n_facets].count = n;
+  if (!nf[r->n_facets].folded) {
+    c->nomem = 1;
+    return 1;
+  }
+  r->n_facets++;
+  return 0;
+}
+
+static int cmp_facet(const void *a, const void *b) {
+  const ra_facet *x = a, *y = b;
+  if (x->count != y->count) return x->count > y->count ? -1 : 1;
+  return strcmp(x->folded, y->folded);
+}
+
+/* Run xq for the page asked for, with facets; fills r's hits. */
+static ra_status run_page(ra_searcher *s, const ra_rank_params *rp,
+                          const ra_search_opts *o, size_t count, int explain,
+                          const ra_xquery *xq, ra_results *r, ra_error *err) {
+  ra_xsearch_opts xo;
+  xopts(rp, &xo);
+  xo.offset = (uint32_t)o->offset;
+  xo.count = (uint32_t)count;
+  facet_ctx fc = {.r = r};
+  ra_xsearch_ext ext = {.time_limit = rp->time_limit, .facet_prefix = RA_PREFIX_TAG,
+                        .facet_cb = facet_cb, .facet_ctx = &fc};
+  ra_xmset *m = NULL;
+  ra_status st = ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err);
+  if (!st && fc.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "facets");
+  if (st) {
+    ra_xmset_free(m);
+    return st;
+  }
+  r->facet_docs = ext.facet_docs;
+  r->estimate = ra_xmset_estimate(m);
+  size_t n = ra_xmset_size(m);
+  r->hits = calloc(n ? n : 1, sizeof *r->hits);
+  if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+  for (size_t i = 0; !st && i < n; i++) {
+    ra_hit *h = &r->hits[i];
+    h->rank = o->offset + i + 1;
+    h->score = ra_xmset_weight(m, i);
+    h->percent = ra_xmset_percent(m, i);
+    h->similar = ra_xmset_collapse_count(m, i);
+    r->n_hits = i + 1;
+    st = load_hit(s, r->query, ra_xmset_docid(m, i), o, h, err);
+    if (!st && explain) st = explain_hit(s, rp, r->query, m, i, h, err);
+  }
+  ra_xmset_free(m);
+  if (!st && r->n_facets > 1) qsort(r->facets, r->n_facets, sizeof *r->facets, cmp_facet);
+  /* The most frequent tags are what a reader can use. */
+  for (size_t i = RA_MAX_FACETS; i < r->n_facets; i++) free(r->facets[i].folded);
+  if (r->n_facets > RA_MAX_FACETS) r->n_facets = RA_MAX_FACETS;
+  for (size_t i = 0; !st && i < r->n_facets; i++) {
+    r->facets[i].tag = tag_display(s, r->facets[i].folded, r);
+    if (!r->facets[i].tag) st = ra_error_set(err, RA_ERR_NOMEM, "facets");
+  }
+  return st;
+}
+
+static ra_results *results_new(ra_searcher *s, const ra_search_opts *o) {
+  ra_results *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  snprintf(r->generation, sizeof r->generation, "%s", s->generation);
+  r->revision = ra_xdb_revision(s->db);
+  r->offset = o->offset;
+  r->per_page = o->count ? o->count : 10;
+  if (r->per_page > 100) r->per_page = 100;
+  return r;
+}
+
+static ra_status push_dropped(ra_results *r, const char *w, ra_error *err) {
+  char **nd = realloc(r->dropped, (r->n_dropped + 1) * sizeof *nd);
+  if (!nd) return ra_error_set(err, RA_ERR_NOMEM, "results");
+  r->dropped = nd;
+  nd[r->n_dropped] = strdup(w);
+  if (!nd[r->n_dropped]) return ra_error_set(err, RA_ERR_NOMEM, "results");
+  r->n_dropped++;
+  return RA_OK;
+}
+
+typedef struct rare_item {
+  size_t index;
+  uint32_t freq;
+} rare_item;
+
+static int cmp_rare(const void *a, const void *b) {
+  const rare_item *x = a, *y = b;
+  if (x->freq != y->freq) return x->freq < y->freq ? -1 : 1;
+  return x->index < y->index ? 1 : -1; /* equal: the later word first */
 }
 
 ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,
                         const ra_search_opts *o, ra_results **out,
                         ra_error *err) {
+  return ra_search_run_ext(s, query, len, o, NULL, out, err);
+}
+
+ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
+                            const ra_search_opts *o, const ra_search_ext *x,
+                            ra_results **out, ra_error *err) {
   *out = NULL;
   ra_search_opts def = {0, 10, 3};
+  ra_search_ext xdef = {0, 0, 0, 0, NULL};
   if (!o) o = &def;
-  size_t count = o->count ? o->count : 10;
-  if (count > 100) count = 100;
-  ra_results *r = calloc(1, sizeof *r);
+  if (!x) x = &xdef;
+  ra_rank_params rpd;
+  ra_rank_params_default(&rpd);
+  const ra_rank_params *rp = x->rank ? x->rank : &rpd;
+  ra_results *r = results_new(s, o);
   if (!r) return ra_error_set(err, RA_ERR_NOMEM, "results");
-  snprintf(r->generation, sizeof r->generation, "%s", s->generation);
-  r->revision = ra_xdb_revision(s->db);
+  size_t count = r->per_page;
   ra_status st = ra_qparse(s->an, query, len, &r->query, err);
   if (!st && r->query->n_clauses == 0)
     st = ra_error_set(err, RA_ERR_INVALID,
-                      "the query has no searchable words");
+                      "the query has no searchable words (only punctuation, "
+                      "operators or nothing)");
+  if (!st && only_stop_words(r->query))
+    st = ra_error_set(err, RA_ERR_INVALID,
+                      "the query has only very common words (like \"the\", "
+                      "\"of\"); add a more specific word, or quote a phrase");
+  ra_query *q = st ? NULL : r->query;
+  /* A tag or category nobody has: say so rather than just "no match". */
+  for (size_t i = 0; !st && i < q->n_clauses; i++) {
+    const ra_qclause *c = &q->clauses[i];
+    if (c->kind == RA_QC_TEXT || c->negated) continue;
+    char term[300];
+    snprintf(term, sizeof term, "%s%s",
+             c->kind == RA_QC_TAG ? RA_PREFIX_TAG : RA_PREFIX_CATEGORY, c->value);
+    if (ra_xdb_termfreq(s->db, term, strlen(term)) == 0 && !r->unknown_tag) {
+      r->unknown_tag = strdup(c->raw ? c->raw : c->value);
+      if (!r->unknown_tag) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+    }
+  }
+  if (!st && !x->no_expand) st = expand_query(s, rp, r, err);
+
   qarena a = {.err = err};
-  ra_xmset *m = NULL;
-  int n_text = 0;
-  for (int mode = 0; !st && mode < 2; mode++) {
-    ra_xquery *xq = build_query(&a, r->query, mode, &n_text);
-    if (!xq) {
-      st = ra_error_set(err, RA_ERR_NOMEM, "query too complex");
-      break;
-    }
-    ra_xsearch_opts xo;
-    ra_xsearch_opts_init(&xo);
-    xo.offset = (uint32_t)o->offset;
-    xo.count = (uint32_t)count;
-    xo.check_at_least = 100;
-    xo.sort_by_docid = (n_text == 0);
-    st = ra_xdb_search(s->db, xq, &xo, &m, err);
-    if (st) break;
-    if (ra_xmset_estimate(m) > 0 || mode == 1 || n_text < 2 || o->offset > 0)
-      break;
-    /* Nothing has every word: say so and accept articles with some. */
-    ra_xmset_free(m);
-    m = NULL;
-    snprintf(r->relaxed, sizeof r->relaxed,
-             "no article contains every word; showing articles that contain "
-             "some of them");
-  }
-  arena_free(&a);
+  qb b = {.s = s, .q = q, .rp = rp, .a = &a};
+  const ra_qnode *root = q ? q->root : NULL;
+  size_t n_items = root && root->kind == RA_QN_AND ? root->n_kids : 0;
+  char *skip = calloc(n_items + 1, 1);
+  if (!st && !skip) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+  int boolean = 0;
+  ra_xquery *xq = NULL;
+  uint32_t strict = 0;
   if (!st) {
-    r->estimate = ra_xmset_estimate(m);
-    size_t n = ra_xmset_size(m);
-    r->hits = calloc(n ? n : 1, sizeof *r->hits);
-    if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "results");
-    for (size_t i = 0; !st && i < n; i++) {
-      ra_hit *h = &r->hits[i];
-      h->rank = o->offset + i + 1;
-      h->score = ra_xmset_weight(m, i);
-      h->percent = ra_xmset_percent(m, i);
-      st = load_hit(s, r->query, ra_xmset_docid(m, i), o, h, err);
-      r->n_hits = i + 1;
-    }
+    b.q = q;
+    xq = build_query(&b, skip, &boolean);
+    if (!xq && a.failed)
+      st = err && err->code ? err->code
+                            : ra_error_set(err, RA_ERR_TOOBIG, "query too complex");
   }
-  ra_xmset_free(m);
+  if (!st) strict = count_matches(s, rp, xq);
+  /* Nothing has every word: drop words, rarest first, and say which. */
+  size_t n_pos = 0;
+  for (size_t i = 0; i < n_items; i++)
+    if (item_is_positive(q, &root->kids[i])) n_pos++;
+  if (!st && strict == 0 && !x->no_relax && n_pos >= 2 && !r->unknown_tag) {
+    rare_item *ri = calloc(n_items, sizeof *ri);
+    size_t nr = 0;
+    if (!ri) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+    for (size_t i = 0; !st && i < n_items; i++) {
+      const ra_qnode *k = &root->kids[i];
+      if (!item_is_positive(q, k)) continue;
+      int kb = 0;
+      ra_xquery *kq = build_node(&b, k, &kb);
+      ri[nr].index = i;
+      ri[nr].freq = count_matches(s, rp, kq);
+      nr++;
+    }
+    if (!st && nr > 1) qsort(ri, nr, sizeof *ri, cmp_rare);
+    char msg[256] = "";
+    size_t ml = 0;
+    for (size_t d = 0; !st && d + 1 < nr; d++) {
+      const ra_qnode *k = &root->kids[ri[d].index];
+      skip[ri[d].index] = 1;
+      mark_dropped(q, k);
+      char w[96];
+      item_text(q, k, w, sizeof w);
+      st = push_dropped(r, w, err);
+      if (ml < sizeof msg)
+        ml += (size_t)snprintf(msg + ml, sizeof msg - ml, "%s\"%s\"%s",
+                               d ? ", then " : "", w,
+                               ri[d].freq == 0 ? " (in no article)" : "");
+      if (st) break;
+      xq = build_query(&b, skip, &boolean);
+      if (!xq) {
+        st = a.failed ? ra_error_set(err, RA_ERR_TOOBIG, "query too complex") : RA_OK;
+        break;
+      }
+      if (count_matches(s, rp, xq) > 0) break;
+    }
+    free(ri);
+    if (!st && r->n_dropped)
+      snprintf(r->relaxed, sizeof r->relaxed,
+               "no article contains every word; dropped %s", msg);
+  }
+  if (!st && xq) st = run_page(s, rp, o, count, x->explain, xq, r, err);
+  else if (!st) r->hits = calloc(1, sizeof *r->hits);
+  if (!st && r->n_hits == 0 && r->estimate > 0 && o->offset > 0) r->past_end = 1;
+  arena_free(&a);
+  free(skip);
+  /* "Did you mean": only when the correction finds more. */
+  if (!st && !x->no_spell) st = suggest(s, rp, r, strict, err);
   if (st) {
     ra_results_free(r);
     return st;
@@ -257,12 +1362,317 @@ ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,
 
 void ra_results_free(ra_results *r) {
   if (!r) return;
-  for (size_t i = 0; i < r->n_hits; i++) {
-    ra_snippet_free(r->hits[i].snippet);
-    ra_article_free(r->hits[i].article);
-    free(r->hits[i].title_hls);
+  for (size_t i = 0; r->hits && i < r->n_hits; i++) {
+    ra_hit *h = &r->hits[i];
+    if (h->tag_hls && h->article)
+      for (size_t t = 0; t < h->article->n_tags; t++) free(h->tag_hls[t].hls);
+    free(h->tag_hls);
+    if (h->explain) {
+      for (size_t t = 0; t < h->explain->n_terms; t++) free(h->explain->terms[t].term);
+      free(h->explain->terms);
+      free(h->explain);
+    }
+    ra_snippet_free(h->snippet);
+    ra_article_free(h->article);
+    free(h->title_hls);
   }
   free(r->hits);
+  for (size_t i = 0; i < r->n_dropped; i++) free(r->dropped[i]);
+  free(r->dropped);
+  for (size_t i = 0; i < r->n_expansions; i++) {
+    free(r->expansions[i].from);
+    free(r->expansions[i].to);
+  }
+  free(r->expansions);
+  for (size_t i = 0; i < r->n_facets; i++) {
+    free(r->facets[i].tag);
+    free(r->facets[i].folded);
+  }
+  free(r->facets);
+  free(r->suggestion);
+  free(r->unknown_tag);
+  free(r->related_to);
   ra_query_free(r->query);
   free(r);
+}
+
+/* ---- related articles -------------------------------------------------------------- */
+
+typedef struct rel_terms {
+  char words[64][128];
+  size_t n, max;
+} rel_terms;
+
+static int rel_cb(void *ctx, const char *t, size_t len, uint32_t w) {
+  (void)w;
+  rel_terms *rt = ctx;
+  if (rt->n >= rt->max) return 1;
+  if (len < 128) snprintf(rt->words[rt->n++], 128, "%.*s", (int)len, t);
+  return 0;
+}
+
+typedef struct bool_terms {
+  char terms[64][256];
+  size_t n;
+} bool_terms;
+
+static int bool_cb(void *ctx, const char *t, size_t len, uint32_t w) {
+  (void)w;
+  bool_terms *bt = ctx;
+  if (bt->n >= 64) return 1;
+  if (len < 256) snprintf(bt->terms[bt->n++], 256, "%.*s", (int)len, t);
+  return 0;
+}
+
+typedef struct rel_hit {
+  uint32_t docid;
+  double score;
+  int percent;
+} rel_hit;
+
+static int cmp_rel(const void *a, const void *b) {
+  const rel_hit *x = a, *y = b;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  return x->docid < y->docid ? -1 : 1;
+}
+
+static int shares(const bool_terms *mine, const char *term) {
+  for (size_t i = 0; i < mine->n; i++)
+    if (strcmp(mine->terms[i], term) == 0) return 1;
+  return 0;
+}
+
+typedef struct share_ctx {
+  const bool_terms *mine;
+  int n;
+} share_ctx;
+
+static int share_cb(void *ctx, const char *t, size_t len, uint32_t w) {
+  (void)w;
+  share_ctx *c = ctx;
+  char term[256];
+  if (len >= sizeof term) return 0;
+  snprintf(term, sizeof term, "%.*s", (int)len, t);
+  if (shares(c->mine, term)) c->n++;
+  return 0;
+}
+
+ra_status ra_search_related(ra_searcher *s, const char *id,
+                            const ra_search_opts *o, const ra_search_ext *x,
+                            ra_results **out, ra_error *err) {
+  *out = NULL;
+  ra_search_opts def = {0, 10, 3};
+  if (!o) o = &def;
+  ra_rank_params rpd;
+  ra_rank_params_default(&rpd);
+  const ra_rank_params *rp = x && x->rank ? x->rank : &rpd;
+  if (!id || !*id) return ra_error_set(err, RA_ERR_INVALID, "--related: empty article id");
+  char idterm[512];
+  if ((size_t)snprintf(idterm, sizeof idterm, "%s%s", RA_PREFIX_ID, id) >= sizeof idterm)
+    return ra_error_set(err, RA_ERR_INVALID, "--related: article id too long");
+  uint32_t self = 0;
+  ra_error e2;
+  ra_error_clear(&e2);
+  if (ra_xdb_find(s->db, idterm, &self, &e2) != RA_OK) {
+    if (e2.code == RA_ERR_NOTFOUND)
+      return ra_error_set(err, RA_ERR_NOTFOUND, "no article with id '%s' in the index", id);
+    return ra_error_set(err, e2.code, "%s", e2.msg);
+  }
+  ra_results *r = results_new(s, o);
+  if (!r) return ra_error_set(err, RA_ERR_NOMEM, "results");
+  r->related_to = strdup(id);
+  rel_terms rt = {.max = rp->related_terms < 64 ? rp->related_terms : 64};
+  bool_terms mine = {0};
+  ra_status st = r->related_to ? RA_OK : ra_error_set(err, RA_ERR_NOMEM, "results");
+  if (!st) st = ra_xdb_expand(s->db, &self, 1, (unsigned)rt.max, rel_cb, &rt, err);
+  if (!st) st = ra_xdb_doc_terms(s->db, self, RA_PREFIX_TAG, bool_cb, &mine, err);
+  if (!st) st = ra_xdb_doc_terms(s->db, self, RA_PREFIX_CATEGORY, bool_cb, &mine, err);
+  /* The top terms double as the "query" that snippets highlight. */
+  char qtext[1024];
+  size_t ql = 0;
+  for (size_t i = 0; i < rt.n && i < 6 && ql < sizeof qtext; i++)
+    ql += (size_t)snprintf(qtext + ql, sizeof qtext - ql, "%s%s", i ? " OR " : "",
+                           rt.words[i]);
+  if (ql >= sizeof qtext) ql = 0;
+  if (!st) st = ra_qparse(s->an, qtext, ql, &r->query, err);
+  qarena a = {.err = err};
+  qb b = {.s = s, .q = r->query, .rp = rp, .a = &a};
+  ra_xquery *v[64 + 64];
+  size_t nv = 0;
+  for (size_t i = 0; !st && i < rt.n; i++) v[nv++] = term_q(&b, "", rt.words[i], 0);
+  for (size_t i = 0; !st && i < mine.n; i++)
+    v[nv++] = term_q(&b, "", mine.terms[i], 0); /* boolean: candidates only */
+  ra_xquery *any = st ? NULL : combine(&b, RA_XQ_OR, v, nv, 0);
+  ra_xquery *me = st ? NULL : term_q(&b, RA_PREFIX_ID, id, 0);
+  rel_hit pool[RA_RELATED_POOL];
+  size_t np = 0;
+  if (!st && any && me) {
+    ra_xquery *parts[2] = {any, me};
+    ra_xquery *xq = combine(&b, RA_XQ_AND_NOT, parts, 2, 0);
+    ra_xsearch_opts xo;
+    xopts(rp, &xo);
+    xo.count = RA_RELATED_POOL;
+    ra_xmset *m = NULL;
+    ra_xsearch_ext ext = {.time_limit = rp->time_limit};
+    st = xq ? ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err)
+            : ra_error_set(err, RA_ERR_NOMEM, "related");
+    for (size_t i = 0; !st && i < ra_xmset_size(m) && np < RA_RELATED_POOL; i++) {
+      pool[np].docid = ra_xmset_docid(m, i);
+      pool[np].percent = ra_xmset_percent(m, i);
+      double score = ra_xmset_weight(m, i);
+      share_ctx sc = {.mine = &mine};
+      ra_xdb_doc_terms(s->db, pool[np].docid, RA_PREFIX_TAG, share_cb, &sc, NULL);
+      score += rp->related_tag_weight * sc.n;
+      sc.n = 0;
+      ra_xdb_doc_terms(s->db, pool[np].docid, RA_PREFIX_CATEGORY, share_cb, &sc, NULL);
+      score += rp->related_category_weight * sc.n;
+      pool[np].score = score;
+      np++;
+    }
+    ra_xmset_free(m);
+  }
+  arena_free(&a);
+  if (!st && np > 1) qsort(pool, np, sizeof *pool, cmp_rel);
+  if (!st) {
+    r->estimate = (uint32_t)np;
+    size_t first = o->offset < np ? o->offset : np;
+    size_t n = np - first < r->per_page ? np - first : r->per_page;
+    r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+    for (size_t i = 0; !st && i < n; i++) {
+      ra_hit *h = &r->hits[i];
+      h->rank = first + i + 1;
+      h->score = pool[first + i].score;
+      h->percent = pool[first + i].percent;
+      r->n_hits = i + 1;
+      st = load_hit(s, r->query, pool[first + i].docid, o, h, err);
+    }
+    if (!st && r->n_hits == 0 && np > 0 && o->offset > 0) r->past_end = 1;
+  }
+  if (st) {
+    ra_results_free(r);
+    return st;
+  }
+  *out = r;
+  return RA_OK;
+}
+
+/* ---- completion ------------------------------------------------------------------------ */
+
+typedef struct comp_vec {
+  ra_completion *v;
+  size_t n, cap, seen;
+  size_t strip; /* prefix bytes to strip from terms */
+  int nomem;
+} comp_vec;
+
+static int comp_cb(void *ctx, const char *t, size_t len, uint32_t tf) {
+  comp_vec *c = ctx;
+  if (++c->seen > RA_COMPLETE_SCAN_MAX) return 1;
+  if (c->n == c->cap) {
+    size_t nc = c->cap ? c->cap * 2 : 64;
+    ra_completion *nv = realloc(c->v, nc * sizeof *nv);
+    if (!nv) {
+      c->nomem = 1;
+      return 1;
+    }
+    c->v = nv;
+    c->cap = nc;
+  }
+  c->v[c->n].word = strndup(t + c->strip, len - c->strip);
+  c->v[c->n].query = NULL;
+  c->v[c->n].docs = tf;
+  if (!c->v[c->n].word) {
+    c->nomem = 1;
+    return 1;
+  }
+  c->n++;
+  return 0;
+}
+
+static int cmp_comp(const void *a, const void *b) {
+  const ra_completion *x = a, *y = b;
+  if (x->docs != y->docs) return x->docs > y->docs ? -1 : 1;
+  return strcmp(x->word, y->word);
+}
+
+void ra_completions_free(ra_completion *c, size_t n) {
+  for (size_t i = 0; c && i < n; i++) {
+    free(c[i].word);
+    free(c[i].query);
+  }
+  free(c);
+}
+
+ra_status ra_search_complete(ra_searcher *s, const char *query, size_t len,
+                             size_t max, ra_completion **out, size_t *n,
+                             ra_error *err) {
+  *out = NULL;
+  *n = 0;
+  if (!max) max = 10;
+  if (max > 50) max = 50;
+  if (len > RA_QUERY_MAX_BYTES)
+    return ra_error_set(err, RA_ERR_TOOBIG, "query is %zu bytes; the limit is %d bytes",
+                        len, RA_QUERY_MAX_BYTES);
+  /* The last word: after the last space, quote or parenthesis; inside an
+   * open tag:"..." the whole value typed so far. */
+  size_t quotes = 0, last_quote = 0;
+  for (size_t i = 0; i < len; i++)
+    if (query[i] == '"') {
+      quotes++;
+      last_quote = i;
+    }
+  int tag = 0;
+  size_t ws, wstart;
+  if (quotes % 2 == 1 && last_quote >= 4 &&
+      strncasecmp(query + last_quote - 4, "tag:", 4) == 0) {
+    tag = 1;
+    ws = last_quote - 4;
+    wstart = last_quote + 1;
+  } else {
+    ws = len;
+    while (ws > 0 && query[ws - 1] != ' ' && query[ws - 1] != '\t' &&
+           query[ws - 1] != '"' && query[ws - 1] != '(' && query[ws - 1] != ')')
+      ws--;
+    if (ws == len) return RA_OK;
+    wstart = ws;
+    if (len - ws > 4 && strncasecmp(query + ws, "tag:", 4) == 0) {
+      tag = 1;
+      wstart = ws + 4;
+    }
+    if (query[wstart] == '-') wstart++;
+  }
+  if (wstart >= len) return RA_OK;
+  char folded[256];
+  size_t fl = 0;
+  if (ra_analyze_fold(s->an, query + wstart, len - wstart, folded, sizeof folded,
+                      &fl, NULL) != RA_OK || fl == 0)
+    return RA_OK;
+  char prefix[300];
+  snprintf(prefix, sizeof prefix, "%s%s", tag ? RA_PREFIX_TAG : "", folded);
+  comp_vec cv = {.strip = tag ? strlen(RA_PREFIX_TAG) : 0};
+  ra_status st = ra_xdb_allterms(s->db, prefix, comp_cb, &cv, err);
+  if (!st && cv.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "completion");
+  if (!st && cv.n > 1) qsort(cv.v, cv.n, sizeof *cv.v, cmp_comp);
+  size_t keepn = cv.n < max ? cv.n : max;
+  for (size_t i = 0; !st && i < keepn; i++) {
+    const char *w = cv.v[i].word;
+    int quote = tag && strchr(w, ' ') != NULL;
+    if (asprintf(&cv.v[i].query, "%.*s%s%s%s%s", (int)ws, query, tag ? "tag:" : "",
+                 quote ? "\"" : "", w, quote ? "\"" : "") < 0) {
+      cv.v[i].query = NULL;
+      st = ra_error_set(err, RA_ERR_NOMEM, "completion");
+    }
+  }
+  if (st) {
+    ra_completions_free(cv.v, cv.n);
+    return st;
+  }
+  for (size_t i = keepn; i < cv.n; i++) {
+    free(cv.v[i].word);
+    free(cv.v[i].query);
+  }
+  *out = cv.v;
+  *n = keepn;
+  return RA_OK;
 }

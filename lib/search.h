@@ -1,5 +1,12 @@
-/* search.h - answering a reader's query from an index: parse, build the
- * Xapian query, rank, and attach each hit's stored article and snippet. */
+/* search.h - answering a reader's query from an index: parse, expand
+ * (synonyms, acronyms), build the Xapian query, rank, relax visibly when
+ * nothing has every word, suggest spellings, count tags (facets), and
+ * attach each hit's stored article, snippet and highlights.
+ *
+ * Also: tag listing (ra_search_tags), search-as-you-type completion
+ * (ra_search_complete) and related articles (ra_search_related).
+ * Every ranking parameter is in ra_rank_params (one place; see
+ * ra_rank_params_default in search.c for the values and why). */
 #ifndef RA_SEARCH_H
 #define RA_SEARCH_H
 
@@ -24,11 +31,80 @@ ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
 void ra_searcher_free(ra_searcher *s);
 uint32_t ra_searcher_doccount(const ra_searcher *s);
 
+/* ---- ranking parameters (the one place to tune them) ---------------------- */
+
+typedef struct ra_rank_params {
+  double bm25_k1, bm25_b, bm25_min_normlen; /* Xapian BM25Weight */
+  double exact_weight;   /* the exact typed form, on top of its stem */
+  double title_weight;   /* the word in the title (S terms), on top */
+  double phrase_weight;  /* adjacent query words adjacent in the text */
+  double near_weight;    /* all query words within near_window per word */
+  unsigned near_window;
+  double expansion_weight; /* a synonym/acronym relative to the word */
+  unsigned max_expansions; /* synonyms per clause */
+  unsigned max_wildcard;   /* terms a word* expands to (most frequent) */
+  double time_limit;       /* seconds per match run; 0 = none */
+  uint32_t check_at_least; /* documents examined for totals and facets */
+  int collapse;            /* collapse near-duplicates (value slot) */
+  unsigned spell_max_edit; /* spelling: edit distance */
+  uint32_t spell_rare_docs; /* spelling: a word in <= this many docs is rare */
+  unsigned related_terms;  /* related: expansion terms from the article */
+  double related_tag_weight, related_category_weight;
+} ra_rank_params;
+
+void ra_rank_params_default(ra_rank_params *p);
+
+/* ---- a search -------------------------------------------------------------- */
+
 typedef struct ra_search_opts {
   size_t offset;   /* first hit, 0-based */
   size_t count;    /* hits per page (default 10, max 100) */
   size_t max_frags;
 } ra_search_opts;
+
+/* More options (issue 4), apart so {offset, count, frags} initialisers of
+ * ra_search_opts stay warning-free.  All zero / NULL = defaults. */
+typedef struct ra_search_ext {
+  int explain;     /* fill ra_hit.explain */
+  int no_expand;   /* no synonyms/acronyms */
+  int no_relax;    /* never drop words */
+  int no_spell;    /* no "did you mean" */
+  const ra_rank_params *rank; /* NULL: ra_rank_params_default */
+} ra_search_ext;
+
+/* Where query words were found in a hit (RA_FIELD_* bits). */
+enum {
+  RA_FIELD_TITLE = 1,
+  RA_FIELD_TAG = 2,
+  RA_FIELD_CATEGORY = 4,
+  RA_FIELD_HEADING = 8,
+  RA_FIELD_BODY = 16,
+  RA_FIELD_FAQ = 32,
+  RA_FIELD_ILLUSTRATION = 64
+};
+
+/* One matched term of a hit, for --explain: BM25 part computed with the
+ * ranking parameters from the term's statistics (an approximation of what
+ * the matcher adds: boosts are listed as their own terms). */
+typedef struct ra_explain_term {
+  char *term;        /* index term, prefix included (Z stem, S title, ...) */
+  const char *role;  /* "stem", "exact", "title", "phrase", ... (static) */
+  uint32_t wdf, termfreq;
+  double idf, score;
+} ra_explain_term;
+
+typedef struct ra_explain {
+  unsigned fields;   /* RA_FIELD_* where query words occur */
+  uint32_t doclen;
+  double avlen;
+  ra_explain_term *terms;
+  size_t n_terms;
+} ra_explain;
+
+typedef struct ra_tag_hls { /* highlights in one tag of a hit */
+  ra_hl *hls;
+  size_t n;
+} ra_tag_hls;
 
 typedef struct ra_hit {
   size_t rank;          /* 1-based */
@@ -38,7 +114,22 @@ typedef struct ra_hit {
   ra_snippet *snippet;  /* owned by the results */
   ra_hl *title_hls;
   size_t n_title_hls;
+  /* Added with issue 4; may be NULL/0 (results built elsewhere). */
+  uint32_t similar;     /* near-duplicates collapsed into this hit */
+  ra_tag_hls *tag_hls;  /* one per article tag, or NULL */
+  ra_explain *explain;  /* with ra_search_ext.explain, else NULL */
 } ra_hit;
+
+typedef struct ra_facet {
+  char *tag;       /* display form (as an article spells it) */
+  char *folded;    /* as indexed: use with tag: */
+  uint32_t count;  /* hits carrying the tag */
+} ra_facet;
+
+typedef struct ra_expansion {
+  char *from;      /* what the reader typed */
+  char *to;        /* what was added (folded) */
+} ra_expansion;
 
 typedef struct ra_results {
   ra_query *query;      /* the parsed query */
@@ -48,12 +139,64 @@ typedef struct ra_results {
   uint32_t revision;    /* index revision that answered */
   char generation[64];
   char relaxed[256];    /* how the query was loosened, "" if it was not */
+  /* Added with issue 4; NULL/0 when absent. */
+  char **dropped;       /* words dropped by relaxation, in order dropped */
+  size_t n_dropped;
+  ra_expansion *expansions;
+  size_t n_expansions;
+  char *suggestion;     /* "did you mean" query, or NULL */
+  uint32_t suggestion_hits;
+  ra_facet *facets;     /* tag counts over the matches, count desc */
+  size_t n_facets;
+  uint32_t facet_docs;  /* documents the facet counts are over */
+  size_t offset, per_page; /* the page asked for */
+  int past_end;         /* the page is beyond the last hit */
+  char *unknown_tag;    /* a tag: value no article has, or NULL */
+  char *related_to;     /* ra_search_related: the article id, else NULL */
 } ra_results;
 
 ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,
                         const ra_search_opts *o, ra_results **out,
                         ra_error *err);
+/* The same with more options; x may be NULL. */
+ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
+                            const ra_search_opts *o, const ra_search_ext *x,
+                            ra_results **out, ra_error *err);
 void ra_results_free(ra_results *r);
+
+/* Articles related to the one with id (term feedback from its text, plus
+ * shared tags and category); the article itself is not listed.
+ * RA_ERR_NOTFOUND (message names the id) if there is no such article. */
+ra_status ra_search_related(ra_searcher *s, const char *id,
+                            const ra_search_opts *o, const ra_search_ext *x,
+                            ra_results **out, ra_error *err);
+
+/* Every tag with its article count, most articles first then by name. */
+typedef struct ra_tag_count {
+  char *tag;     /* display form */
+  char *folded;  /* as indexed */
+  uint32_t count;
+} ra_tag_count;
+ra_status ra_search_tags(ra_searcher *s, ra_tag_count **tags, size_t *n,
+                         ra_error *err);
+void ra_tag_counts_free(ra_tag_count *tags, size_t n);
+
+/* Completions of the last word of query (search-as-you-type): up to max
+ * (default 10, at most 50) full queries, most frequent word first.  An
+ * empty or separator-ended query has no completions. */
+typedef struct ra_completion {
+  char *query;   /* the query with its last word completed */
+  char *word;    /* the completed word (folded) */
+  uint32_t docs; /* articles containing the word */
+} ra_completion;
+ra_status ra_search_complete(ra_searcher *s, const char *query, size_t len,
+                             size_t max, ra_completion **out, size_t *n,
+                             ra_error *err);
+void ra_completions_free(ra_completion *c, size_t n);
+
+/* The index revision and generation the searcher reads. */
+uint32_t ra_searcher_revision(const ra_searcher *s);
+const char *ra_searcher_generation(const ra_searcher *s);
 
 #ifdef __cplusplus
 }

@@ -1,43 +1,91 @@
-/* snippet.c - fragment selection and highlight ranges. */
+/* snippet.c - fragment selection and highlight ranges.
+ *
+ * Query clauses become patterns (a word, a phrase, a prefix, a synonym);
+ * each passage is analysed once, tokens are tested against every pattern
+ * word, and a pattern matched over several tokens becomes one "match
+ * token" so nothing downstream can cut inside it. */
 #define _GNU_SOURCE
 #include "snippet.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RA_MAX_QWORDS 64
+#define RA_MAX_SLOTS 128 /* pattern words tested per token (2 x 64 bits) */
+
+/* ---- patterns --------------------------------------------------------------- */
+
+typedef struct pat {
+  const ra_qword *w;
+  size_t n;
+  int prefix; /* the (single) word is a prefix */
+  int exact;  /* folded form only, no stem (synonyms: wellness is not well) */
+  int clause; /* coverage id */
+  size_t base; /* first slot */
+} pat;
+
+typedef struct matcher {
+  pat p[RA_MAX_SLOTS];
+  size_t n, n_slots;
+} matcher;
+
+static void add_pat(matcher *m, const ra_qword *w, size_t n, int prefix,
+                    int exact, int clause) {
+  if (n == 0 || m->n >= RA_MAX_SLOTS || m->n_slots + n > RA_MAX_SLOTS) return;
+  pat *p = &m->p[m->n++];
+  p->w = w;
+  p->n = n;
+  p->prefix = prefix;
+  p->exact = exact;
+  p->clause = clause;
+  p->base = m->n_slots;
+  m->n_slots += n;
+}
+
+static void matcher_init(matcher *m, const ra_query *q) {
+  memset(m, 0, sizeof *m);
+  if (!q) return;
+  for (size_t c = 0; c < q->n_clauses; c++) {
+    const ra_qclause *cl = &q->clauses[c];
+    if (cl->kind != RA_QC_TEXT || cl->negated || cl->n_words == 0) continue;
+    if (cl->phrase)
+      add_pat(m, cl->words, cl->n_words, 0, 0, (int)c);
+    else
+      for (size_t w = 0; w < cl->n_words; w++)
+        add_pat(m, &cl->words[w], 1, cl->wildcard, 0, (int)c);
+    for (size_t e = 0; e < cl->n_exps; e++)
+      add_pat(m, cl->exps[e].words, cl->exps[e].n_words, 0, 1, (int)c);
+  }
+}
+
+static int word_matches(const ra_qword *qw, int prefix, int exact,
+                        const ra_token *t) {
+  size_t wl = strlen(qw->word);
+  if (prefix) return t->word_len >= wl && memcmp(t->word, qw->word, wl) == 0;
+  if (wl == t->word_len && memcmp(qw->word, t->word, wl) == 0) return 1;
+  if (exact) return 0;
+  size_t sl = strlen(qw->stem);
+  return sl == t->stem_len && memcmp(qw->stem, t->stem, sl) == 0;
+}
+
+/* ---- scanning a passage ------------------------------------------------------ */
 
 typedef struct mtok {
   size_t start, end;
-  int qword; /* index of matched query word, -1 if none */
+  int qword; /* clause id of the pattern matched here, -1 if none */
 } mtok;
 
+typedef struct rawtok {
+  size_t start, end;
+  uint64_t mask[2];
+} rawtok;
+
 typedef struct scan {
-  const ra_query *q;
-  mtok *toks;
+  const matcher *m;
+  rawtok *toks;
   size_t n, cap;
   int nomem;
 } scan;
-
-/* Which positive query word (flattened index) matches this token. */
-static int match_word(const ra_query *q, const ra_token *t) {
-  int idx = 0;
-  for (size_t c = 0; c < q->n_clauses; c++) {
-    const ra_qclause *cl = &q->clauses[c];
-    if (cl->kind != RA_QC_TEXT) continue;
-    for (size_t w = 0; w < cl->n_words; w++, idx++) {
-      if (cl->negated) continue;
-      const ra_qword *qw = &cl->words[w];
-      if (strlen(qw->word) == t->word_len &&
-          memcmp(qw->word, t->word, t->word_len) == 0)
-        return idx;
-      if (strlen(qw->stem) == t->stem_len &&
-          memcmp(qw->stem, t->stem, t->stem_len) == 0)
-        return idx;
-    }
-  }
-  return -1;
-}
 
 static int scan_cb(void *vctx, const ra_token *t) {
   scan *s = vctx;
@@ -47,7 +95,7 @@ static int scan_cb(void *vctx, const ra_token *t) {
   }
   if (s->n == s->cap) {
     size_t nc = s->cap ? s->cap * 2 : 128;
-    mtok *nt = realloc(s->toks, nc * sizeof *nt);
+    rawtok *nt = realloc(s->toks, nc * sizeof *nt);
     if (!nt) {
       s->nomem = 1;
       return 1;
@@ -55,22 +103,83 @@ static int scan_cb(void *vctx, const ra_token *t) {
     s->toks = nt;
     s->cap = nc;
   }
-  s->toks[s->n].start = t->start;
-  s->toks[s->n].end = t->end;
-  s->toks[s->n].qword = match_word(s->q, t);
-  s->n++;
+  rawtok *r = &s->toks[s->n++];
+  r->start = t->start;
+  r->end = t->end;
+  r->mask[0] = r->mask[1] = 0;
+  for (size_t p = 0; p < s->m->n; p++) {
+    const pat *pt = &s->m->p[p];
+    for (size_t j = 0; j < pt->n; j++)
+      if (word_matches(&pt->w[j], pt->prefix, pt->exact, t)) {
+        size_t slot = pt->base + j;
+        r->mask[slot / 64] |= 1ull << (slot % 64);
+      }
+  }
   return 0;
 }
+
+static int has_slot(const rawtok *r, size_t slot) {
+  return (r->mask[slot / 64] >> (slot % 64)) & 1u;
+}
+
+/* Analyse text and return match tokens (phrase matches merged); *out is
+ * malloc'd (may be NULL when *n is 0). */
+static ra_status scan_text(ra_analyzer *an, const matcher *m, const char *text,
+                           size_t len, mtok **out, size_t *n, ra_error *err) {
+  *out = NULL;
+  *n = 0;
+  scan s = {.m = m};
+  ra_status st = ra_analyze(an, text, len, 0, scan_cb, &s, NULL, err);
+  if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
+  mtok *o = NULL;
+  if (!st && s.n) {
+    o = malloc(s.n * sizeof *o);
+    if (!o) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
+  }
+  size_t k = 0;
+  for (size_t i = 0; !st && i < s.n;) {
+    size_t best = 0;
+    int clause = -1;
+    for (size_t p = 0; p < m->n; p++) {
+      const pat *pt = &m->p[p];
+      if (pt->n <= best || i + pt->n > s.n) continue;
+      size_t j = 0;
+      while (j < pt->n && has_slot(&s.toks[i + j], pt->base + j)) j++;
+      if (j == pt->n) {
+        best = pt->n;
+        clause = pt->clause;
+      }
+    }
+    if (!best) best = 1;
+    o[k].start = s.toks[i].start;
+    o[k].end = s.toks[i + best - 1].end;
+    o[k].qword = clause;
+    k++;
+    i += best;
+  }
+  free(s.toks);
+  if (st) {
+    free(o);
+    return st;
+  }
+  *out = o;
+  *n = k;
+  return RA_OK;
+}
+
+/* ---- windows ------------------------------------------------------------------- */
 
 typedef struct cand {
   const char *text;
   const char *section;
-  int illustration;
+  int kind;           /* SRC_* */
   size_t first, last; /* token window [first, last] */
-  unsigned long long cover; /* bit set of matched query words */
+  unsigned long long cover; /* bit set of matched clauses */
   int distinct, count;
   size_t n_toks;
 } cand;
+
+enum { SRC_BODY, SRC_FAQ, SRC_HEADING, SRC_QUESTION, SRC_ILLUSTRATION };
 
 static int popcount64(unsigned long long v) {
   int n = 0;
@@ -81,7 +190,9 @@ static int popcount64(unsigned long long v) {
   return n;
 }
 
-/* Best window of at most max_bytes in a block: most distinct words, then
+static unsigned long long bit(int clause) { return 1ull << (clause & 63); }
+
+/* Best window of at most max_bytes in a block: most distinct clauses, then
  * most matches, then earliest. */
 static void best_window(const mtok *t, size_t n, size_t max_bytes, cand *c) {
   c->distinct = 0;
@@ -93,10 +204,10 @@ static void best_window(const mtok *t, size_t n, size_t max_bytes, cand *c) {
     if (t[i].qword < 0) continue; /* windows start on a match */
     unsigned long long cov = 0;
     int cnt = 0;
-    size_t j = i, last = i;
-    for (; j < n && t[j].end - t[i].start <= max_bytes; j++) {
+    size_t last = i;
+    for (size_t j = i; j < n && t[j].end - t[i].start <= max_bytes; j++) {
       if (t[j].qword >= 0) {
-        cov |= 1ull << (t[j].qword & 63);
+        cov |= bit(t[j].qword);
         cnt++;
         last = j;
       }
@@ -112,49 +223,107 @@ static void best_window(const mtok *t, size_t n, size_t max_bytes, cand *c) {
   }
 }
 
-static ra_status make_fragment(const cand *c, const mtok *t, size_t n,
-                               size_t max_bytes, ra_fragment *f,
+/* The lead window of a block: from its first token, as many tokens as fit. */
+static void lead_window(const mtok *t, size_t n, size_t max_bytes, cand *c) {
+  c->first = 0;
+  c->last = 0;
+  c->cover = 0;
+  c->count = 0;
+  if (!n) return;
+  size_t last = 0;
+  while (last + 1 < n && t[last + 1].end - t[0].start <= max_bytes) last++;
+  c->last = last;
+  for (size_t i = 0; i <= last; i++)
+    if (t[i].qword >= 0) {
+      c->cover |= bit(t[i].qword);
+      c->count++;
+    }
+  c->distinct = popcount64(c->cover);
+}
+
+static int is_ws(char ch) { return ch == ' ' || ch == '\n' || ch == '\t'; }
+
+static ra_status make_fragment(ra_analyzer *an, const cand *c, const mtok *t,
+                               size_t n, size_t max_bytes, ra_fragment *f,
                                ra_error *err) {
   size_t len = strlen(c->text);
-  size_t a = t[c->first].start, b = t[c->last].end;
-  /* Grow the window with context on both sides, whole tokens only. */
+  memset(f, 0, sizeof *f);
+  if (n == 0) return ra_error_set(err, RA_ERR_INTERNAL, "empty fragment");
   size_t lo = c->first, hi = c->last;
-  while (1) {
-    int grew = 0;
-    if (lo > 0 && b - t[lo - 1].start <= max_bytes && (hi + 1 >= n || lo + 6 > c->first)) {
-      lo--;
-      a = t[lo].start;
-      grew = 1;
+  size_t a = t[lo].start, b = t[hi].end;
+  int aligned = 0;
+  /* Start on the sentence holding the first match when it fits. */
+  size_t *ss = NULL, nss = 0;
+  if (ra_analyze_sentences(an, c->text, len, &ss, &nss, NULL) == RA_OK) {
+    size_t s = 0;
+    for (size_t i = 0; i < nss; i++)
+      if (ss[i] <= a) s = ss[i];
+    while (s < a && is_ws(c->text[s])) s++;
+    if (b - s <= max_bytes) {
+      while (lo > 0 && t[lo - 1].start >= s) lo--;
+      a = s;
+      aligned = 1;
+      /* ...and end on the last sentence boundary that still fits. */
+      size_t e = 0;
+      for (size_t i = 0; i <= nss; i++) {
+        size_t cand_e = i < nss ? ss[i] : len;
+        while (cand_e > b && is_ws(c->text[cand_e - 1])) cand_e--;
+        if (cand_e >= b && cand_e - a <= max_bytes && cand_e > e) e = cand_e;
+      }
+      if (e) {
+        while (hi + 1 < n && t[hi + 1].end <= e) hi++;
+        b = e;
+      } else {
+        while (hi + 1 < n && t[hi + 1].end - a <= max_bytes) hi++;
+        b = t[hi].end;
+      }
     }
-    if (hi + 1 < n && t[hi + 1].end - a <= max_bytes) {
-      hi++;
-      b = t[hi].end;
-      grew = 1;
-    }
-    if (!grew) break;
+    free(ss);
   }
-  /* Widen to the block's edges and glued punctuation only within the
-   * limit, and never part-way through a character. */
-  if (lo == 0 && b <= max_bytes) a = 0;
+  if (!aligned) {
+    /* Grow the window with context on both sides, whole tokens only. */
+    while (1) {
+      int grew = 0;
+      if (lo > 0 && b - t[lo - 1].start <= max_bytes &&
+          (hi + 1 >= n || lo + 6 > c->first)) {
+        lo--;
+        a = t[lo].start;
+        grew = 1;
+      }
+      if (hi + 1 < n && t[hi + 1].end - a <= max_bytes) {
+        hi++;
+        b = t[hi].end;
+        grew = 1;
+      }
+      if (!grew) break;
+    }
+    if (lo == 0 && b <= max_bytes) a = 0;
+  }
+  /* Glued punctuation: to the block's end (no trailing space), or the
+   * characters stuck to the last token ("word,"), within the limit. */
   if (hi + 1 >= n) {
     size_t e = len;
-    /* keep closing punctuation but not trailing space */
-    while (e > b && (c->text[e - 1] == ' ' || c->text[e - 1] == '\n')) e--;
+    while (e > b && is_ws(c->text[e - 1])) e--;
     if (e - a <= max_bytes) b = e;
-  } else {
-    /* include punctuation glued to the last token (e.g. "word,") */
+  } else if (b < t[hi + 1].start) {
     size_t e = b;
-    while (e < len && e < t[hi + 1].start && c->text[e] != ' ' && c->text[e] != '\n') e++;
+    while (e < len && e < t[hi + 1].start && !is_ws(c->text[e])) e++;
     if (e - a <= max_bytes) b = e;
+  }
+  if (lo == 0 && a > 0 && b <= max_bytes) {
+    /* Leading punctuation before the first token ("“Ask"). */
+    size_t s = 0;
+    while (s < a && is_ws(c->text[s])) s++;
+    a = s;
   }
   f->text = strndup(c->text + a, b - a);
   if (!f->text) return ra_error_set(err, RA_ERR_NOMEM, "snippet");
   f->len = b - a;
   f->section = c->section;
+  f->faq = c->kind == SRC_FAQ || c->kind == SRC_QUESTION;
+  f->illustration = c->kind == SRC_ILLUSTRATION;
   f->cut_before = a > 0;
   f->cut_after = b < len;
-  f->n_hls = 0;
-  f->hls = NULL;
   size_t nh = 0;
   for (size_t i = lo; i <= hi && i < n; i++)
     if (t[i].qword >= 0) nh++;
@@ -171,14 +340,16 @@ static ra_status make_fragment(const cand *c, const mtok *t, size_t n,
   return RA_OK;
 }
 
+/* ---- sources ---------------------------------------------------------------- */
+
 typedef struct source {
-  const char *text;
-  const char *section;
-  int illustration;
+  const char *text;    /* the passage shown */
+  const char *section; /* heading or question */
+  int kind;
 } source;
 
 static ra_status add_source(source **v, size_t *n, size_t *cap,
-                            const char *text, const char *section, int ill,
+                            const char *text, const char *section, int kind,
                             ra_error *err) {
   if (!text || !*text) return RA_OK;
   if (*n == *cap) {
@@ -190,8 +361,27 @@ static ra_status add_source(source **v, size_t *n, size_t *cap,
   }
   (*v)[*n].text = text;
   (*v)[*n].section = section;
-  (*v)[*n].illustration = ill;
+  (*v)[*n].kind = kind;
   (*n)++;
+  return RA_OK;
+}
+
+static ra_status hls_of(const mtok *t, size_t n, ra_hl **hls, size_t *n_hls,
+                        ra_error *err) {
+  *hls = NULL;
+  *n_hls = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (t[i].qword >= 0) k++;
+  if (!k) return RA_OK;
+  *hls = malloc(k * sizeof **hls);
+  if (!*hls) return ra_error_set(err, RA_ERR_NOMEM, "highlight");
+  for (size_t i = 0; i < n; i++)
+    if (t[i].qword >= 0) {
+      (*hls)[*n_hls].start = t[i].start;
+      (*hls)[*n_hls].end = t[i].end;
+      (*n_hls)++;
+    }
   return RA_OK;
 }
 
@@ -201,51 +391,88 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   *out = NULL;
   size_t max_frags = (o && o->max_frags) ? o->max_frags : 3;
   size_t max_bytes = (o && o->max_frag_bytes) ? o->max_frag_bytes : 220;
+  matcher *m = malloc(sizeof *m);
+  if (!m) return ra_error_set(err, RA_ERR_NOMEM, "snippet");
+  matcher_init(m, q);
   source *src = NULL;
   size_t n_src = 0, cap = 0;
   ra_status st = RA_OK;
   for (size_t i = 0; !st && i < a->n_sections; i++)
     for (size_t b = 0; !st && b < a->sections[i].n_blocks; b++)
       st = add_source(&src, &n_src, &cap, a->sections[i].blocks[b].text,
-                      a->sections[i].heading, 0, err);
+                      a->sections[i].heading, SRC_BODY, err);
   for (size_t i = 0; !st && i < a->n_faqs; i++)
     for (size_t b = 0; !st && b < a->faqs[i].n_answer; b++)
       st = add_source(&src, &n_src, &cap, a->faqs[i].answer[b].text,
-                      a->faqs[i].question, 0, err);
+                      a->faqs[i].question, SRC_FAQ, err);
+  /* A matching heading or question is shown by the start of its text. */
+  for (size_t i = 0; !st && i < a->n_sections; i++)
+    if (a->sections[i].heading && a->sections[i].n_blocks)
+      st = add_source(&src, &n_src, &cap, a->sections[i].blocks[0].text,
+                      a->sections[i].heading, SRC_HEADING, err);
+  for (size_t i = 0; !st && i < a->n_faqs; i++)
+    if (a->faqs[i].question && a->faqs[i].n_answer)
+      st = add_source(&src, &n_src, &cap, a->faqs[i].answer[0].text,
+                      a->faqs[i].question, SRC_QUESTION, err);
   for (size_t i = 0; !st && i < a->n_illustrations; i++)
-    st = add_source(&src, &n_src, &cap, a->illustrations[i], NULL, 1, err);
+    st = add_source(&src, &n_src, &cap, a->illustrations[i], NULL,
+                    SRC_ILLUSTRATION, err);
 
   ra_snippet *sn = calloc(1, sizeof *sn);
   cand *cands = calloc(n_src ? n_src : 1, sizeof *cands);
   mtok **toks = calloc(n_src ? n_src : 1, sizeof *toks);
-  if (!st && (!sn || !cands || !toks)) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
+  char *used = calloc(n_src ? n_src : 1, 1);
+  if (!st && (!sn || !cands || !toks || !used))
+    st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   for (size_t i = 0; !st && i < n_src; i++) {
-    scan s = {.q = q};
-    st = ra_analyze(an, src[i].text, strlen(src[i].text), 0, scan_cb, &s, NULL, err);
-    if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
-    toks[i] = s.toks;
-    cands[i].text = src[i].text;
-    cands[i].section = src[i].section;
-    cands[i].illustration = src[i].illustration;
-    cands[i].n_toks = s.n;
-    if (!st) best_window(s.toks, s.n, max_bytes, &cands[i]);
+    cand *c = &cands[i];
+    c->text = src[i].text;
+    c->section = src[i].section;
+    c->kind = src[i].kind;
+    /* Heading sources reuse the body block's tokens when already scanned. */
+    st = scan_text(an, m, src[i].text, strlen(src[i].text), &toks[i],
+                   &c->n_toks, err);
+    if (st) break;
+    if (c->kind == SRC_HEADING || c->kind == SRC_QUESTION) {
+      mtok *ht = NULL;
+      size_t hn = 0;
+      st = scan_text(an, m, c->section, strlen(c->section), &ht, &hn, err);
+      unsigned long long hcov = 0;
+      int hcnt = 0;
+      for (size_t k = 0; k < hn; k++)
+        if (ht[k].qword >= 0) {
+          hcov |= bit(ht[k].qword);
+          hcnt++;
+        }
+      free(ht);
+      lead_window(toks[i], c->n_toks, max_bytes, c);
+      if (!hcnt) {
+        c->count = 0; /* only a candidate when the heading matches */
+        c->cover = 0;
+      } else {
+        c->cover |= hcov;
+        c->count += hcnt;
+      }
+    } else {
+      best_window(toks[i], c->n_toks, max_bytes, c);
+    }
   }
   /* Greedy cover: each round takes the passage adding the most new query
-   * words, then the densest; illustrations only if nothing else matched. */
+   * clauses, then the densest (so once all are shown, more passages by
+   * density, up to max_frags); body text before headings (source order);
+   * illustrations only if nothing else matched. */
   unsigned long long covered = 0;
   int any_text = 0;
-  for (size_t i = 0; i < n_src; i++)
-    if (!cands[i].illustration && cands[i].count) any_text = 1;
-  char *used = calloc(n_src ? n_src : 1, 1);
-  if (!st && !used) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
+  for (size_t i = 0; !st && i < n_src; i++)
+    if (cands[i].kind != SRC_ILLUSTRATION && cands[i].count) any_text = 1;
   if (!st) sn->frags = calloc(max_frags, sizeof *sn->frags);
   if (!st && !sn->frags) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   while (!st && sn->n_frags < max_frags) {
     long best = -1;
     int best_new = -1, best_count = 0;
     for (size_t i = 0; i < n_src; i++) {
-      if (used[i] || !cands[i].count) continue;
-      if (cands[i].illustration && any_text) continue;
+      if (used[i] || !cands[i].count || !cands[i].n_toks) continue;
+      if (cands[i].kind == SRC_ILLUSTRATION && any_text) continue;
       int nw = popcount64(cands[i].cover & ~covered);
       if (nw > best_new || (nw == best_new && cands[i].count > best_count)) {
         best = (long)i;
@@ -253,30 +480,50 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
         best_count = cands[i].count;
       }
     }
-    if (best < 0) break;
-    if (best_new == 0 && sn->n_frags > 0) break; /* nothing new to show */
-    used[best] = 1;
+    if (best < 0) break; /* once every clause is shown: densest next */
+    /* One fragment per passage, whichever way it was reached. */
+    for (size_t i = 0; i < n_src; i++)
+      if (cands[i].text == cands[best].text) used[i] = 1;
     covered |= cands[best].cover;
-    st = make_fragment(&cands[best], toks[best], cands[best].n_toks, max_bytes,
-                       &sn->frags[sn->n_frags], err);
-    if (!st) sn->n_frags++;
+    ra_fragment *f = &sn->frags[sn->n_frags];
+    st = make_fragment(an, &cands[best], toks[best], cands[best].n_toks,
+                       max_bytes, f, err);
+    if (!st) {
+      sn->n_frags++;
+    } else {
+      free(f->text);
+      free(f->hls);
+    }
   }
-  if (!st && sn->n_frags == 0 && n_src > 0 && !src[0].illustration) {
+  if (!st && sn->n_frags == 0 && n_src > 0 && src[0].kind != SRC_ILLUSTRATION &&
+      cands[0].n_toks) {
     /* No word matched the body (e.g. a title or tag match): show the lead. */
     cand c = cands[0];
-    c.first = 0;
-    c.last = c.n_toks ? c.n_toks - 1 : 0;
-    if (c.n_toks) {
-      while (c.last > 0 && toks[0][c.last].end > max_bytes) c.last--;
-      st = make_fragment(&c, toks[0], c.n_toks, max_bytes, &sn->frags[0], err);
-      if (!st) sn->n_frags = 1;
+    lead_window(toks[0], c.n_toks, max_bytes, &c);
+    st = make_fragment(an, &c, toks[0], c.n_toks, max_bytes, &sn->frags[0], err);
+    if (!st) {
+      sn->n_frags = 1;
+    } else {
+      free(sn->frags[0].text);
+      free(sn->frags[0].hls);
     }
+  }
+  /* Query words in the section headings shown. */
+  for (size_t k = 0; !st && k < sn->n_frags; k++) {
+    ra_fragment *f = &sn->frags[k];
+    if (!f->section) continue;
+    mtok *ht = NULL;
+    size_t hn = 0;
+    st = scan_text(an, m, f->section, strlen(f->section), &ht, &hn, err);
+    if (!st) st = hls_of(ht, hn, &f->section_hls, &f->n_section_hls, err);
+    free(ht);
   }
   for (size_t i = 0; i < n_src; i++) free(toks ? toks[i] : NULL);
   free(toks);
   free(cands);
   free(src);
   free(used);
+  free(m);
   if (st) {
     ra_snippet_free(sn);
     return st;
@@ -287,9 +534,10 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
 
 void ra_snippet_free(ra_snippet *s) {
   if (!s) return;
-  for (size_t i = 0; i < s->n_frags; i++) {
+  for (size_t i = 0; s->frags && i < s->n_frags; i++) {
     free(s->frags[i].text);
     free(s->frags[i].hls);
+    free(s->frags[i].section_hls);
   }
   free(s->frags);
   free(s);
@@ -300,22 +548,14 @@ ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
                                ra_error *err) {
   *hls = NULL;
   *n_hls = 0;
-  scan s = {.q = q};
-  ra_status st = ra_analyze(an, text, len, 0, scan_cb, &s, NULL, err);
-  if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "highlight");
+  matcher *m = malloc(sizeof *m);
+  if (!m) return ra_error_set(err, RA_ERR_NOMEM, "highlight");
+  matcher_init(m, q);
+  mtok *t = NULL;
   size_t n = 0;
-  for (size_t i = 0; !st && i < s.n; i++)
-    if (s.toks[i].qword >= 0) n++;
-  if (!st && n) {
-    *hls = malloc(n * sizeof **hls);
-    if (!*hls) st = ra_error_set(err, RA_ERR_NOMEM, "highlight");
-    for (size_t i = 0; !st && i < s.n; i++)
-      if (s.toks[i].qword >= 0) {
-        (*hls)[*n_hls].start = s.toks[i].start;
-        (*hls)[*n_hls].end = s.toks[i].end;
-        (*n_hls)++;
-      }
-  }
-  free(s.toks);
+  ra_status st = m->n ? scan_text(an, m, text, len, &t, &n, err) : RA_OK;
+  if (!st) st = hls_of(t, n, hls, n_hls, err);
+  free(t);
+  free(m);
   return st;
 }

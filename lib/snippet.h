@@ -1,11 +1,15 @@
 /* snippet.h - passages of a stored article that show why it matched.
  *
- * Candidate passages (paragraphs, list items, FAQ answers; illustration
- * descriptions only when nothing else matches) are re-analysed with the
- * indexing pipeline, so every matched form (exact, stemmed, accent-folded)
- * is found with its exact source byte range.  Fragments are chosen to cover
- * as many distinct query words as possible, then by density, and are cut on
- * token boundaries (never inside a word or a UTF-8 sequence). */
+ * Candidate passages (paragraphs, list items, FAQ answers; a section whose
+ * heading or an FAQ whose question matches, shown by the start of its
+ * text; illustration descriptions only when nothing else matches) are
+ * re-analysed with the indexing pipeline, so every matched form (exact,
+ * stemmed, accent-folded, word* prefixes, synonyms added by the searcher)
+ * is found with its exact source byte range; a phrase match ("Post-Match"
+ * for post-match) is one range.  Fragments are chosen to cover as many
+ * distinct query clauses as possible, then by density; they start on a
+ * sentence boundary when the sentence fits, and are cut on token
+ * boundaries otherwise (never inside a word or a UTF-8 sequence). */
 #ifndef RA_SNIPPET_H
 #define RA_SNIPPET_H
 
@@ -33,6 +37,11 @@ typedef struct ra_fragment {
                           from the article (NULL for the lead text) */
   int cut_before;    /* text continues before / after the fragment */
   int cut_after;
+  /* Added with issue 4. */
+  ra_hl *section_hls; /* query words in section (ranges in section) */
+  size_t n_section_hls;
+  int faq;           /* section is an FAQ question, text its answer */
+  int illustration;  /* text is an illustration description */
 } ra_fragment;
 
 typedef struct ra_snippet {
@@ -52,8 +61,9 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                            ra_snippet **out, ra_error *err);
 void ra_snippet_free(ra_snippet *s);
 
-/* Highlight ranges of query words in a short text (title, tag). *hls is
- * malloc'd (may be NULL when *n_hls is 0); caller frees. */
+/* Highlight ranges of query words in a short text (title, tag), phrase
+ * matches as one range. *hls is malloc'd (may be NULL when *n_hls is 0);
+ * caller frees. */
 ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
                                const ra_query *q, ra_hl **hls, size_t *n_hls,
                                ra_error *err);

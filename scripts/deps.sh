@@ -2,11 +2,25 @@
 # deps.sh - install the Debian 12 packages rasearch needs, and only those
 # that are missing.  Safe to run again: with everything present it changes
 # nothing and does not touch the network.  Non-interactive (CI has no stdin).
+#
+#   deps.sh           build dependencies (README command 1)
+#   deps.sh --test    also what the test suite drives: lighttpd and curl
+#                     (endpoint tests), clang (libFuzzer), chromium + node
+#                     and playwright-core from npm (browser test)
+#   deps.sh --bench   also the peers and tools of the benchmarks
 set -eu
+MODE=${1:-}
 
 PKGS="build-essential autoconf automake autoconf-archive libtool pkg-config
       libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libjansson-dev
       libfcgi-dev liburiparser-dev"
+case $MODE in
+  --test) PKGS="$PKGS lighttpd curl clang chromium nodejs" ;;
+  --bench) PKGS="$PKGS lighttpd curl clang xapian-omega xapian-tools sqlite3
+                 gnuplot-nox wrk" ;;
+  "") ;;
+  *) echo "usage: deps.sh [--test|--bench]" >&2; exit 2 ;;
+esac
 
 missing=""
 for p in $PKGS; do
@@ -16,8 +30,24 @@ for p in $PKGS; do
   fi
 done
 
+# nodejs from some repositories bundles npm; Debian's needs the npm package.
+if [ "$MODE" = --test ] && ! command -v npm >/dev/null 2>&1; then
+  missing="$missing npm"
+fi
+
+install_npm_modules() {
+  # The browser test drives Debian's chromium through playwright-core.
+  [ "$MODE" = --test ] || return 0
+  top=$(cd "$(dirname "$0")/.." && pwd)
+  [ -d "$top/tests/browser/node_modules/playwright-core" ] && return 0
+  echo "deps: npm install (tests/browser: playwright-core)"
+  (cd "$top/tests/browser" && npm ci --no-audit --no-fund --loglevel=error </dev/null) ||
+    echo "deps: npm install failed: the browser test will be skipped" >&2
+}
+
 if [ -z "$missing" ]; then
-  echo "deps: all build dependencies are installed"
+  echo "deps: all dependencies are installed"
+  install_npm_modules
   exit 0
 fi
 
@@ -37,3 +67,4 @@ if ! $SUDO apt-get install -y -q --no-install-recommends $missing </dev/null; th
   $SUDO apt-get update -q </dev/null
   $SUDO apt-get install -y -q --no-install-recommends $missing </dev/null
 fi
+install_npm_modules

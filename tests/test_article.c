@@ -138,7 +138,8 @@ static int load_corpus(const char *srcdir) {
     int rep;
     page *pg = &pages[n_pages];
     base = base ? base + 1 : p;
-    if (strcmp(base, "tags.txt") == 0) continue; /* the tag list, not a page */
+    if (strcmp(base, "tags.txt") == 0 || strcmp(base, "synonyms.txt") == 0)
+      continue; /* the tag list and synonyms, not pages */
     ra_error_clear(&err);
     if (ra_article_read_file(p, MAX_SIZE, &pg->text, &pg->len, &rep, NULL,
                              NULL, &err) != RA_OK) {

@@ -1,0 +1,50 @@
+#!/bin/sh
+# bench_http.sh - requests/s and latency p50/p99 of the endpoint through
+# lighttpd, FastCGI (conf/lighttpd.conf) and plain CGI
+# (conf/lighttpd-cgi.conf), measured with wrk on 127.0.0.1.
+#   sh bench/bench_http.sh BUILDDIR [SECONDS] [CONNECTIONS]
+# Indexes corpus/ into a temporary directory; prints one line per set-up.
+set -eu
+build=$(cd "${1:?usage: bench_http.sh BUILDDIR [SECONDS] [CONNECTIONS]}" && pwd)
+secs=${2:-10}
+conns=${3:-16}
+src=$(cd "$(dirname "$0")/.." && pwd)
+command -v wrk >/dev/null || { echo "bench_http: wrk not installed (apt-get install wrk)" >&2; exit 1; }
+lighttpd=$(command -v lighttpd || echo /usr/sbin/lighttpd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ra-bench.XXXXXX")
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+"$build/indexer/ra-index" --quiet --db "$tmp/db" "$src/corpus"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A few different queries so one cached answer does not dominate.
+cat >"$tmp/paths.lua" <<'LUA'
+local qs = { "q=mentorship", "q=residency+networking&format=html",
+             "q=%22post-match%22&per_page=5", "tag=Mentorship&q=alumni",
+             "complete=ment", "q=wellbeing+camaraderie&page=1" }
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/search?" .. qs[(i % #qs) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.0f %.2f %.2f %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status, summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
+LUA
+echo "endpoint through lighttpd, $conns connections, ${secs}s, corpus/ ($(ls "$src"/corpus/*.txt | wc -l) pages)"
+for conf in lighttpd.conf lighttpd-cgi.conf; do
+  mkdir -p "$tmp/state"
+  RA_PORT=$port RA_WEB="$src/web" RA_CGI="$build/query/ra-cgi" RASEARCH_DB="$tmp/db" \
+    RA_STATE="$tmp/state" "$lighttpd" -D -f "$src/conf/$conf" &
+  pid=$!
+  i=0; until curl -s -o /dev/null "http://127.0.0.1:$port/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i+1)); done
+  curl -s -o /dev/null "http://127.0.0.1:$port/search?q=warmup"
+  r=$(wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/paths.lua" "http://127.0.0.1:$port" | sed -n 's/^RESULT //p')
+  set -- $r
+  mode=FastCGI; [ "$conf" = lighttpd-cgi.conf ] && mode=CGI
+  printf '%-8s %8s req/s   p50 %7s ms   p99 %7s ms   non-2xx %s   socket errors %s\n' "$mode" "$1" "$2" "$3" "$4" "$5"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+done

@@ -1,0 +1,975 @@
+/* cgi.c - the web endpoint: request decoding and validation, dispatch to
+ * search / completion / related articles, status codes, headers, ETag and
+ * the CGI/FastCGI loop.  Contract: docs/web.md. */
+#define _GNU_SOURCE
+#include "cgi.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <uriparser/Uri.h>
+
+#include "analyze.h"
+#include "format.h"
+#include "html.h"
+#include "idxdir.h"
+#include "index.h"
+#include "qparse.h"
+#include "search.h"
+#include "store.h"
+#include "xap.h"
+
+/* Bumped when the JSON or the endpoint contract changes; part of the ETag
+ * so caches drop pages made by an older endpoint. */
+#define RA_CGI_SCHEMA 1
+
+/* ---- request decoding ------------------------------------------------------ */
+
+static int problem(ra_cgi_problem *prob, ra_error *err, int http, ra_status st,
+                   const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static int problem(ra_cgi_problem *prob, ra_error *err, int http, ra_status st,
+                   const char *param, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  prob->http_status = http;
+  snprintf(prob->param, sizeof prob->param, "%s", param ? param : "");
+  vsnprintf(prob->msg, sizeof prob->msg, fmt, ap);
+  va_end(ap);
+  ra_error_set(err, st, "%s%s%s", param ? param : "", param ? ": " : "",
+               prob->msg);
+  return st;
+}
+
+static int utf8_valid(const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str;
+  for (size_t i = 0; i < len;) {
+    unsigned c = s[i];
+    size_t n;
+    unsigned min, cp;
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xC2 && c <= 0xDF) n = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4, min = 0x10000;
+    else return 0;
+    if (len - i < n) return 0;
+    cp = c & (0x3Fu >> (n - 1));
+    for (size_t k = 1; k < n; k++) {
+      if ((s[i + k] & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    i += n;
+  }
+  return 1;
+}
+
+/* Strict decimal in [min, max]; anything else (sign, spaces, overflow) is
+ * refused. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+                      unsigned long *out) {
+  if (!s || !*s || strlen(s) > 9) return -1;
+  unsigned long v = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9') return -1;
+    v = v * 10 + (unsigned long)(*p - '0');
+  }
+  if (v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+/* The parameter holding an encoded NUL ("%00"), for the message: uriparser
+ * decodes it into a C string, which would silently cut the value. */
+static int find_nul_param(const char *qs, size_t len, char *name,
+                          size_t size) {
+  for (size_t i = 0; i + 2 < len; i++) {
+    if (qs[i] != '%' || qs[i + 1] != '0' || qs[i + 2] != '0') continue;
+    size_t start = i;
+    while (start > 0 && qs[start - 1] != '&' && qs[start - 1] != ';') start--;
+    size_t end = start;
+    while (end < len && qs[end] != '=' && qs[end] != '&') end++;
+    if (end > i) end = i; /* the NUL is in the name itself */
+    size_t n = end - start < size - 1 ? end - start : size - 1;
+    memcpy(name, qs + start, n);
+    name[n] = '\0';
+    uriUnescapeInPlaceExA(name, URI_TRUE, URI_BR_DONT_TOUCH);
+    if (!utf8_valid(name, strlen(name))) snprintf(name, size, "%s", "?");
+    return 1;
+  }
+  return 0;
+}
+
+void ra_cgi_request_clear(ra_cgi_request *req) {
+  if (!req) return;
+  free(req->q);
+  for (size_t i = 0; i < req->n_tags; i++) free(req->tags[i]);
+  free(req->category);
+  free(req->complete);
+  free(req->related);
+  memset(req, 0, sizeof *req);
+}
+
+/* Store a single-valued parameter, refusing repeats. */
+static ra_status set_once(char **slot, const char *name, const char *value,
+                          size_t max, ra_cgi_problem *prob, ra_error *err) {
+  if (*slot)
+    return problem(prob, err, 400, RA_ERR_INVALID, name, "given more than once");
+  size_t n = strlen(value);
+  if (n > max)
+    return problem(prob, err, 400, RA_ERR_TOOBIG, name,
+                   "longer than the limit of %zu bytes", max);
+  if (!(*slot = strdup(value)))
+    return ra_error_set(err, RA_ERR_NOMEM, "request parameter %s", name);
+  return RA_OK;
+}
+
+static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
+                             ra_cgi_problem *prob, ra_error *err) {
+  char *page = NULL, *per_page = NULL, *format = NULL;
+  ra_status st = RA_OK;
+  for (UriQueryListA *it = list; it && !st; it = it->next) {
+    const char *k = it->key ? it->key : "";
+    const char *v = it->value ? it->value : "";
+    if (!utf8_valid(k, strlen(k))) continue; /* unknown by definition */
+    int known = strcmp(k, "q") == 0 || strcmp(k, "tag") == 0 ||
+                strcmp(k, "category") == 0 || strcmp(k, "page") == 0 ||
+                strcmp(k, "per_page") == 0 || strcmp(k, "format") == 0 ||
+                strcmp(k, "complete") == 0 || strcmp(k, "related") == 0;
+    /* Unknown parameters (cache busters, trackers) are ignored. */
+    if (!known) continue;
+    if (!utf8_valid(v, strlen(v))) {
+      st = problem(prob, err, 400, RA_ERR_UTF8, k, "not valid UTF-8");
+      break;
+    }
+    if (strcmp(k, "q") == 0) {
+      st = set_once(&req->q, "q", v, RA_QUERY_MAX_BYTES, prob, err);
+    } else if (strcmp(k, "tag") == 0) {
+      if (req->n_tags >= RA_CGI_MAX_TAGS)
+        st = problem(prob, err, 400, RA_ERR_TOOBIG, "tag",
+                     "more than %d tags", RA_CGI_MAX_TAGS);
+      else if (strchr(v, '"'))
+        st = problem(prob, err, 400, RA_ERR_INVALID, "tag",
+                     "a tag cannot contain a double quote");
+      else if (strlen(v) > RA_CGI_MAX_VALUE)
+        st = problem(prob, err, 400, RA_ERR_TOOBIG, "tag",
+                     "longer than the limit of %d bytes", RA_CGI_MAX_VALUE);
+      else if (!(req->tags[req->n_tags] = strdup(v)))
+        st = ra_error_set(err, RA_ERR_NOMEM, "request parameter tag");
+      else
+        req->n_tags++;
+    } else if (strcmp(k, "category") == 0) {
+      if (strchr(v, '"'))
+        st = problem(prob, err, 400, RA_ERR_INVALID, "category",
+                     "a category cannot contain a double quote");
+      else
+        st = set_once(&req->category, "category", v, RA_CGI_MAX_VALUE, prob, err);
+    } else if (strcmp(k, "complete") == 0) {
+      st = set_once(&req->complete, "complete", v, RA_CGI_MAX_VALUE, prob, err);
+    } else if (strcmp(k, "related") == 0) {
+      st = set_once(&req->related, "related", v, RA_CGI_MAX_VALUE, prob, err);
+      for (const char *p = v; !st && *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+          st = problem(prob, err, 400, RA_ERR_INVALID, "related",
+                       "an article id is letters, digits, '_', '-' and '.'");
+      if (!st && !*v)
+        st = problem(prob, err, 400, RA_ERR_INVALID, "related", "empty article id");
+    } else if (strcmp(k, "page") == 0) {
+      st = set_once(&page, "page", v, 16, prob, err);
+    } else if (strcmp(k, "per_page") == 0) {
+      st = set_once(&per_page, "per_page", v, 16, prob, err);
+    } else if (strcmp(k, "format") == 0) {
+      st = set_once(&format, "format", v, 16, prob, err);
+    }
+  }
+  if (format) {
+    /* Even a refused request is answered in the format asked for. */
+    if (strcmp(format, "json") == 0) req->format = RA_CGI_JSON;
+    else if (strcmp(format, "html") == 0) req->format = RA_CGI_HTML;
+    else if (!st) st = problem(prob, err, 400, RA_ERR_INVALID, "format",
+                               "expected json or html");
+    req->format_given = 1;
+  } else if (!st) {
+    req->format = RA_CGI_JSON;
+  }
+  unsigned long n = 0;
+  req->page = 1;
+  req->per_page = RA_CGI_DEFAULT_PER_PAGE;
+  if (!st && page) {
+    if (parse_uint(page, 1, RA_CGI_MAX_PAGE, &n))
+      st = problem(prob, err, 400, RA_ERR_INVALID, "page",
+                   "expected a whole number from 1 to %d", RA_CGI_MAX_PAGE);
+    else
+      req->page = (unsigned)n;
+  }
+  if (!st && per_page) {
+    /* Large values are capped (a client asking for "all" gets a page);
+     * nonsense is refused. */
+    if (parse_uint(per_page, 1, 999999999, &n))
+      st = problem(prob, err, 400, RA_ERR_INVALID, "per_page",
+                   "expected a whole number from 1 to %d", RA_CGI_MAX_PER_PAGE);
+    else
+      req->per_page = n > RA_CGI_MAX_PER_PAGE ? RA_CGI_MAX_PER_PAGE : (unsigned)n;
+  }
+  if (!st && (size_t)(req->page - 1) * req->per_page > RA_CGI_MAX_OFFSET)
+    st = problem(prob, err, 400, RA_ERR_TOOBIG, "page",
+                 "results beyond the first %d are not served (page * per_page)",
+                 RA_CGI_MAX_OFFSET);
+  if (!st && !req->q && !req->n_tags && !req->category && !req->complete &&
+      !req->related)
+    st = problem(prob, err, 400, RA_ERR_INVALID, "q",
+                 "missing: give q (words to search), tag, category, complete "
+                 "or related");
+  if (!st && req->complete && (req->related))
+    st = problem(prob, err, 400, RA_ERR_INVALID, "complete",
+                 "cannot be combined with related");
+  free(page);
+  free(per_page);
+  free(format);
+  return st;
+}
+
+ra_status ra_cgi_parse_query(const char *qs, size_t len, ra_cgi_request *req,
+                             ra_cgi_problem *prob, ra_error *err) {
+  memset(req, 0, sizeof *req);
+  memset(prob, 0, sizeof *prob);
+  req->page = 1;
+  req->per_page = RA_CGI_DEFAULT_PER_PAGE;
+  if (!qs) qs = "";
+  /* Peek at format first, so even a refused request is answered in the
+   * format its sender reads. */
+  if (len > RA_CGI_MAX_QUERY_STRING)
+    return problem(prob, err, 414, RA_ERR_TOOBIG, NULL,
+                   "the query string is longer than %d bytes",
+                   RA_CGI_MAX_QUERY_STRING);
+  if (memmem(qs, len, "format=html", 11)) req->format = RA_CGI_HTML;
+  if (memchr(qs, '\0', len))
+    return problem(prob, err, 400, RA_ERR_INVALID, NULL,
+                   "the query string contains a NUL byte");
+  char name[32];
+  if (find_nul_param(qs, len, name, sizeof name))
+    return problem(prob, err, 400, RA_ERR_INVALID, name,
+                   "contains an encoded NUL byte (%%00)");
+  UriQueryListA *list = NULL;
+  int count = 0;
+  if (len > 0 &&
+      uriDissectQueryMallocExA(&list, &count, qs, qs + len, URI_TRUE,
+                               URI_BR_DONT_TOUCH) != URI_SUCCESS) {
+    return problem(prob, err, 400, RA_ERR_INVALID, NULL,
+                   "the query string cannot be decoded");
+  }
+  ra_status st = parse_items(list, req, prob, err);
+  uriFreeQueryListA(list);
+  return st;
+}
+
+/* ---- server state and index (re)opening ------------------------------------ */
+
+/* What identifies the published index: the stub file and the live
+ * generation's version file.  Any change means: open again. */
+typedef struct stamp {
+  char gen[64];
+  dev_t dev[2];
+  ino_t ino[2];
+  off_t size[2];
+  struct timespec mtime[2];
+} stamp;
+
+struct ra_cgi {
+  char db[RA_PATH_MAX];
+  ra_searcher *s;
+  ra_xdb *xdb;       /* for revision, completion and related lookups */
+  ra_analyzer *an;   /* for folding completion prefixes */
+  stamp at;
+  int open;
+};
+
+ra_status ra_cgi_new(const char *db_dir, ra_cgi **out, ra_error *err) {
+  *out = NULL;
+  if (!db_dir || !*db_dir || strlen(db_dir) >= RA_PATH_MAX)
+    return ra_error_set(err, RA_ERR_INVALID, "index directory: empty or too long");
+  ra_cgi *c = calloc(1, sizeof *c);
+  if (!c) return ra_error_set(err, RA_ERR_NOMEM, "endpoint state");
+  snprintf(c->db, sizeof c->db, "%s", db_dir);
+  *out = c;
+  return RA_OK;
+}
+
+static void close_index(ra_cgi *c) {
+  ra_searcher_free(c->s);
+  ra_xdb_free(c->xdb);
+  c->s = NULL;
+  c->xdb = NULL;
+  c->open = 0;
+}
+
+void ra_cgi_free(ra_cgi *c) {
+  if (!c) return;
+  close_index(c);
+  ra_analyzer_free(c->an);
+  free(c);
+}
+
+static void stat_into(const char *path, stamp *t, int i) {
+  struct stat sb;
+  if (stat(path, &sb) == 0) {
+    t->dev[i] = sb.st_dev;
+    t->ino[i] = sb.st_ino;
+    t->size[i] = sb.st_size;
+    t->mtime[i] = sb.st_mtim;
+  }
+}
+
+static ra_status read_stamp(const char *db, stamp *t, ra_error *err) {
+  memset(t, 0, sizeof *t);
+  char path[RA_PATH_MAX + 80];
+  snprintf(path, sizeof path, "%s/XAPIANDB", db);
+  stat_into(path, t, 0);
+  ra_status st = ra_idxdir_current(db, t->gen, sizeof t->gen, err);
+  if (st) return st;
+  if (t->gen[0]) {
+    snprintf(path, sizeof path, "%s/%s/iamglass", db, t->gen);
+    stat_into(path, t, 1);
+  }
+  return RA_OK;
+}
+
+static int stamp_eq(const stamp *a, const stamp *b) {
+  if (strcmp(a->gen, b->gen) != 0) return 0;
+  for (int i = 0; i < 2; i++)
+    if (a->dev[i] != b->dev[i] || a->ino[i] != b->ino[i] ||
+        a->size[i] != b->size[i] || a->mtime[i].tv_sec != b->mtime[i].tv_sec ||
+        a->mtime[i].tv_nsec != b->mtime[i].tv_nsec)
+      return 0;
+  return 1;
+}
+
+/* Make sure the open index is the published one.  force: reopen even if
+ * the stamp did not change (after a read error). */
+static ra_status ensure_open(ra_cgi *c, int force, ra_error *err) {
+  stamp now;
+  ra_status st = read_stamp(c->db, &now, err);
+  if (st) return st == RA_ERR_IO ? ra_error_set(err, RA_ERR_NOINDEX, "index unreadable") : st;
+  if (!now.gen[0]) {
+    close_index(c);
+    return ra_error_set(err, RA_ERR_NOINDEX, "no index has been published yet");
+  }
+  if (c->open && !force && stamp_eq(&now, &c->at)) return RA_OK;
+  close_index(c);
+  st = ra_searcher_open(c->db, &c->s, err);
+  if (!st) st = ra_xdb_open(c->db, &c->xdb, err);
+  if (!st && !c->an) st = ra_analyzer_new(&c->an, err);
+  if (st) {
+    close_index(c);
+    return st;
+  }
+  c->at = now;
+  c->open = 1;
+  return RA_OK;
+}
+
+/* ---- responses --------------------------------------------------------------- */
+
+typedef struct response {
+  int status;
+  int html;
+  int cacheable;  /* 200/304: may be cached and revalidated by ETag */
+  char etag[160];
+  const char *allow;
+  char *body;
+  size_t body_len;
+} response;
+
+static const char *reason(int status) {
+  switch (status) {
+  case 200: return "OK";
+  case 304: return "Not Modified";
+  case 400: return "Bad Request";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 414: return "URI Too Long";
+  case 500: return "Internal Server Error";
+  case 503: return "Service Unavailable";
+  default: return "Unknown";
+  }
+}
+
+/* Run a renderer into a memory buffer owned by resp. */
+typedef ra_status (*render_fn)(FILE *out, void *ctx, ra_error *err);
+
+static ra_status render(response *resp, render_fn fn, void *ctx,
+                        ra_error *err) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return ra_error_set(err, RA_ERR_NOMEM, "response body");
+  ra_status st = fn(f, ctx, err);
+  if (fclose(f) != 0 && !st) st = ra_error_set(err, RA_ERR_NOMEM, "response body");
+  if (st) {
+    free(buf);
+    return st;
+  }
+  free(resp->body);
+  resp->body = buf;
+  resp->body_len = len;
+  return RA_OK;
+}
+
+typedef struct error_ctx {
+  const ra_html_page *page;
+  int status;
+  const char *param;
+  const char *msg;
+  int html;
+} error_ctx;
+
+static ra_status render_error(FILE *out, void *vctx, ra_error *err) {
+  error_ctx *e = vctx;
+  if (e->html)
+    return ra_html_error(out, e->page, e->status, e->param, e->msg, err);
+  json_t *param = e->param && *e->param ? json_string(e->param) : json_null();
+  json_t *msg = json_string(e->msg);
+  if (!param) param = json_string("?");
+  if (!msg) msg = json_string("invalid request");
+  json_t *root = json_pack("{s:i, s:{s:i, s:o, s:o}}", "schema", RA_CGI_SCHEMA,
+                           "error", "status", e->status, "parameter", param,
+                           "message", msg);
+  if (!root) return ra_error_set(err, RA_ERR_NOMEM, "error body");
+  char *s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+  json_decref(root);
+  if (!s) return ra_error_set(err, RA_ERR_NOMEM, "error body");
+  fputs(s, out);
+  fputc('\n', out);
+  free(s);
+  return RA_OK;
+}
+
+static ra_status set_error(response *resp, const ra_html_page *page, int status,
+                           const char *param, const char *msg, ra_error *err) {
+  error_ctx e = {page, status, param, msg, resp->html};
+  resp->status = status;
+  resp->cacheable = 0;
+  resp->etag[0] = '\0';
+  return render(resp, render_error, &e, err);
+}
+
+/* If-None-Match: a list of entity tags (weak comparison), or "*". */
+static int etag_matches(const char *inm, const char *etag) {
+  if (!inm || !*etag) return 0;
+  size_t elen = strlen(etag);
+  const char *p = inm;
+  while (*p) {
+    while (*p == ' ' || *p == '\t' || *p == ',') p++;
+    if (!*p) break;
+    if (*p == '*') return 1;
+    if (p[0] == 'W' && p[1] == '/') p += 2;
+    const char *end = p;
+    if (*p == '"') {
+      end = strchr(p + 1, '"');
+      if (!end) return 0;
+      end++;
+    } else {
+      while (*end && *end != ',') end++;
+    }
+    if ((size_t)(end - p) == elen && memcmp(p, etag, elen) == 0) return 1;
+    p = end;
+  }
+  return 0;
+}
+
+static ra_status finish(const response *resp, int head, char **out,
+                        size_t *out_len, ra_error *err) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return ra_error_set(err, RA_ERR_NOMEM, "response");
+  fprintf(f, "Status: %d %s\r\n", resp->status, reason(resp->status));
+  if (resp->status != 304)
+    fprintf(f, "Content-Type: %s; charset=utf-8\r\n",
+            resp->html ? "text/html" : "application/json");
+  if (resp->cacheable) {
+    /* Short freshness, then revalidation by ETag: a rebuilt index shows
+     * within a minute and unchanged pages cost a 304. */
+    fputs("Cache-Control: public, max-age=60\r\n", f);
+    if (resp->etag[0]) fprintf(f, "ETag: %s\r\n", resp->etag);
+  } else {
+    fputs("Cache-Control: no-store\r\n", f);
+  }
+  if (resp->allow) fprintf(f, "Allow: %s\r\n", resp->allow);
+  if (resp->status == 503) fputs("Retry-After: 30\r\n", f);
+  fputs("X-Content-Type-Options: nosniff\r\n"
+        "Referrer-Policy: no-referrer\r\n", f);
+  if (resp->html)
+    fputs("Content-Security-Policy: default-src 'none'; style-src 'self'; "
+          "img-src 'self'; form-action 'self'; base-uri 'none'; "
+          "frame-ancestors 'none'\r\n", f);
+  if (resp->status != 304) fprintf(f, "Content-Length: %zu\r\n", resp->body_len);
+  fputs("\r\n", f);
+  if (!head && resp->status != 304 && resp->body_len)
+    fwrite(resp->body, 1, resp->body_len, f);
+  if (fclose(f) != 0) {
+    free(buf);
+    return ra_error_set(err, RA_ERR_NOMEM, "response");
+  }
+  *out = buf;
+  *out_len = len;
+  return RA_OK;
+}
+
+/* ---- answers --------------------------------------------------------------------- */
+
+typedef struct results_ctx {
+  const ra_results *r;
+  const ra_html_page *page;
+  int html;
+} results_ctx;
+
+static ra_status render_results(FILE *out, void *vctx, ra_error *err) {
+  results_ctx *x = vctx;
+  if (x->html) return ra_html_results(out, x->page, x->r, err);
+  return ra_format_results(out, RA_FMT_JSON, 0, x->r, err);
+}
+
+/* q plus the tag and category filters, in the query language. */
+static char *compose_query(const ra_cgi_request *req, size_t *len) {
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  if (!f) return NULL;
+  if (req->q) fputs(req->q, f);
+  for (size_t i = 0; i < req->n_tags; i++) fprintf(f, " tag:\"%s\"", req->tags[i]);
+  if (req->category) fprintf(f, " category:\"%s\"", req->category);
+  if (fclose(f) != 0) {
+    free(buf);
+    return NULL;
+  }
+  *len = n;
+  return buf;
+}
+
+/* -- completion: the most frequent indexed words starting with the folded
+ *    last word of the text typed so far. */
+
+typedef struct word_freq {
+  char *word;
+  uint32_t freq;
+} word_freq;
+
+typedef struct compl_ctx {
+  word_freq best[RA_CGI_MAX_COMPLETIONS];
+  size_t n;
+  size_t visited;
+  int nomem;
+} compl_ctx;
+
+static int compl_cb(void *vctx, const char *term, size_t len, uint32_t freq) {
+  compl_ctx *x = vctx;
+  /* Bound the work for one- and two-letter prefixes on a big index. */
+  if (++x->visited > 50000) return 1;
+  size_t at = x->n;
+  if (at == RA_CGI_MAX_COMPLETIONS) {
+    if (freq <= x->best[at - 1].freq) return 0;
+    free(x->best[--at].word);
+    x->n--;
+  }
+  while (at > 0 && x->best[at - 1].freq < freq) {
+    x->best[at] = x->best[at - 1];
+    at--;
+  }
+  x->best[at].word = strndup(term, len);
+  x->best[at].freq = freq;
+  if (!x->best[at].word) {
+    memmove(&x->best[at], &x->best[at + 1], (x->n - at) * sizeof x->best[0]);
+    x->nomem = 1;
+    return 1;
+  }
+  x->n++;
+  return 0;
+}
+
+typedef struct completions {
+  const char *prefix;     /* the text typed */
+  char *words[RA_CGI_MAX_COMPLETIONS]; /* full suggestions */
+  size_t n;
+  uint32_t revision;
+  const ra_html_page *page;
+  int html;
+} completions;
+
+static ra_status complete(ra_cgi *c, const char *typed, completions *out,
+                          ra_error *err) {
+  size_t tl = strlen(typed);
+  size_t ws = tl;
+  while (ws > 0 && typed[ws - 1] != ' ' && typed[ws - 1] != '"' &&
+         typed[ws - 1] != ':' && typed[ws - 1] != '-')
+    ws--;
+  out->n = 0;
+  if (ws == tl) return RA_OK; /* nothing typed after the last space */
+  char folded[256];
+  size_t flen = 0;
+  ra_status st = ra_analyze_fold(c->an, typed + ws, tl - ws, folded,
+                                 sizeof folded, &flen, err);
+  if (st == RA_ERR_TOOBIG) return RA_OK;
+  if (st) return st;
+  /* Unprefixed terms are lower case; prefixed ones start upper case. */
+  if (flen == 0 || (folded[0] >= 'A' && folded[0] <= 'Z')) return RA_OK;
+  compl_ctx x = {0};
+  st = ra_xdb_allterms(c->xdb, folded, compl_cb, &x, err);
+  for (size_t i = 0; i < x.n; i++) {
+    if (!st && !x.nomem) {
+      /* The suggestion is what was typed with its last word completed. */
+      size_t wl = strlen(x.best[i].word);
+      char *s = malloc(ws + wl + 1);
+      if (!s) {
+        x.nomem = 1;
+      } else {
+        memcpy(s, typed, ws);
+        memcpy(s + ws, x.best[i].word, wl + 1);
+        out->words[out->n++] = s;
+      }
+    }
+    free(x.best[i].word);
+  }
+  if (!st && x.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "completions");
+  return st;
+}
+
+static ra_status render_completions(FILE *out, void *vctx, ra_error *err) {
+  completions *x = vctx;
+  if (x->html)
+    return ra_html_completions(out, x->page, x->prefix, x->words, x->n, err);
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < x->n; i++) {
+    json_t *s = json_string(x->words[i]);
+    if (s) json_array_append_new(arr, s);
+  }
+  json_t *root = json_pack("{s:i, s:I, s:s, s:o}", "schema", RA_CGI_SCHEMA,
+                           "revision", (json_int_t)x->revision, "complete",
+                           x->prefix, "suggestions", arr);
+  if (!root) return ra_error_set(err, RA_ERR_NOMEM, "completion output");
+  char *s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
+  json_decref(root);
+  if (!s) return ra_error_set(err, RA_ERR_NOMEM, "completion output");
+  fputs(s, out);
+  fputc('\n', out);
+  free(s);
+  return RA_OK;
+}
+
+/* -- related articles: the articles sharing the most tags and title words
+ *    with article id (tags weigh more), the article itself excluded. */
+
+static ra_status load_article(ra_xdb *db, uint32_t docid, ra_article **out,
+                              ra_error *err) {
+  char *blob = NULL, *json = NULL;
+  size_t blob_len = 0, json_len = 0;
+  ra_status st = ra_xdb_get_data(db, docid, &blob, &blob_len, err);
+  if (!st) st = ra_store_unpack(blob, blob_len, &json, &json_len, err);
+  if (!st) st = ra_article_from_json(json, json_len, out, err);
+  free(blob);
+  free(json);
+  return st;
+}
+
+typedef struct term_list {
+  ra_xquery *q[RA_QUERY_MAX_TERMS];
+  size_t n;
+  double scale;
+  ra_error *err;
+} term_list;
+
+static int related_term_cb(void *vctx, const char *term, size_t len,
+                           uint32_t freq) {
+  (void)freq;
+  term_list *t = vctx;
+  if (t->n >= RA_QUERY_MAX_TERMS) return 1;
+  ra_xquery *x = ra_xquery_term(term, len, 1, 0, t->err);
+  if (!x) return 1;
+  if (t->scale != 1.0) {
+    ra_xquery *sx = ra_xquery_scale(x, t->scale, t->err);
+    ra_xquery_free(x);
+    if (!sx) return 1;
+    x = sx;
+  }
+  t->q[t->n++] = x;
+  return 0;
+}
+
+static ra_status related(ra_cgi *c, const char *id, size_t count,
+                         ra_results **out, char **title, ra_error *err) {
+  *out = NULL;
+  *title = NULL;
+  char idterm[RA_CGI_MAX_VALUE + 8];
+  snprintf(idterm, sizeof idterm, "%s%s", RA_PREFIX_ID, id);
+  uint32_t self = 0;
+  ra_status st = ra_xdb_find(c->xdb, idterm, &self, err);
+  if (st) return st;
+  ra_article *a = NULL;
+  st = load_article(c->xdb, self, &a, err);
+  if (st) return st;
+  *title = strdup(a->title);
+  ra_results *r = calloc(1, sizeof *r);
+  if (!r || !*title) {
+    ra_article_free(a);
+    free(r);
+    return ra_error_set(err, RA_ERR_NOMEM, "related articles");
+  }
+  r->revision = ra_xdb_revision(c->xdb);
+  snprintf(r->generation, sizeof r->generation, "%s", c->at.gen);
+  /* The title's words are the "query" used for snippets and highlights. */
+  st = ra_qparse(c->an, "", 0, &r->query, err);
+  term_list t = {.scale = 3.0, .err = err};
+  if (!st) ra_xdb_doc_terms(c->xdb, self, RA_PREFIX_TAG, related_term_cb, &t, err);
+  t.scale = 1.0;
+  if (!st) ra_xdb_doc_terms(c->xdb, self, RA_PREFIX_TITLE, related_term_cb, &t, err);
+  ra_xmset *m = NULL;
+  if (!st && t.n > 0) {
+    ra_xquery *any = ra_xquery_combine(RA_XQ_OR, t.q, t.n, 0, err);
+    ra_xquery *me = ra_xquery_term(idterm, strlen(idterm), 1, 0, err);
+    ra_xquery *parts[2] = {any, me};
+    ra_xquery *q = any && me ? ra_xquery_combine(RA_XQ_AND_NOT, parts, 2, 0, err) : NULL;
+    ra_xsearch_opts xo;
+    ra_xsearch_opts_init(&xo);
+    xo.count = (uint32_t)count;
+    if (!q) st = err && err->code ? err->code : RA_ERR_NOMEM;
+    else st = ra_xdb_search(c->xdb, q, &xo, &m, err);
+    ra_xquery_free(q);
+    ra_xquery_free(any);
+    ra_xquery_free(me);
+  }
+  for (size_t i = 0; i < t.n; i++) ra_xquery_free(t.q[i]);
+  if (!st && m) {
+    r->estimate = ra_xmset_estimate(m);
+    size_t n = ra_xmset_size(m);
+    r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "related articles");
+    for (size_t i = 0; !st && i < n; i++) {
+      ra_hit *h = &r->hits[i];
+      h->rank = i + 1;
+      h->score = ra_xmset_weight(m, i);
+      h->percent = ra_xmset_percent(m, i);
+      st = load_article(c->xdb, ra_xmset_docid(m, i), &h->article, err);
+      if (st) break;
+      r->n_hits = i + 1;
+      /* No query words: the snippet is the article's lead. */
+      ra_snippet_opts so = {.max_frags = 1};
+      st = ra_snippet_build(c->an, h->article, r->query, &so, &h->snippet, err);
+    }
+  } else if (!st) {
+    r->hits = calloc(1, sizeof *r->hits);
+    if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "related articles");
+  }
+  ra_xmset_free(m);
+  ra_article_free(a);
+  if (st) {
+    ra_results_free(r);
+    free(*title);
+    *title = NULL;
+    return st;
+  }
+  *out = r;
+  return RA_OK;
+}
+
+/* ---- one request --------------------------------------------------------------- */
+
+static int is_retryable(ra_status st) {
+  return st == RA_ERR_XAPIAN || st == RA_ERR_IO || st == RA_ERR_NOINDEX ||
+         st == RA_ERR_ZLIB;
+}
+
+/* Answer a valid GET/HEAD request into resp.  Returns only NOMEM-class
+ * failures; everything else becomes an HTTP status. */
+static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
+                        const ra_html_page *page, const char *inm,
+                        response *resp, int attempt, ra_error *err) {
+  ra_error e;
+  ra_error_clear(&e);
+  ra_status st = ensure_open(c, attempt > 0, &e);
+  if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", e.msg);
+  if (st) {
+    /* Log the details for the operator; tell the reader less. */
+    fprintf(stderr, "ra-cgi: %s: %s\n", c->db, ra_error_message(&e));
+    return set_error(resp, page, 503, NULL,
+                     "the search index is not available right now; try again "
+                     "in a minute", err);
+  }
+  uint32_t rev = ra_xdb_revision(c->xdb);
+  snprintf(resp->etag, sizeof resp->etag, "\"%s-r%u-%s-s%d\"", c->at.gen, rev,
+           resp->html ? "html" : "json", RA_CGI_SCHEMA);
+  resp->cacheable = 1;
+  if (etag_matches(inm, resp->etag)) {
+    resp->status = 304;
+    return RA_OK;
+  }
+  resp->status = 200;
+  if (req->complete) {
+    completions x = {.prefix = req->complete, .revision = rev, .page = page,
+                     .html = resp->html};
+    st = complete(c, req->complete, &x, &e);
+    if (!st) st = render(resp, render_completions, &x, &e);
+    for (size_t i = 0; i < x.n; i++) free(x.words[i]);
+  } else if (req->related) {
+    ra_results *r = NULL;
+    char *title = NULL;
+    st = related(c, req->related, req->per_page, &r, &title, &e);
+    if (st == RA_ERR_NOTFOUND)
+      return set_error(resp, page, 404, "related", "no article has this id",
+                       err);
+    if (!st) {
+      ra_html_page p2 = *page;
+      p2.related_title = title;
+      results_ctx x = {r, &p2, resp->html};
+      st = render(resp, render_results, &x, &e);
+    }
+    ra_results_free(r);
+    free(title);
+  } else {
+    size_t qlen = 0;
+    char *q = compose_query(req, &qlen);
+    if (!q) return ra_error_set(err, RA_ERR_NOMEM, "query");
+    ra_search_opts o = {(size_t)(req->page - 1) * req->per_page, req->per_page, 3};
+    ra_results *r = NULL;
+    st = ra_search_run(c->s, q, qlen, &o, &r, &e);
+    free(q);
+    if (!st) {
+      results_ctx x = {r, page, resp->html};
+      st = render(resp, render_results, &x, &e);
+    }
+    ra_results_free(r);
+    if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG || st == RA_ERR_UTF8)
+      return set_error(resp, page, 400, "q", ra_error_message(&e), err);
+  }
+  if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", e.msg);
+  if (st && is_retryable(st) && attempt == 0) {
+    /* A rebuild may have removed the generation we had open: reopen. */
+    return answer(c, req, page, inm, resp, 1, err);
+  }
+  if (st) {
+    fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&e));
+    return set_error(resp, page, st == RA_ERR_NOINDEX ? 503 : 500, NULL,
+                     "the search failed; the error has been logged", err);
+  }
+  return RA_OK;
+}
+
+ra_status ra_cgi_handle(ra_cgi *c, ra_cgi_getenv_fn get, void *ctx,
+                        char **out, size_t *out_len, ra_error *err) {
+  *out = NULL;
+  *out_len = 0;
+  const char *method = get(ctx, "REQUEST_METHOD");
+  const char *qs = get(ctx, "QUERY_STRING");
+  const char *inm = get(ctx, "HTTP_IF_NONE_MATCH");
+  const char *script = get(ctx, "SCRIPT_NAME");
+  if (!qs) qs = "";
+  int head = method && strcmp(method, "HEAD") == 0;
+  int get_m = method && strcmp(method, "GET") == 0;
+
+  ra_cgi_request req;
+  ra_cgi_problem prob;
+  ra_error perr;
+  ra_error_clear(&perr);
+  ra_status pst = ra_cgi_parse_query(qs, strlen(qs), &req, &prob, &perr);
+  response resp = {.html = req.format == RA_CGI_HTML};
+  ra_html_page page = {
+      .endpoint = script && script[0] == '/' ? script : "",
+      .q = req.q, .tags = (const char *const *)req.tags, .n_tags = req.n_tags,
+      .category = req.category, .page = req.page, .per_page = req.per_page,
+      .related_id = req.related};
+  ra_status st = RA_OK;
+  if (!get_m && !head) {
+    resp.allow = "GET, HEAD";
+    st = set_error(&resp, &page, 405, NULL, "only GET and HEAD are allowed", err);
+  } else if (pst == RA_ERR_NOMEM) {
+    st = ra_error_set(err, pst, "%s", perr.msg);
+  } else if (pst) {
+    /* A refused request echoes nothing it was given back into the form. */
+    ra_html_page bare = {.endpoint = page.endpoint, .page = 1};
+    st = set_error(&resp, &bare, prob.http_status, prob.param, prob.msg, err);
+  } else {
+    st = answer(c, &req, &page, inm, &resp, 0, err);
+  }
+  if (!st) st = finish(&resp, head, out, out_len, err);
+  free(resp.body);
+  ra_cgi_request_clear(&req);
+  return st;
+}
+
+/* ---- the process ----------------------------------------------------------------- */
+
+static const char *env_get(void *ctx, const char *name) {
+  (void)ctx;
+  return getenv(name);
+}
+
+static const char *fcgi_get(void *ctx, const char *name) {
+  return FCGX_GetParam(name, (FCGX_ParamArray)ctx);
+}
+
+static const char kOutOfMemory[] =
+    "Status: 500 Internal Server Error\r\nContent-Type: text/plain; "
+    "charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: "
+    "nosniff\r\n\r\nout of memory\n";
+
+int ra_cgi_run(const char *db_dir) {
+  ra_error err;
+  ra_error_clear(&err);
+  ra_cgi *c = NULL;
+  if (ra_cgi_new(db_dir, &c, &err)) {
+    fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&err));
+    return 2;
+  }
+  if (FCGX_Init() != 0) {
+    fprintf(stderr, "ra-cgi: FastCGI initialisation failed\n");
+    ra_cgi_free(c);
+    return 5;
+  }
+  int rc = 0;
+  if (FCGX_IsCGI()) {
+    if (!getenv("REQUEST_METHOD")) {
+      fprintf(stderr, "ra-cgi: REQUEST_METHOD is not set: run me from a web "
+                      "server (CGI or FastCGI); see docs/web.md\n");
+      ra_cgi_free(c);
+      return 2;
+    }
+    char *resp = NULL;
+    size_t len = 0;
+    if (ra_cgi_handle(c, env_get, NULL, &resp, &len, &err) == RA_OK) {
+      fwrite(resp, 1, len, stdout);
+    } else {
+      fputs(kOutOfMemory, stdout);
+      rc = 5;
+    }
+    if (fflush(stdout) != 0) rc = 5;
+    free(resp);
+    ra_cgi_free(c);
+    return rc;
+  }
+  FCGX_Request fr;
+  if (FCGX_InitRequest(&fr, 0, 0) != 0) {
+    fprintf(stderr, "ra-cgi: FastCGI request initialisation failed\n");
+    ra_cgi_free(c);
+    return 5;
+  }
+  while (FCGX_Accept_r(&fr) >= 0) {
+    char *resp = NULL;
+    size_t len = 0;
+    ra_error_clear(&err);
+    if (ra_cgi_handle(c, fcgi_get, fr.envp, &resp, &len, &err) == RA_OK)
+      FCGX_PutStr(resp, (int)len, fr.out);
+    else
+      FCGX_PutS(kOutOfMemory, fr.out);
+    free(resp);
+    FCGX_Finish_r(&fr);
+  }
+  FCGX_Free(&fr, 1);
+  ra_cgi_free(c);
+  return rc;
+}

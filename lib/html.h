@@ -1,0 +1,53 @@
+/* html.h - the endpoint's HTML pages: the results page that is the search
+ * page's no-JavaScript fallback, completion lists and error pages.
+ *
+ * Escaping is by construction: every byte that comes from a request or an
+ * article goes through one escaper (ra_html_put_text), which also replaces
+ * invalid UTF-8 and control characters, and every URL built from request
+ * values is percent-encoded by uriparser before it is escaped. */
+#ifndef RA_HTML_H
+#define RA_HTML_H
+
+#include <stdio.h>
+
+#include "search.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the page was asked for, to refill the form and build links.  All
+ * pointers are borrowed; any may be NULL. */
+typedef struct ra_html_page {
+  const char *endpoint;     /* path of the endpoint for links ("/search") */
+  const char *q;
+  const char *const *tags;
+  size_t n_tags;
+  const char *category;
+  unsigned page;            /* 1-based */
+  unsigned per_page;
+  const char *related_id;   /* results are "related to" this article */
+  const char *related_title;
+} ra_html_page;
+
+/* Write text[0..len) escaped for HTML text and attribute values: & < > " '
+ * become entities, invalid UTF-8 and control characters (but tab and
+ * newline) become U+FFFD. */
+void ra_html_put_text(FILE *out, const char *text, size_t len);
+
+/* A complete results page (doctype to </html>). */
+ra_status ra_html_results(FILE *out, const ra_html_page *p,
+                          const ra_results *r, ra_error *err);
+/* A page listing completions of prefix, each a link to its search. */
+ra_status ra_html_completions(FILE *out, const ra_html_page *p,
+                              const char *prefix, char *const *words,
+                              size_t n_words, ra_error *err);
+/* An error page naming the parameter at fault (param may be NULL or ""). */
+ra_status ra_html_error(FILE *out, const ra_html_page *p, int http_status,
+                        const char *param, const char *msg, ra_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

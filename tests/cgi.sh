@@ -1,0 +1,125 @@
+#!/bin/sh
+# cgi.sh - the web endpoint without a web server: ra-cgi run as a CGI
+# program with CGI meta-variables in its environment.  Status codes,
+# headers, parameters, limits, both formats, escaping, and a rebuild seen
+# by the next request.  (tests/cgi_lighttpd.sh does it through lighttpd.)
+. "${RA_SRCDIR:-..}/tests/lib.sh"
+: "${RA_CGI:=$RA_SRCDIR/build/query/ra-cgi}"
+DB="$T_TMP/db"
+
+# cgi [METHOD] QUERY_STRING: sets HEAD (headers), BODY, STATUS
+cgi() {
+  m=GET; [ $# -gt 1 ] && { m=$1; shift; }
+  env REQUEST_METHOD="$m" QUERY_STRING="$1" SCRIPT_NAME=/search \
+    ${INM:+HTTP_IF_NONE_MATCH="$INM"} RASEARCH_DB="${CGI_DB:-$DB}" \
+    "$RA_CGI" >"$T_TMP/resp" 2>"$T_TMP/cgi.err"
+  RC=$?
+  HEAD=$(sed '/^\r$/q' "$T_TMP/resp" | tr -d '\r')
+  BODY=$(sed '1,/^\r$/d' "$T_TMP/resp")
+  STATUS=$(printf '%s\n' "$HEAD" | sed -n 's/^Status: \([0-9]*\).*/\1/p')
+}
+hdr() { printf '%s\n' "$HEAD" | sed -n "s/^$1: //p"; }
+
+run "$RA_CGI" --help; is "$RC" 0 "ra-cgi --help exits 0"; like "$OUT" "RASEARCH_DB" "and names RASEARCH_DB"
+run "$RA_CGI"; is "$RC" 2 "ra-cgi outside a web server: exit 2"; like "$ERR" "REQUEST_METHOD" "and says why"
+
+cgi 'q=mentorship'
+is "$STATUS" 503 "no index yet: 503"
+like "$BODY" '"status":503' "503 has a JSON body"
+is "$(hdr Cache-Control)" "no-store" "errors are not cached"
+
+run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"; is "$RC" 0 "index built"
+
+cgi 'q=mentorship'
+is "$STATUS" 200 "GET q=mentorship: 200"
+is "$(hdr Content-Type)" "application/json; charset=utf-8" "JSON content type with charset"
+is "$(hdr X-Content-Type-Options)" nosniff "nosniff"
+is "$(hdr Referrer-Policy)" no-referrer "Referrer-Policy"
+like "$(hdr Cache-Control)" "max-age" "Cache-Control on 200"
+ETAG=$(hdr ETag)
+like "$ETAG" '"gen-' "ETag names the index generation"
+like "$BODY" '"schema":' "JSON schema version"
+like "$BODY" '"total_estimate":' "total estimate"
+like "$BODY" '"highlights":[[' "snippets carry highlight offsets"
+like "$BODY" '"section":' "snippets carry their section"
+is "$(hdr Content-Length)" "$(($(printf '%s\n' "$BODY" | wc -c)))" "Content-Length matches the body"
+
+INM=$ETAG cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match with the ETag: 304"; is "$BODY" "" "304 has no body"
+INM="W/$ETAG, \"other\"" cgi 'q=mentorship'; is "$STATUS" 304 "weak / listed ETag matches too"
+INM='"stale"' cgi 'q=mentorship'; is "$STATUS" 200 "another ETag: 200"
+cgi HEAD 'q=mentorship'; is "$STATUS" 200 "HEAD: 200"; is "$BODY" "" "HEAD: no body"
+cgi POST 'q=mentorship'; is "$STATUS" 405 "POST: 405"; is "$(hdr Allow)" "GET, HEAD" "405 says Allow"
+cgi DELETE 'q=x'; is "$STATUS" 405 "DELETE: 405"
+
+cgi 'q=mentorship&format=html&per_page=2'
+is "$STATUS" 200 "format=html: 200"
+is "$(hdr Content-Type)" "text/html; charset=utf-8" "HTML content type"
+like "$(hdr Content-Security-Policy)" "default-src 'none'" "CSP on HTML"
+like "$BODY" "<mark>" "HTML highlights with <mark>"
+like "$BODY" 'rel="next"' "HTML has pagination"
+like "$BODY" 'class="chip"' "HTML has tag chips"
+like "$BODY" "</html>" "HTML is a complete page"
+
+cgi 'tag=Mentorship&q=residency'; is "$STATUS" 200 "tag filter: 200"
+cgi 'tag=Mentorship&tag=Residency+Programs&category=Post-Match+Options'; is "$STATUS" 200 "tags + category without words: 200"
+like "$BODY" '004_5de6917610b7df12' "filters find the post-match article"
+cgi 'q=mentorship&page=2&per_page=2'; like "$BODY" '"rank":3' "page 2 starts at rank 3"
+cgi 'q=mentorship&per_page=500'; is "$STATUS" 200 "per_page above the cap is capped, not refused"
+
+# Completion and related articles.
+cgi 'complete=residency+ment'
+is "$STATUS" 200 "complete: 200"
+like "$BODY" '"residency mentor' "completes the last word"
+cgi 'related=004_5de6917610b7df12'
+is "$STATUS" 200 "related: 200"
+unlike "$(json_ids "$BODY")" 004_5de6917610b7df12 "related excludes the article itself"
+cgi 'related=no_such_article'; is "$STATUS" 404 "unknown related id: 404"; like "$BODY" '"parameter":"related"' "404 names related"
+cgi 'related=no_such&format=html'; is "$STATUS" 404 "unknown related id (HTML): 404"; like "$BODY" 'related</code>' "HTML 404 names related"
+
+# 400s name the parameter, in the format asked for.
+for case in 'page=0&q=x|page' 'page=abc&q=x|page' 'page=1001&q=x|page' 'per_page=0&q=x|per_page' \
+    'per_page=-1&q=x|per_page' 'format=xml&q=x|format' '|q' 'q=a&q=b|q' 'related=../etc|related' \
+    'tag=a"b|tag' 'page=500&per_page=50&q=x|page' 'q=%ff%fe|q' 'q=x%00y|q' 'tag=%c0%af|tag' \
+    'q=+-+%22+(+)+:|q' 'complete=x&related=y|complete'; do
+  qs=${case%|*}; param=${case##*|}
+  cgi "$qs"
+  is "$STATUS" 400 "400 for '$qs'"
+  like "$BODY" "\"parameter\":\"$param\"" "... naming $param"
+done
+cgi 'page=0&q=x&format=html'; is "$STATUS" 400 "HTML 400"; like "$BODY" '<code class="param">page</code>' "HTML 400 names page"
+long=$(head -c 5000 /dev/zero | tr '\0' 'a')
+cgi "q=$long"; is "$STATUS" 400 "5000-byte q: 400"; like "$BODY" 4096 "names the 4096-byte limit"
+tags=""; for i in 1 2 3 4 5 6 7 8 9; do tags="${tags}tag=t$i&"; done
+cgi "${tags}q=x"; is "$STATUS" 400 "9 tags: 400"; like "$BODY" "more than 8 tags" "names the tag limit"
+long=$(head -c 17000 /dev/zero | tr '\0' 'a')
+cgi "q=$long"; is "$STATUS" 414 "17000-byte query string: 414"; like "$BODY" 16384 "414 names the limit"
+words=""; for i in $(seq 1 80); do words="$words+w$i"; done
+cgi "q=$words"; ok $([ "$STATUS" = 200 ] || [ "$STATUS" = 400 ] && echo 0 || echo 1) "80 words: answered (200 or 400), no hang"
+cgi 'q=mentorship&utm_source=x&_=123'; is "$STATUS" 200 "unknown parameters are ignored"
+
+# Hostile input is escaped in HTML and never breaks JSON.
+cgi 'q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27%3E&format=html'
+is "$STATUS" 200 "script tag in q: answered"
+unlike "$BODY" "<script>" "no live <script> in HTML"
+like "$BODY" "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&gt;" "q echoed escaped"
+cgi 'complete=%3Cscript%3E%22'
+like "$BODY" '"complete":"<script>\"' "JSON echo is JSON-escaped"
+cgi 'q=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E&tag=%3Cb%3E&format=html'
+unlike "$BODY" "<img" "no injected element in HTML"
+unlike "$BODY" "<b>" "tag value escaped in HTML"
+
+# A rebuild is noticed by the next request: a new revision of the live
+# generation (incremental update) or a new generation behind a swapped stub.
+run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"
+cgi 'q=mentorship'
+is "$STATUS" 200 "after re-indexing: 200"
+INM=$ETAG cgi 'q=mentorship'; ok $([ "$STATUS" = 200 ] || [ "$STATUS" = 304 ] && echo 0 || echo 1) "old ETag: 200 (changed) or 304 (identical)"
+run "$RA_INDEX" --quiet --db "$T_TMP/db2" "$CORPUS"
+g=$(sed 's/.* //' "$T_TMP/db2/XAPIANDB")
+mv "$T_TMP/db2/$g" "$DB/gen-000077"
+printf 'glass gen-000077\n' >"$DB/XAPIANDB.tmp" && mv "$DB/XAPIANDB.tmp" "$DB/XAPIANDB"
+cgi 'q=mentorship'
+is "$STATUS" 200 "after a stub swap: 200"
+like "$(hdr ETag)" "gen-000077" "ETag follows the new generation"
+
+done_testing
