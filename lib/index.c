@@ -550,6 +550,33 @@ static void tagset_hash(ra_analyzer *an, const ra_article *a, char *hex) {
     snprintf(hex, 17, "%016llx", (unsigned long long)h);
 }
 
+/* RA_SLOT_TAGS: tag counts for a result set then read one value per
+ * article instead of decompressing its term list. */
+static ra_status set_tags_value(ra_analyzer *an, ra_xdoc *doc,
+                                const ra_article *a, ra_error *err) {
+  size_t cap = 64, n = 0;
+  for (size_t i = 0; i < a->n_tags; i++) cap += 2 * strlen(a->tags[i]) + 8;
+  char *v = malloc(cap);
+  if (!v) return ra_error_set(err, RA_ERR_NOMEM, "%s: tags", a->id);
+  for (size_t i = 0; i < a->n_tags; i++) {
+    size_t tl = strlen(a->tags[i]), fl = 0;
+    char folded[256];
+    if (ra_analyze_fold(an, a->tags[i], tl, folded, sizeof folded, &fl, NULL) !=
+            RA_OK ||
+        n + fl + tl + 3 > cap)
+      continue;
+    if (n) v[n++] = '\x1e';
+    memcpy(v + n, folded, fl);
+    n += fl;
+    v[n++] = '\x1f';
+    memcpy(v + n, a->tags[i], tl);
+    n += tl;
+  }
+  ra_status st = n ? ra_xdoc_set_value(doc, RA_SLOT_TAGS, v, n, err) : RA_OK;
+  free(v);
+  return st;
+}
+
 static ra_status index_article(ra_analyzer *an, ra_xwriter *w,
                                spell_map *spell, const ra_article *a,
                                const doc_meta *m, size_t *acronyms, int fresh,
@@ -627,6 +654,7 @@ static ra_status index_article(ra_analyzer *an, ra_xwriter *w,
     int n = snprintf(sv, sizeof sv, "%016llx %s", (unsigned long long)sim, th);
     st = ra_xdoc_set_value(doc, RA_SLOT_SIMHASH, sv, (size_t)n, err);
   }
+  if (!st && a->n_tags) st = set_tags_value(an, doc, a, err);
   char *idterm = NULL;
   if (!st && asprintf(&idterm, RA_PREFIX_ID "%s", a->id) < 0) {
     idterm = NULL;

@@ -25,9 +25,12 @@ extern "C" {
 #define RA_SLOT_COLLAPSE 1     /* near-duplicate group key (smallest id) */
 #define RA_SLOT_STATE 3        /* "hash mtime_ns size id": change detection */
 #define RA_SLOT_SIMHASH 4      /* "simhash tagset-hash" (hex) */
+/* The article's tags for facet counting without reading term lists:
+ * "folded\x1fdisplay" pairs joined by "\x1e", in page order. */
+#define RA_SLOT_TAGS 5
 
 /* Bumped when the index layout changes: an update then rebuilds. */
-#define RA_INDEX_FORMAT "2"
+#define RA_INDEX_FORMAT "3"
 
 /* Field weights, applied as within-document frequency increments, so BM25
  * sees title, tag and heading words as more important than body text and

@@ -96,6 +96,8 @@ typedef struct ra_query {
 
 /* Parse len bytes of q (need not be NUL-terminated; invalid UTF-8 is
  * tolerated).  An empty query gives an empty ra_query (no clauses).
+ * ra_query objects must come from here (never calloc'd by hand): they
+ * carry private state used by ra_query_text and ra_query_free.
  * RA_ERR_TOOBIG above RA_QUERY_MAX_BYTES.  *out: ra_query_free. */
 ra_status ra_qparse(ra_analyzer *an, const char *q, size_t len,
                     ra_query **out, ra_error *err);

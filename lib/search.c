@@ -483,7 +483,8 @@ static uint32_t count_matches(ra_searcher *s, const ra_rank_params *rp,
   ra_xsearch_opts xo;
   xopts(rp, &xo);
   xo.count = 0;
-  xo.check_at_least = 0; /* an estimate is enough: > 0, or which is more */
+  /* Enough to be sure of "any?" and to compare counts; no facets here. */
+  xo.check_at_least = 100;
   ra_xmset *m = NULL;
   ra_xsearch_ext ext = {.time_limit = rp->time_limit};
   if (ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, NULL) != RA_OK) return 0;
