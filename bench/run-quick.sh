@@ -17,17 +17,25 @@ echo "# corpus: $(echo "$pages" | wc -l) pages, $(cat $pages | wc -c) bytes"
 # shellcheck disable=SC2086
 "$B/bench/bench_analyze" --repeat 200 $pages
 
-# Full index of corpus/: each run is a complete build and publication.
-i=0
-: > "$tmp/times"
-while [ $i -lt "$RUNS" ]; do
-  s=$(date +%s.%N)
-  "$B/indexer/ra-index" --quiet --db "$tmp/db" "$S/corpus"
-  e=$(date +%s.%N)
-  echo "$s $e" | awk '{printf "%.4f\n", $2 - $1}' >> "$tmp/times"
-  i=$((i + 1))
+# Full index of corpus/: each run a complete rebuild, compaction and
+# publication; then reruns with nothing changed (updates).
+for mode in --rebuild update; do
+  i=0
+  : > "$tmp/times"
+  while [ $i -lt "$RUNS" ]; do
+    s=$(date +%s.%N)
+    if [ "$mode" = --rebuild ]; then
+      "$B/indexer/ra-index" --quiet --rebuild --db "$tmp/db" "$S/corpus"
+    else
+      "$B/indexer/ra-index" --quiet --db "$tmp/db" "$S/corpus"
+    fi
+    e=$(date +%s.%N)
+    echo "$s $e" | awk '{printf "%.4f\n", $2 - $1}' >> "$tmp/times"
+    i=$((i + 1))
+  done
+  sort -n "$tmp/times" | awk -v n="$RUNS" -v what="$mode" '
+    { t[NR] = $1 }
+    END { printf "%s corpus/: median %.1f ms, min %.1f ms, max %.1f ms (%d runs, wall clock incl. process start and fsync)\n",
+          what == "--rebuild" ? "full rebuild of" : "update (nothing changed) of",
+          t[int((n + 1) / 2)] * 1000, t[1] * 1000, t[n] * 1000, n }'
 done
-sort -n "$tmp/times" | awk -v n="$RUNS" '
-  { t[NR] = $1 }
-  END { printf "index corpus/: median %.1f ms, min %.1f ms, max %.1f ms (%d runs, wall clock incl. process start and fsync)\n",
-        t[int((n + 1) / 2)] * 1000, t[1] * 1000, t[n] * 1000, n }'
