@@ -6,7 +6,8 @@
 #   deps.sh           build dependencies (README command 1)
 #   deps.sh --test    also what the test suite drives: lighttpd and curl
 #                     (endpoint tests), clang (libFuzzer), chromium + node
-#                     and playwright-core from npm (browser test)
+#                     and playwright-core from npm (browser test), the
+#                     benchmark's peers for its smoke test
 #   deps.sh --bench   also the peers and tools of the benchmarks
 set -eu
 MODE=${1:-}
@@ -15,9 +16,10 @@ PKGS="build-essential autoconf automake autoconf-archive libtool pkg-config
       libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libjansson-dev
       libfcgi-dev liburiparser-dev"
 case $MODE in
-  --test) PKGS="$PKGS lighttpd curl clang chromium nodejs" ;;
+  --test) PKGS="$PKGS lighttpd curl clang chromium nodejs time xapian-omega
+                xapian-tools sqlite3 libsqlite3-dev" ;;
   --bench) PKGS="$PKGS lighttpd curl clang xapian-omega xapian-tools sqlite3
-                 gnuplot-nox wrk" ;;
+                 libsqlite3-dev gnuplot-nox wrk time" ;;
   "") ;;
   *) echo "usage: deps.sh [--test|--bench]" >&2; exit 2 ;;
 esac
