@@ -14,19 +14,17 @@
 #include <sys/stat.h>
 #include <uriparser/Uri.h>
 
-#include "analyze.h"
 #include "format.h"
 #include "html.h"
 #include "idxdir.h"
-#include "index.h"
 #include "qparse.h"
 #include "search.h"
-#include "store.h"
-#include "xap.h"
 
-/* Bumped when the JSON or the endpoint contract changes; part of the ETag
- * so caches drop pages made by an older endpoint. */
-#define RA_CGI_SCHEMA 1
+/* One schema for every JSON body the endpoint writes: results, related,
+ * completions (all by lib/format.c) and errors (here) carry
+ * RA_JSON_SCHEMA from format.h.  It is part of the ETag so caches drop
+ * pages made for an older schema. */
+#define RA_CGI_SCHEMA RA_JSON_SCHEMA
 
 /* ---- request decoding ------------------------------------------------------ */
 
@@ -47,26 +45,9 @@ static int problem(ra_cgi_problem *prob, ra_error *err, int http, ra_status st,
   return st;
 }
 
-static int utf8_valid(const char *str, size_t len) {
-  const unsigned char *s = (const unsigned char *)str;
-  for (size_t i = 0; i < len;) {
-    unsigned c = s[i];
-    size_t n;
-    unsigned min, cp;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xC2 && c <= 0xDF) n = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) n = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) n = 4, min = 0x10000;
-    else return 0;
-    if (len - i < n) return 0;
-    cp = c & (0x3Fu >> (n - 1));
-    for (size_t k = 1; k < n; k++) {
-      if ((s[i + k] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i + k] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    i += n;
-  }
+static int utf8_valid(const char *s, size_t len) {
+  for (size_t i = 0, n; i < len; i += n)
+    if (!(n = ra_html_utf8_seq(s + i, len - i))) return 0;
   return 1;
 }
 
@@ -284,9 +265,7 @@ typedef struct stamp {
 
 struct ra_cgi {
   char db[RA_PATH_MAX];
-  ra_searcher *s;
-  ra_xdb *xdb;       /* for revision, completion and related lookups */
-  ra_analyzer *an;   /* for folding completion prefixes */
+  ra_searcher *s;    /* search, completion, related, revision */
   stamp at;
   int open;
 };
@@ -304,16 +283,13 @@ ra_status ra_cgi_new(const char *db_dir, ra_cgi **out, ra_error *err) {
 
 static void close_index(ra_cgi *c) {
   ra_searcher_free(c->s);
-  ra_xdb_free(c->xdb);
   c->s = NULL;
-  c->xdb = NULL;
   c->open = 0;
 }
 
 void ra_cgi_free(ra_cgi *c) {
   if (!c) return;
   close_index(c);
-  ra_analyzer_free(c->an);
   free(c);
 }
 
@@ -364,8 +340,6 @@ static ra_status ensure_open(ra_cgi *c, int force, ra_error *err) {
   if (c->open && !force && stamp_eq(&now, &c->at)) return RA_OK;
   close_index(c);
   st = ra_searcher_open(c->db, &c->s, err);
-  if (!st) st = ra_xdb_open(c->db, &c->xdb, err);
-  if (!st && !c->an) st = ra_analyzer_new(&c->an, err);
   if (st) {
     close_index(c);
     return st;
@@ -438,9 +412,9 @@ static ra_status render_error(FILE *out, void *vctx, ra_error *err) {
   json_t *msg = json_string(e->msg);
   if (!param) param = json_string("?");
   if (!msg) msg = json_string("invalid request");
-  json_t *root = json_pack("{s:i, s:{s:i, s:o, s:o}}", "schema", RA_CGI_SCHEMA,
-                           "error", "status", e->status, "parameter", param,
-                           "message", msg);
+  json_t *root = json_pack("{s:i, s:s, s:{s:i, s:o, s:o}}", "schema",
+                           RA_CGI_SCHEMA, "kind", "error", "error", "status",
+                           e->status, "parameter", param, "message", msg);
   if (!root) return ra_error_set(err, RA_ERR_NOMEM, "error body");
   char *s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
   json_decref(root);
@@ -537,245 +511,40 @@ static ra_status render_results(FILE *out, void *vctx, ra_error *err) {
   return ra_format_results(out, RA_FMT_JSON, 0, x->r, err);
 }
 
-/* q plus the tag and category filters, in the query language. */
-static char *compose_query(const ra_cgi_request *req, size_t *len) {
+/* The tag and category filters as query-language clauses (" tag:\"x\""
+ * ...), "" when there are none; malloc'd, the caller frees.  The HTML page
+ * gets them too, to take them off a did-you-mean query (they stay tag=
+ * parameters of its link). */
+static char *compose_filters(const ra_cgi_request *req) {
   char *buf = NULL;
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
   if (!f) return NULL;
-  if (req->q) fputs(req->q, f);
   for (size_t i = 0; i < req->n_tags; i++) fprintf(f, " tag:\"%s\"", req->tags[i]);
   if (req->category) fprintf(f, " category:\"%s\"", req->category);
   if (fclose(f) != 0) {
     free(buf);
     return NULL;
   }
-  *len = n;
   return buf;
 }
 
-/* -- completion: the most frequent indexed words starting with the folded
- *    last word of the text typed so far. */
-
-typedef struct word_freq {
-  char *word;
-  uint32_t freq;
-} word_freq;
-
-typedef struct compl_ctx {
-  word_freq best[RA_CGI_MAX_COMPLETIONS];
-  size_t n;
-  size_t visited;
-  int nomem;
-} compl_ctx;
-
-static int compl_cb(void *vctx, const char *term, size_t len, uint32_t freq) {
-  compl_ctx *x = vctx;
-  /* Bound the work for one- and two-letter prefixes on a big index. */
-  if (++x->visited > 50000) return 1;
-  size_t at = x->n;
-  if (at == RA_CGI_MAX_COMPLETIONS) {
-    if (freq <= x->best[at - 1].freq) return 0;
-    free(x->best[--at].word);
-    x->n--;
-  }
-  while (at > 0 && x->best[at - 1].freq < freq) {
-    x->best[at] = x->best[at - 1];
-    at--;
-  }
-  x->best[at].word = strndup(term, len);
-  x->best[at].freq = freq;
-  if (!x->best[at].word) {
-    memmove(&x->best[at], &x->best[at + 1], (x->n - at) * sizeof x->best[0]);
-    x->nomem = 1;
-    return 1;
-  }
-  x->n++;
-  return 0;
-}
+/* -- completion (ra_search_complete) */
 
 typedef struct completions {
   const char *prefix;     /* the text typed */
-  char *words[RA_CGI_MAX_COMPLETIONS]; /* full suggestions */
+  ra_completion *c;       /* owned by the caller of render */
   size_t n;
   uint32_t revision;
   const ra_html_page *page;
   int html;
 } completions;
 
-static ra_status complete(ra_cgi *c, const char *typed, completions *out,
-                          ra_error *err) {
-  size_t tl = strlen(typed);
-  size_t ws = tl;
-  while (ws > 0 && typed[ws - 1] != ' ' && typed[ws - 1] != '"' &&
-         typed[ws - 1] != ':' && typed[ws - 1] != '-')
-    ws--;
-  out->n = 0;
-  if (ws == tl) return RA_OK; /* nothing typed after the last space */
-  char folded[256];
-  size_t flen = 0;
-  ra_status st = ra_analyze_fold(c->an, typed + ws, tl - ws, folded,
-                                 sizeof folded, &flen, err);
-  if (st == RA_ERR_TOOBIG) return RA_OK;
-  if (st) return st;
-  /* Unprefixed terms are lower case; prefixed ones start upper case. */
-  if (flen == 0 || (folded[0] >= 'A' && folded[0] <= 'Z')) return RA_OK;
-  compl_ctx x = {0};
-  st = ra_xdb_allterms(c->xdb, folded, compl_cb, &x, err);
-  for (size_t i = 0; i < x.n; i++) {
-    if (!st && !x.nomem) {
-      /* The suggestion is what was typed with its last word completed. */
-      size_t wl = strlen(x.best[i].word);
-      char *s = malloc(ws + wl + 1);
-      if (!s) {
-        x.nomem = 1;
-      } else {
-        memcpy(s, typed, ws);
-        memcpy(s + ws, x.best[i].word, wl + 1);
-        out->words[out->n++] = s;
-      }
-    }
-    free(x.best[i].word);
-  }
-  if (!st && x.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "completions");
-  return st;
-}
-
 static ra_status render_completions(FILE *out, void *vctx, ra_error *err) {
   completions *x = vctx;
-  if (x->html)
-    return ra_html_completions(out, x->page, x->prefix, x->words, x->n, err);
-  json_t *arr = json_array();
-  for (size_t i = 0; arr && i < x->n; i++) {
-    json_t *s = json_string(x->words[i]);
-    if (s) json_array_append_new(arr, s);
-  }
-  json_t *root = json_pack("{s:i, s:I, s:s, s:o}", "schema", RA_CGI_SCHEMA,
-                           "revision", (json_int_t)x->revision, "complete",
-                           x->prefix, "suggestions", arr);
-  if (!root) return ra_error_set(err, RA_ERR_NOMEM, "completion output");
-  char *s = json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII);
-  json_decref(root);
-  if (!s) return ra_error_set(err, RA_ERR_NOMEM, "completion output");
-  fputs(s, out);
-  fputc('\n', out);
-  free(s);
-  return RA_OK;
-}
-
-/* -- related articles: the articles sharing the most tags and title words
- *    with article id (tags weigh more), the article itself excluded. */
-
-static ra_status load_article(ra_xdb *db, uint32_t docid, ra_article **out,
-                              ra_error *err) {
-  char *blob = NULL, *json = NULL;
-  size_t blob_len = 0, json_len = 0;
-  ra_status st = ra_xdb_get_data(db, docid, &blob, &blob_len, err);
-  if (!st) st = ra_store_unpack(blob, blob_len, &json, &json_len, err);
-  if (!st) st = ra_article_from_json(json, json_len, out, err);
-  free(blob);
-  free(json);
-  return st;
-}
-
-typedef struct term_list {
-  ra_xquery *q[RA_QUERY_MAX_TERMS];
-  size_t n;
-  double scale;
-  ra_error *err;
-} term_list;
-
-static int related_term_cb(void *vctx, const char *term, size_t len,
-                           uint32_t freq) {
-  (void)freq;
-  term_list *t = vctx;
-  if (t->n >= RA_QUERY_MAX_TERMS) return 1;
-  ra_xquery *x = ra_xquery_term(term, len, 1, 0, t->err);
-  if (!x) return 1;
-  if (t->scale != 1.0) {
-    ra_xquery *sx = ra_xquery_scale(x, t->scale, t->err);
-    ra_xquery_free(x);
-    if (!sx) return 1;
-    x = sx;
-  }
-  t->q[t->n++] = x;
-  return 0;
-}
-
-static ra_status related(ra_cgi *c, const char *id, size_t count,
-                         ra_results **out, char **title, ra_error *err) {
-  *out = NULL;
-  *title = NULL;
-  char idterm[RA_CGI_MAX_VALUE + 8];
-  snprintf(idterm, sizeof idterm, "%s%s", RA_PREFIX_ID, id);
-  uint32_t self = 0;
-  ra_status st = ra_xdb_find(c->xdb, idterm, &self, err);
-  if (st) return st;
-  ra_article *a = NULL;
-  st = load_article(c->xdb, self, &a, err);
-  if (st) return st;
-  *title = strdup(a->title);
-  ra_results *r = calloc(1, sizeof *r);
-  if (!r || !*title) {
-    ra_article_free(a);
-    free(r);
-    return ra_error_set(err, RA_ERR_NOMEM, "related articles");
-  }
-  r->revision = ra_xdb_revision(c->xdb);
-  snprintf(r->generation, sizeof r->generation, "%s", c->at.gen);
-  /* The title's words are the "query" used for snippets and highlights. */
-  st = ra_qparse(c->an, "", 0, &r->query, err);
-  term_list t = {.scale = 3.0, .err = err};
-  if (!st) ra_xdb_doc_terms(c->xdb, self, RA_PREFIX_TAG, related_term_cb, &t, err);
-  t.scale = 1.0;
-  if (!st) ra_xdb_doc_terms(c->xdb, self, RA_PREFIX_TITLE, related_term_cb, &t, err);
-  ra_xmset *m = NULL;
-  if (!st && t.n > 0) {
-    ra_xquery *any = ra_xquery_combine(RA_XQ_OR, t.q, t.n, 0, err);
-    ra_xquery *me = ra_xquery_term(idterm, strlen(idterm), 1, 0, err);
-    ra_xquery *parts[2] = {any, me};
-    ra_xquery *q = any && me ? ra_xquery_combine(RA_XQ_AND_NOT, parts, 2, 0, err) : NULL;
-    ra_xsearch_opts xo;
-    ra_xsearch_opts_init(&xo);
-    xo.count = (uint32_t)count;
-    if (!q) st = err && err->code ? err->code : RA_ERR_NOMEM;
-    else st = ra_xdb_search(c->xdb, q, &xo, &m, err);
-    ra_xquery_free(q);
-    ra_xquery_free(any);
-    ra_xquery_free(me);
-  }
-  for (size_t i = 0; i < t.n; i++) ra_xquery_free(t.q[i]);
-  if (!st && m) {
-    r->estimate = ra_xmset_estimate(m);
-    size_t n = ra_xmset_size(m);
-    r->hits = calloc(n ? n : 1, sizeof *r->hits);
-    if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "related articles");
-    for (size_t i = 0; !st && i < n; i++) {
-      ra_hit *h = &r->hits[i];
-      h->rank = i + 1;
-      h->score = ra_xmset_weight(m, i);
-      h->percent = ra_xmset_percent(m, i);
-      st = load_article(c->xdb, ra_xmset_docid(m, i), &h->article, err);
-      if (st) break;
-      r->n_hits = i + 1;
-      /* No query words: the snippet is the article's lead. */
-      ra_snippet_opts so = {.max_frags = 1};
-      st = ra_snippet_build(c->an, h->article, r->query, &so, &h->snippet, err);
-    }
-  } else if (!st) {
-    r->hits = calloc(1, sizeof *r->hits);
-    if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "related articles");
-  }
-  ra_xmset_free(m);
-  ra_article_free(a);
-  if (st) {
-    ra_results_free(r);
-    free(*title);
-    *title = NULL;
-    return st;
-  }
-  *out = r;
-  return RA_OK;
+  if (x->html) return ra_html_completions(out, x->page, x->prefix, x->c, x->n, err);
+  return ra_format_completions(out, RA_FMT_JSON, x->prefix, strlen(x->prefix),
+                               x->c, x->n, x->revision, err);
 }
 
 /* ---- one request --------------------------------------------------------------- */
@@ -801,49 +570,55 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
                      "the search index is not available right now; try again "
                      "in a minute", err);
   }
-  uint32_t rev = ra_xdb_revision(c->xdb);
-  snprintf(resp->etag, sizeof resp->etag, "\"%s-r%u-%s-s%d\"", c->at.gen, rev,
-           resp->html ? "html" : "json", RA_CGI_SCHEMA);
+  uint32_t rev = ra_searcher_revision(c->s);
+  snprintf(resp->etag, sizeof resp->etag, "\"%s-r%u-%s-s%d\"",
+           ra_searcher_generation(c->s), rev, resp->html ? "html" : "json",
+           RA_CGI_SCHEMA);
   resp->cacheable = 1;
   if (etag_matches(inm, resp->etag)) {
     resp->status = 304;
     return RA_OK;
   }
   resp->status = 200;
+  ra_search_opts o = {(size_t)(req->page - 1) * req->per_page, req->per_page, 3};
   if (req->complete) {
     completions x = {.prefix = req->complete, .revision = rev, .page = page,
                      .html = resp->html};
-    st = complete(c, req->complete, &x, &e);
+    st = ra_search_complete(c->s, req->complete, strlen(req->complete),
+                            RA_CGI_MAX_COMPLETIONS, &x.c, &x.n, &e);
     if (!st) st = render(resp, render_completions, &x, &e);
-    for (size_t i = 0; i < x.n; i++) free(x.words[i]);
+    ra_completions_free(x.c, x.n);
   } else if (req->related) {
     ra_results *r = NULL;
-    char *title = NULL;
-    st = related(c, req->related, req->per_page, &r, &title, &e);
-    if (st == RA_ERR_NOTFOUND)
-      return set_error(resp, page, 404, "related", "no article has this id",
-                       err);
-    if (!st) {
-      ra_html_page p2 = *page;
-      p2.related_title = title;
-      results_ctx x = {r, &p2, resp->html};
-      st = render(resp, render_results, &x, &e);
-    }
-    ra_results_free(r);
-    free(title);
-  } else {
-    size_t qlen = 0;
-    char *q = compose_query(req, &qlen);
-    if (!q) return ra_error_set(err, RA_ERR_NOMEM, "query");
-    ra_search_opts o = {(size_t)(req->page - 1) * req->per_page, req->per_page, 3};
-    ra_results *r = NULL;
-    st = ra_search_run(c->s, q, qlen, &o, &r, &e);
-    free(q);
+    st = ra_search_related(c->s, req->related, &o, NULL, &r, &e);
     if (!st) {
       results_ctx x = {r, page, resp->html};
       st = render(resp, render_results, &x, &e);
     }
     ra_results_free(r);
+    if (st == RA_ERR_NOTFOUND)
+      return set_error(resp, page, 404, "related", "no article has this id", err);
+    if (st == RA_ERR_INVALID)
+      return set_error(resp, page, 400, "related", ra_error_message(&e), err);
+  } else {
+    char *filters = compose_filters(req);
+    char *q = NULL;
+    int qlen = filters ? asprintf(&q, "%s%s", req->q ? req->q : "", filters) : -1;
+    if (qlen < 0) {
+      free(filters);
+      return ra_error_set(err, RA_ERR_NOMEM, "query");
+    }
+    ra_results *r = NULL;
+    st = ra_search_run_ext(c->s, q, (size_t)qlen, &o, NULL, &r, &e);
+    free(q);
+    if (!st) {
+      ra_html_page p2 = *page;
+      p2.filters = filters;
+      results_ctx x = {r, &p2, resp->html};
+      st = render(resp, render_results, &x, &e);
+    }
+    ra_results_free(r);
+    free(filters);
     if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG || st == RA_ERR_UTF8)
       return set_error(resp, page, 400, "q", ra_error_message(&e), err);
   }

@@ -4,13 +4,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <uriparser/Uri.h>
 
 #define FFFD "\xEF\xBF\xBD"
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
+size_t ra_html_utf8_seq(const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
+  if (n == 0) return 0;
   unsigned c = s[0];
   if (c < 0x80) return 1;
   size_t len;
@@ -48,7 +49,7 @@ void ra_html_put_text(FILE *out, const char *text, size_t len) {
       i++;
       continue;
     }
-    size_t n = utf8_seq(s + i, len - i);
+    size_t n = ra_html_utf8_seq(text + i, len - i);
     if (n == 0) {
       fputs(FFFD, out);
       i++;
@@ -97,17 +98,24 @@ static void put_param(FILE *out, int *first, const char *name,
 }
 
 /* A link to the endpoint for this page's search with some parts changed:
- * page (0 keeps), an extra tag (NULL for none). */
+ * q, page (0 or 1: the first), an extra tag (NULL for none), a tag filter
+ * left out (drop_tag; (size_t)-1 for none), and whether the tag and
+ * category filters are kept at all.  A related list keeps its id. */
+enum { NO_DROP = -1 };
 static void put_search_url(FILE *out, const ra_html_page *p, const char *q,
                            unsigned page, const char *add_tag,
-                           size_t drop_tag) {
+                           size_t drop_tag, int filters) {
   int first = 1;
   put_str(out, p->endpoint ? p->endpoint : "");
-  put_param(out, &first, "q", q);
-  for (size_t t = 0; t < p->n_tags; t++)
-    if (t != drop_tag) put_param(out, &first, "tag", p->tags[t]);
-  if (add_tag) put_param(out, &first, "tag", add_tag);
-  put_param(out, &first, "category", p->category);
+  if (p->related_id && !add_tag) {
+    put_param(out, &first, "related", p->related_id);
+  } else {
+    put_param(out, &first, "q", q && *q ? q : NULL);
+    for (size_t t = 0; filters && t < p->n_tags; t++)
+      if (t != drop_tag) put_param(out, &first, "tag", p->tags[t]);
+    if (add_tag) put_param(out, &first, "tag", add_tag);
+    if (filters) put_param(out, &first, "category", p->category);
+  }
   if (page > 1) {
     char buf[16];
     snprintf(buf, sizeof buf, "%u", page);
@@ -155,6 +163,17 @@ static void put_foot(FILE *out) {
   fputs("</main>\n</body>\n</html>\n", out);
 }
 
+/* Index of the page's tag filter naming tag (display form, or folded when
+ * given), or NO_DROP. */
+static size_t active_tag(const ra_html_page *p, const char *tag,
+                         const char *folded) {
+  for (size_t t = 0; t < p->n_tags; t++)
+    if (strcasecmp(p->tags[t], tag) == 0 ||
+        (folded && strcmp(p->tags[t], folded) == 0))
+      return t;
+  return (size_t)NO_DROP;
+}
+
 static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   const ra_article *a = h->article;
   fputs("<li class=\"hit\">\n<h2>", out);
@@ -175,6 +194,9 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
     fputs("</span> ", out);
   }
   fprintf(out, "<span class=\"score\">score %.2f</span> ", h->score);
+  if (h->similar)
+    fprintf(out, "<span class=\"similar\" title=\"Near-duplicate articles "
+                 "not listed separately\">%u similar</span> ", h->similar);
   fputs("<a class=\"related\" href=\"", out);
   {
     int first = 1;
@@ -188,7 +210,8 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
     fputs("<p class=\"snippet\">", out);
     if (fr->section) {
       fputs("<span class=\"section\">", out);
-      put_str(out, fr->section);
+      put_marked(out, fr->section, strlen(fr->section), fr->section_hls,
+                 fr->n_section_hls);
       fputs("</span> ", out);
     }
     if (fr->cut_before) fputs("\xE2\x80\xA6", out);
@@ -199,10 +222,18 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   if (a->n_tags) {
     fputs("<ul class=\"tags\" aria-label=\"Tags\">", out);
     for (size_t t = 0; t < a->n_tags; t++) {
-      fputs("<li><a class=\"chip\" href=\"", out);
-      put_search_url(out, p, p->q, 1, a->tags[t], (size_t)-1);
+      /* A tag already filtered on is shown active and its link removes the
+       * filter (as the page's own active chips do). */
+      size_t on = active_tag(p, a->tags[t], NULL);
+      fputs(on == (size_t)NO_DROP ? "<li><a class=\"chip\" href=\""
+                                  : "<li><a class=\"chip active\" href=\"", out);
+      put_search_url(out, p, p->q, 1, on == (size_t)NO_DROP ? a->tags[t] : NULL, on, 1);
       fputs("\">", out);
-      put_str(out, a->tags[t]);
+      if (h->tag_hls)
+        put_marked(out, a->tags[t], strlen(a->tags[t]), h->tag_hls[t].hls,
+                   h->tag_hls[t].n);
+      else
+        put_str(out, a->tags[t]);
       fputs("</a></li>", out);
     }
     fputs("</ul>\n", out);
@@ -210,61 +241,128 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   fputs("</li>\n", out);
 }
 
-ra_status ra_html_results(FILE *out, const ra_html_page *p,
-                          const ra_results *r, ra_error *err) {
-  (void)err;
-  put_head(out, p, p->related_title ? p->related_title : (p->q ? p->q : "Search"));
-  if (p->related_title) {
-    fputs("<h2 class=\"summary\">Articles related to \xE2\x80\x9C", out);
-    put_str(out, p->related_title);
-    fputs("\xE2\x80\x9D</h2>\n", out);
+/* "Did you mean": a link to the corrected query with its hit count.  The
+ * endpoint appended the tag/category filters to q; when the suggestion
+ * ends with them they are taken off and stay tag= parameters, otherwise
+ * the link carries the whole suggested query and no filters. */
+static void put_suggestion(FILE *out, const ra_html_page *p,
+                           const ra_results *r) {
+  const char *sug = r->suggestion;
+  size_t sl = strlen(sug), fl = p->filters ? strlen(p->filters) : 0;
+  int keep = fl > 0 && sl >= fl && strcmp(sug + sl - fl, p->filters) == 0;
+  if (keep) sl -= fl;
+  char *q = strndup(sug, sl);
+  if (!q) return;
+  fputs("<p class=\"didyoumean\">Did you mean <a href=\"", out);
+  put_search_url(out, p, q, 1, NULL, (size_t)NO_DROP, keep || fl == 0);
+  fputs("\">", out);
+  put_str(out, q);
+  fprintf(out, "</a> (%u result%s)?</p>\n", r->suggestion_hits,
+          r->suggestion_hits == 1 ? "" : "s");
+  free(q);
+}
+
+/* Tag facet counts over the matches, each a link adding the tag filter;
+ * tags already filtered on are left out (they are the active chips). */
+static void put_facets(FILE *out, const ra_html_page *p, const ra_results *r) {
+  size_t shown = 0;
+  for (size_t i = 0; i < r->n_facets && shown < 20; i++) {
+    const ra_facet *f = &r->facets[i];
+    if (active_tag(p, f->tag, f->folded) != (size_t)NO_DROP) continue;
+    if (!shown++)
+      fputs("<section class=\"facets\" aria-label=\"Filter by tag\">\n"
+            "<h2>Tags</h2>\n<ul>", out);
+    fputs("<li><a class=\"chip\" href=\"", out);
+    put_search_url(out, p, p->q, 1, f->tag, (size_t)NO_DROP, 1);
+    fputs("\">", out);
+    put_str(out, f->tag);
+    fprintf(out, "<span class=\"count\">%u</span></a></li>", f->count);
   }
-  if (p->n_tags) {
-    fputs("<ul class=\"filters\" aria-label=\"Active tag filters\">", out);
-    for (size_t t = 0; t < p->n_tags; t++) {
-      fputs("<li><a class=\"chip active\" title=\"Remove this filter\" href=\"", out);
-      put_search_url(out, p, p->q, 1, NULL, t);
-      fputs("\">", out);
-      put_str(out, p->tags[t]);
-      fputs(" \xC3\x97</a></li>", out);
-    }
-    fputs("</ul>\n", out);
-  }
+  if (shown) fputs("</ul>\n</section>\n", out);
+}
+
+/* What the search did to the query: relaxed (words dropped), expanded
+ * (synonyms, acronyms), an unknown tag, the parser's repairs. */
+static void put_notes(FILE *out, const ra_results *r) {
   if (r->relaxed[0]) {
-    fputs("<p class=\"note\">", out);
+    fputs("<p class=\"note relaxed\">", out);
     put_str(out, r->relaxed);
     fputs(".</p>\n", out);
+  }
+  if (r->n_expansions) {
+    fputs("<p class=\"note expansions\">Also searched for ", out);
+    for (size_t i = 0; i < r->n_expansions; i++) {
+      fputs(i ? ", <q>" : "<q>", out);
+      put_str(out, r->expansions[i].to);
+      fputs("</q> (for <q>", out);
+      put_str(out, r->expansions[i].from);
+      fputs("</q>)", out);
+    }
+    fputs(".</p>\n", out);
+  }
+  if (r->unknown_tag) {
+    fputs("<p class=\"note\">No article has the tag or category \xE2\x80\x9C", out);
+    put_str(out, r->unknown_tag);
+    fputs("\xE2\x80\x9D.</p>\n", out);
   }
   if (r->query && r->query->notes[0]) {
     fputs("<p class=\"note\">", out);
     put_str(out, r->query->notes);
     fputs(".</p>\n", out);
   }
+}
+
+ra_status ra_html_results(FILE *out, const ra_html_page *p,
+                          const ra_results *r, ra_error *err) {
+  (void)err;
+  const char *rel = r->related_to ? r->related_to : p->related_id;
+  put_head(out, p, rel ? "Related articles" : (p->q && *p->q ? p->q : "Search"));
+  if (rel) {
+    fputs("<h2 class=\"summary\">Articles related to <code class=\"id\">", out);
+    put_str(out, rel);
+    fputs("</code></h2>\n", out);
+  }
+  if (p->n_tags) {
+    fputs("<ul class=\"filters\" aria-label=\"Active tag filters\">", out);
+    for (size_t t = 0; t < p->n_tags; t++) {
+      fputs("<li><a class=\"chip active\" title=\"Remove this filter\" href=\"", out);
+      put_search_url(out, p, p->q, 1, NULL, t, 1);
+      fputs("\">", out);
+      put_str(out, p->tags[t]);
+      fputs(" \xC3\x97</a></li>", out);
+    }
+    fputs("</ul>\n", out);
+  }
+  if (r->suggestion) put_suggestion(out, p, r);
+  put_notes(out, r);
   if (r->n_hits == 0) {
-    fputs(r->estimate ? "<p class=\"summary\">No more results.</p>\n"
-                      : "<p class=\"summary\">No articles match this query. "
-                        "Try fewer or different words.</p>\n", out);
+    fputs(r->estimate || r->past_end
+              ? "<p class=\"summary\">No more results.</p>\n"
+              : "<p class=\"summary\">No articles match this query. "
+                "Try fewer or different words.</p>\n", out);
   } else {
     fprintf(out, "<p class=\"summary\">About %u result%s.</p>\n", r->estimate,
             r->estimate == 1 ? "" : "s");
+  }
+  if (!rel) put_facets(out, p, r);
+  if (r->n_hits) {
     fprintf(out, "<ol class=\"hits\" start=\"%zu\">\n", r->hits[0].rank);
     for (size_t i = 0; i < r->n_hits; i++) put_hit(out, p, &r->hits[i]);
     fputs("</ol>\n", out);
   }
-  /* Pagination (not for related lists, which are one page). */
   unsigned per = p->per_page ? p->per_page : 10;
   unsigned pages = (unsigned)((r->estimate + per - 1) / per);
-  if (!p->related_id && pages > 1) {
+  if (pages > 1) {
     fputs("<nav class=\"pages\" aria-label=\"Result pages\">", out);
     if (p->page > 1) {
       fputs("<a rel=\"prev\" href=\"", out);
-      put_search_url(out, p, p->q, p->page - 1, NULL, (size_t)-1);
+      put_search_url(out, p, p->q, p->page - 1, NULL, (size_t)NO_DROP, 1);
       fputs("\">Previous</a> ", out);
     }
     fprintf(out, "<span>Page %u of %u</span>", p->page, pages);
     if (p->page < pages) {
       fputs(" <a rel=\"next\" href=\"", out);
-      put_search_url(out, p, p->q, p->page + 1, NULL, (size_t)-1);
+      put_search_url(out, p, p->q, p->page + 1, NULL, (size_t)NO_DROP, 1);
       fputs("\">Next</a>", out);
     }
     fputs("</nav>\n", out);
@@ -277,20 +375,21 @@ ra_status ra_html_results(FILE *out, const ra_html_page *p,
 }
 
 ra_status ra_html_completions(FILE *out, const ra_html_page *p,
-                              const char *prefix, char *const *words,
-                              size_t n_words, ra_error *err) {
+                              const char *prefix, const ra_completion *c,
+                              size_t n, ra_error *err) {
   (void)err;
   put_head(out, p, "Completions");
-  fputs("<h2 class=\"summary\">Words starting with \xE2\x80\x9C", out);
+  fputs("<h2 class=\"summary\">Completions of \xE2\x80\x9C", out);
   put_str(out, prefix);
   fputs("\xE2\x80\x9D</h2>\n<ul class=\"completions\">\n", out);
-  for (size_t i = 0; i < n_words; i++) {
+  for (size_t i = 0; i < n; i++) {
     fputs("<li><a href=\"", out);
-    put_search_url(out, p, words[i], 1, NULL, (size_t)-1);
+    put_search_url(out, p, c[i].query, 1, NULL, (size_t)NO_DROP, 1);
     fputs("\">", out);
-    put_str(out, words[i]);
-    fputs("</a></li>\n", out);
+    put_str(out, c[i].query);
+    fprintf(out, "</a> <span class=\"count\">%u</span></li>\n", c[i].docs);
   }
+  if (!n) fputs("<li>No indexed word starts like this.</li>\n", out);
   fputs("</ul>\n", out);
   put_foot(out);
   return RA_OK;

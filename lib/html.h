@@ -28,21 +28,33 @@ typedef struct ra_html_page {
   unsigned page;            /* 1-based */
   unsigned per_page;
   const char *related_id;   /* results are "related to" this article */
-  const char *related_title;
+  /* The tag/category clauses the endpoint appended to q (" tag:\"x\"..."),
+   * so a did-you-mean query ending with them links as q plus the same tag
+   * parameters; NULL when none. */
+  const char *filters;
 } ra_html_page;
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
+ * (overlong forms, surrogates and code points above U+10FFFF included). */
+size_t ra_html_utf8_seq(const char *s, size_t n);
 
 /* Write text[0..len) escaped for HTML text and attribute values: & < > " '
  * become entities, invalid UTF-8 and control characters (but tab and
  * newline) become U+FFFD. */
 void ra_html_put_text(FILE *out, const char *text, size_t len);
 
-/* A complete results page (doctype to </html>). */
+/* A complete results page (doctype to </html>): notes on what the query
+ * relaxed or expanded, did you mean (a link, with its hit count), tag facet
+ * counts (links adding the tag filter), hits with <mark> highlights in
+ * title, tags, section names and snippets, "N similar" for collapsed
+ * near-duplicates, pagination.  Related lists (r->related_to) too. */
 ra_status ra_html_results(FILE *out, const ra_html_page *p,
                           const ra_results *r, ra_error *err);
-/* A page listing completions of prefix, each a link to its search. */
+/* A page listing completions of prefix (ra_search_complete), each a link
+ * to its search with its article count. */
 ra_status ra_html_completions(FILE *out, const ra_html_page *p,
-                              const char *prefix, char *const *words,
-                              size_t n_words, ra_error *err);
+                              const char *prefix, const ra_completion *c,
+                              size_t n, ra_error *err);
 /* An error page naming the parameter at fault (param may be NULL or ""). */
 ra_status ra_html_error(FILE *out, const ra_html_page *p, int http_status,
                         const char *param, const char *msg, ra_error *err);

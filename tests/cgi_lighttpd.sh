@@ -1,7 +1,8 @@
 #!/bin/sh
 # cgi_lighttpd.sh - the endpoint through a real lighttpd (conf/lighttpd.conf,
 # FastCGI; conf/lighttpd-cgi.conf, plain CGI) on a free port of 127.0.0.1,
-# with curl: every status code and header, the JSON schema, escaping of
+# with curl: every status code and header, the JSON schema (2: facets, did
+# you mean, completions, related, error bodies), escaping of
 # hostile input in both formats, a rebuilt index noticed by a running
 # FastCGI process, and 16 concurrent clients while the index is rebuilt
 # twice (zero non-200 answers).  SKIPs when lighttpd or curl is missing.
@@ -64,7 +65,12 @@ check_schema() {
   printf '%s' "$BODY" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["schema"] >= 1 and isinstance(d["revision"], int)
+assert d["schema"] == 2 and d["kind"] == "search" and isinstance(d["revision"], int)
+assert isinstance(d["facets"], list) and d["facets"]
+for f in d["facets"]:
+    assert isinstance(f["tag"], str) and isinstance(f["folded"], str) and isinstance(f["count"], int)
+assert d["suggestion"] is None or isinstance(d["suggestion"]["query"], str)
+assert isinstance(d["expansions"], list)
 assert isinstance(d["generation"], str) and isinstance(d["total_estimate"], int)
 assert d["relaxed"] is None or isinstance(d["relaxed"], str)
 assert d["notes"] is None or isinstance(d["notes"], str)
@@ -72,7 +78,7 @@ assert isinstance(d["hits"], list) and d["hits"]
 for h in d["hits"]:
     for k, t in (("rank", int), ("id", str), ("title", str), ("tags", list),
                  ("score", float), ("percent", int), ("snippets", list),
-                 ("title_highlights", list)):
+                 ("title_highlights", list), ("similar", int)):
         assert isinstance(h[k], t), k
     assert h["category"] is None or isinstance(h["category"], str)
     for s in h["snippets"]:
@@ -114,8 +120,23 @@ for conf in lighttpd.conf lighttpd-cgi.conf; do
   req "$BASE$S?q=x&format=html&per_page=0"; is "$STATUS" 400 "HTML 400"; like "$BODY" '<code class="param">per_page</code>' "HTML 400 names per_page"
   like "$(hdr Content-Type)" "text/html; charset=utf-8" "HTML error is HTML"
   req "$BASE$S?related=nope"; is "$STATUS" 404 "unknown related id: 404"
+  like "$BODY" '"schema":2,"kind":"error"' "404: schema 2 error body"
   req "$BASE$S?related=004_5de6917610b7df12"; is "$STATUS" 200 "related: 200"
-  req "$BASE$S?complete=ment"; is "$STATUS" 200 "complete: 200"; like "$BODY" '"suggestions":["ment' "suggestions"
+  ids=$(json_ids "$BODY")
+  ok $([ -n "$ids" ] && echo 0 || echo 1) "related lists other articles"
+  unlike "$ids" 004_5de6917610b7df12 "related excludes the article itself"
+  req "$BASE$S?complete=ment"; is "$STATUS" 200 "complete: 200"
+  like "$BODY" '"schema":2,"kind":"complete"' "completion: schema 2"
+  # mentorship ties with mentor/mentors (every article has them): it must
+  # be in the most frequent group (strict order: tests/cgi.sh, TODO).
+  top=$(printf '%s' "$BODY" | grep -o '"docs":[0-9]*' | head -1)
+  like "$BODY" "\"word\":\"mentorship\",$top" "complete=ment: mentorship among the most frequent"
+  req "$BASE$S?q=mentorsip"; like "$BODY" '"suggestion":{"query":"mentorship"' "did you mean mentorship (JSON)"
+  req "$BASE$S?q=mentorsip&format=html"
+  like "$BODY" '<p class="didyoumean">Did you mean <a href="/search?q=mentorship&amp;format=html">mentorship</a> (' "did you mean (HTML link)"
+  req "$BASE$S?q=mentorship&format=html"
+  like "$BODY" '<section class="facets"' "facets (HTML)"
+  like "$BODY" '&amp;tag=Mentorship&amp;format=html">Mentorship<span class="count">' "a facet links to the tag filter"
   long=$(head -c 17000 /dev/zero | tr '\0' a)
   req "$BASE$S?q=$long"; is "$STATUS" 414 "17000-byte query string: 414"; like "$BODY" "16384" "414 body names the limit"
   long=$(head -c 5000 /dev/zero | tr '\0' a)
@@ -128,7 +149,7 @@ for conf in lighttpd.conf lighttpd-cgi.conf; do
   unlike "$BODY" "<script" "no script element"
   like "$BODY" "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;" "echo is escaped"
   req -G --data-urlencode 'complete=<script>"' "$BASE$S"; is "$STATUS" 200 "script tag in JSON: 200"
-  printf '%s' "$BODY" | python3 -c 'import json,sys; assert json.load(sys.stdin)["complete"]=="<script>\""' 2>/dev/null
+  printf '%s' "$BODY" | python3 -c 'import json,sys; assert json.load(sys.stdin)["prefix"]=="<script>\""' 2>/dev/null
   ok $? "JSON stays valid and round-trips the hostile value"
   req "$BASE$S?q=caf%E9%FF&format=html"; is "$STATUS" 400 "invalid UTF-8 (HTML): 400"; like "$BODY" '<code class="param">q</code>' "names q"
   req "$BASE$S?q=caf%E9%FF"; is "$STATUS" 400 "invalid UTF-8 (JSON): 400"; like "$BODY" '"parameter":"q"' "names q"

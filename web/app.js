@@ -75,8 +75,12 @@
     const body = await r.json().catch(() => null);
     if (!r.ok) {
       const e = body && body.error;
-      throw new Error(e ? (e.parameter ? e.parameter + ': ' : '') + e.message
-                        : 'HTTP ' + r.status);
+      const err = new Error(e ? (e.parameter ? e.parameter + ': ' : '') + e.message
+                              : 'HTTP ' + r.status);
+      err.status = r.status;
+      err.param = e && e.parameter;
+      err.detail = e && e.message;
+      throw err;
     }
     return body;
   }
@@ -102,6 +106,8 @@
     const meta = el('p', { class: 'meta' }, [
       h.category ? el('span', { class: 'category', text: h.category }) : null,
       el('span', { class: 'score', text: 'score ' + Number(h.score).toFixed(2) }),
+      h.similar ? el('span', { class: 'similar', title: 'Near-duplicate articles not listed separately',
+        text: h.similar + ' similar' }) : null,
       el('button', { type: 'button', class: 'linkish related',
         onclick: () => showRelated(h.id, h.title) }, ['Related articles'])]);
     const li = el('li', { class: 'hit' }, [head, meta]);
@@ -138,19 +144,27 @@
     list.replaceChildren();
     $('related').hidden = true;
     const n = data.total_estimate || 0;
-    const notes = [data.relaxed, data.notes].filter(Boolean).join('. ');
+    const exp = (data.expansions || []).map((x) => x.to + ' (for ' + x.from + ')').join(', ');
+    const notes = [data.relaxed, exp && 'Also searched for ' + exp,
+      data.unknown_tag && 'No article has the tag or category “' + data.unknown_tag + '”',
+      data.notes].filter(Boolean).join('. ');
     $('status').textContent = (n ? 'About ' + n + ' result' + (n === 1 ? '' : 's') + '.'
       : 'No articles match this query. Try fewer or different words.') +
       (notes ? ' ' + notes + '.' : '');
-    let dym = data.suggestion || data.did_you_mean;
-    if (dym && typeof dym === 'object') dym = dym.query || dym.text;
+    const sug = data.suggestion;   // schema 2: {query, hits} or null
+    let dym = sug && typeof sug === 'object' ? sug.query : sug;
+    // The endpoint appends the tag filters to q as tag:"..." clauses (see
+    // docs/web.md); they stay filters here, so take them off the suggestion.
+    const filt = state.tags.map((t) => ' tag:"' + t + '"').join('');
+    if (typeof dym === 'string' && filt && dym.endsWith(filt)) dym = dym.slice(0, -filt.length);
     const dbox = $('didyoumean');
     dbox.replaceChildren();
     dbox.hidden = !(typeof dym === 'string' && dym);
     if (!dbox.hidden) {
       dbox.append('Did you mean ', el('button', { type: 'button', class: 'linkish',
         onclick: () => { input.value = dym; state.q = dym; state.page = 1; search(); } },
-        [dym]), '?');
+        [dym]), typeof sug.hits === 'number'
+        ? ' (' + sug.hits + ' result' + (sug.hits === 1 ? '' : 's') + ')?' : '?');
     }
     const filters = $('filters');
     filters.replaceChildren();
@@ -191,7 +205,11 @@
       if (inflight === ctrl) render(data);
     } catch (e) {
       if (e.name === 'AbortError') return;
-      $('status').textContent = 'Search failed: ' + e.message;
+      // A 400 about q is advice on what was typed so far (e.g. only very
+      // common words), not a failure.
+      $('status').textContent = e.status === 400 && e.param === 'q' && e.detail
+        ? e.detail.charAt(0).toUpperCase() + e.detail.slice(1) + '.'
+        : 'Search failed: ' + e.message;
     } finally {
       if (inflight === ctrl) inflight = null;
     }
@@ -205,7 +223,8 @@
     complInflight = ctrl;
     try {
       const data = await getJSON(new URLSearchParams({ complete: typed }), ctrl);
-      $('completions').replaceChildren(...(data.suggestions || []).map((s) => el('option', { value: s })));
+      // schema 2: {"kind": "complete", "completions": [{query, word, docs}]}
+      $('completions').replaceChildren(...(data.completions || []).map((c) => el('option', { value: c.query })));
     } catch (e) { /* suggestions are optional */ }
   }
 
