@@ -3,7 +3,8 @@
 # lighttpd, FastCGI (conf/lighttpd.conf) and plain CGI
 # (conf/lighttpd-cgi.conf), measured with wrk on 127.0.0.1.
 #   sh bench/bench_http.sh BUILDDIR [SECONDS] [CONNECTIONS]
-# Indexes corpus/ into a temporary directory; prints one line per set-up.
+# Indexes corpus/ into a temporary directory (or uses $RA_BENCH_DB); prints
+# one line per set-up.
 set -eu
 build=$(cd "${1:?usage: bench_http.sh BUILDDIR [SECONDS] [CONNECTIONS]}" && pwd)
 secs=${2:-10}
@@ -14,7 +15,15 @@ lighttpd=$(command -v lighttpd || echo /usr/sbin/lighttpd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ra-bench.XXXXXX")
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-"$build/indexer/ra-index" --quiet --db "$tmp/db" "$src/corpus"
+# RA_BENCH_DB: an existing index (e.g. of 20,000 generated articles)
+# instead of indexing corpus/.
+if [ -n "${RA_BENCH_DB:-}" ]; then
+  ln -s "$RA_BENCH_DB" "$tmp/db"
+  what="index $RA_BENCH_DB"
+else
+  "$build/indexer/ra-index" --quiet --db "$tmp/db" "$src/corpus"
+  what="corpus/ ($(ls "$src"/corpus/*.txt | wc -l) pages)"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # A few different queries so one cached answer does not dominate.
 cat >"$tmp/paths.lua" <<'LUA'
@@ -34,7 +43,7 @@ done = function(summary, latency, requests)
     summary.errors.write + summary.errors.timeout))
 end
 LUA
-echo "endpoint through lighttpd, $conns connections, ${secs}s, corpus/ ($(ls "$src"/corpus/*.txt | wc -l) pages)"
+echo "endpoint through lighttpd, $conns connections, ${secs}s, $what"
 for conf in lighttpd.conf lighttpd-cgi.conf; do
   mkdir -p "$tmp/state"
   RA_PORT=$port RA_WEB="$src/web" RA_CGI="$build/query/ra-cgi" RASEARCH_DB="$tmp/db" \

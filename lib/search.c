@@ -31,6 +31,9 @@
 #define RA_COMPLETE_SCAN_MAX 20000
 #define RA_RELATED_POOL 100
 #define RA_MAX_FACETS 30 /* tags listed per result set, most frequent */
+#define RA_MAX_FEEDBACK 64 /* pseudo-relevance feedback terms, at most */
+#define RA_FEEDBACK_MIN_RATIO 20 /* feedback when docs >= this * prf_docs */
+#define RA_RERANK_DEPTH 100 /* matches the proximity boost re-ranks */
 
 void ra_rank_params_default(ra_rank_params *p) {
   memset(p, 0, sizeof *p);
@@ -42,17 +45,25 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->bm25_min_normlen = 0.5;
   /* Field weights live in the index (wdf: title 6, tag 5, heading 3,
    * body 2, illustration 1, see index.h); these are query-time boosts. */
-  p->exact_weight = 0.5;   /* the reader's exact form above other forms */
+  /* Issue 7 (docs/evaluation.md has the figures): on Cranfield 0.25 and
+   * 0 are within noise of each other and 0.5 costs ~1% nDCG@10. */
+  p->exact_weight = 0.25;  /* the reader's exact form above other forms */
   p->title_weight = 1.0;   /* a title word on top of its wdf weight */
+  /* Proximity wins "find a mentor", "networking as a medical student"
+   * and "orientation sessions meet faculty" on the article corpus; it is
+   * a NEAR/PHRASE of the exact forms, so its weight is that of the words
+   * again: 1.0 doubles them for an article that has them close. */
   p->phrase_weight = 1.0;  /* adjacent query words adjacent in the text */
-  p->near_weight = 2.0;    /* all words close together */
+  p->near_weight = 1.0;    /* all words close together */
   p->near_window = 4;      /* per query word */
+  p->near_max_words = 4;   /* longer: near everything says little (and
+                              cost 3% nDCG@10 on Cranfield at 6) */
   p->expansion_weight = 0.7; /* a synonym counts less than the word */
   p->max_expansions = 8;
   p->max_wildcard = 50;
   p->time_limit = 2.0;
-  /* Facets read each examined document's term list (zlib in glass):
-   * exact counts for up to this many matches, a sample beyond. */
+  /* Facets read one value (RA_SLOT_TAGS) per examined match: exact
+   * counts for up to this many matches, a sample beyond. */
   p->check_at_least = 250;
   p->collapse = 1;
   p->spell_max_edit = 2;
@@ -60,20 +71,23 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->related_terms = 20;
   p->related_tag_weight = 1.0;
   p->related_category_weight = 0.5;
+  /* Issue 7: a reader typing 2-3 words wants every one of them (and is
+   * told when one had to go); a longer query describes a topic, and hard
+   * AND on it hid most relevant articles (Cranfield MAP 0.04). */
+  p->and_max_words = 3;
+  p->stop_words = 1;
+  /* Feedback: +12% MAP, +8% nDCG@10 on Cranfield; long queries only
+   * (a 2-word query's top 10 is too often off-topic to learn from). */
+  p->prf_min_words = 4;
+  p->prf_docs = 10;
+  p->prf_terms = 20;
+  p->prf_weight = 1.0;
 }
-
-/* Display forms of folded tags, found once per searcher (a lookup loads
- * and parses a whole stored article). */
-typedef struct tag_name {
-  char *folded, *display;
-} tag_name;
 
 struct ra_searcher {
   ra_xdb *db;
   ra_analyzer *an;
   char generation[64];
-  tag_name *names;
-  size_t n_names, cap_names;
 };
 
 ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
@@ -104,11 +118,6 @@ void ra_searcher_free(ra_searcher *s) {
   if (!s) return;
   ra_xdb_free(s->db);
   ra_analyzer_free(s->an);
-  for (size_t i = 0; i < s->n_names; i++) {
-    free(s->names[i].folded);
-    free(s->names[i].display);
-  }
-  free(s->names);
   free(s);
 }
 
@@ -164,7 +173,13 @@ typedef struct qb {
   const ra_query *q;
   const ra_rank_params *rp;
   qarena *a;
+  int any_word;   /* root words: any of them, more and better ranked first */
+  int keep_stops; /* the query is only stop words: search them */
+  ra_xquery *prox; /* out: the root's proximity boost, applied by run_page
+                      to the best matches only (it reads positions) */
 } qb;
+
+static int is_stop_word(const char *w);
 
 static ra_xquery *term_q(qb *b, const char *prefix, const char *word,
                          uint32_t pos) {
@@ -296,9 +311,42 @@ static int simple_word(const ra_query *q, const ra_qnode *n) {
          c->n_words == 1;
 }
 
-/* AND of kids (skip[i] set: left out, for relaxation). */
+/* A plain word left out of ranking: too common to say anything, unless
+ * the reader quoted it (a phrase) or it has synonyms. */
+static int stop_item(const qb *b, const ra_qnode *k) {
+  if (!b->rp->stop_words || b->keep_stops || !simple_word(b->q, k)) return 0;
+  const ra_qclause *c = &b->q->clauses[k->clause];
+  return c->n_exps == 0 && is_stop_word(c->words[0].word);
+}
+
+/* The proximity boost: words close together (NEAR over the exact forms
+ * only, so it never adds weight to an article lacking a word) and
+ * adjacent pairs in the order typed.  Only for 2..near_max_words words:
+ * beyond that, everything-near-everything says little and costs much. */
+static ra_xquery *near_boost(qb *b, ra_xquery **near, size_t nw) {
+  if (nw < 2 || nw > b->rp->near_max_words) return NULL;
+  ra_xquery *boost[RA_QUERY_MAX_TERMS + 1];
+  size_t nb = 0;
+  if (b->rp->near_weight > 0) {
+    ra_xquery *nr = combine(b, RA_XQ_NEAR, near, nw, (unsigned)nw * b->rp->near_window);
+    if (nr) boost[nb++] = scaled(b, nr, b->rp->near_weight);
+  }
+  for (size_t i = 0; b->rp->phrase_weight > 0 && i + 1 < nw && nb < RA_QUERY_MAX_TERMS; i++) {
+    ra_xquery *pair = combine(b, RA_XQ_PHRASE, near + i, 2, 2);
+    if (pair) boost[nb++] = scaled(b, pair, b->rp->phrase_weight);
+  }
+  return b->a->failed ? NULL : combine(b, RA_XQ_OR, boost, nb, 0);
+}
+
+/* AND of kids (skip[i] set: left out, for relaxation).  At the root of a
+ * long query (b->any_word) the words are ORed instead: BM25 already puts
+ * articles with more of the words, and rarer ones, first, and one missing
+ * word no longer hides an otherwise perfect article. */
 static ra_xquery *build_and(qb *b, const ra_qnode *kids, size_t n,
                             const char *skip, int *boolean) {
+  int at_root = b->q->root && kids == b->q->root->kids;
+  int any = b->any_word && at_root;
+  if (at_root) b->prox = NULL;
   ra_xquery **pos = calloc(n + 1, sizeof *pos), **filt = calloc(n + 1, sizeof *filt),
             **neg = calloc(n + 2, sizeof *neg), **near = calloc(n + 1, sizeof *near);
   size_t np = 0, nf = 0, nn = 1, nw = 0;
@@ -338,6 +386,7 @@ static ra_xquery *build_and(qb *b, const ra_qnode *kids, size_t n,
       if (x) neg[nn++] = x;
       continue;
     }
+    if (stop_item(b, k)) continue;
     ra_xquery *x = build_node(b, k, &kb);
     if (!x) continue;
     if (kb) {
@@ -349,20 +398,13 @@ static ra_xquery *build_and(qb *b, const ra_qnode *kids, size_t n,
     }
   }
   if (b->a->failed) goto out;
-  m = combine(b, RA_XQ_AND, pos, np, 0);
-  if (m && nw > 1) {
-    /* Words close together rank above words far apart; adjacent in the
-     * order typed above that. */
-    ra_xquery *boost[RA_QUERY_MAX_TERMS + 1];
-    size_t nb = 0;
-    ra_xquery *nr = combine(b, RA_XQ_NEAR, near, nw, (unsigned)nw * b->rp->near_window);
-    boost[nb++] = scaled(b, nr, b->rp->near_weight);
-    for (size_t i = 0; i + 1 < nw && nb < RA_QUERY_MAX_TERMS; i++) {
-      ra_xquery *pair = combine(b, RA_XQ_PHRASE, near + i, 2, 2);
-      boost[nb++] = scaled(b, pair, b->rp->phrase_weight);
-    }
-    ra_xquery *parts[2] = {m, combine(b, RA_XQ_OR, boost, nb, 0)};
-    if (!b->a->failed) m = combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
+  m = combine(b, any ? RA_XQ_OR : RA_XQ_AND, pos, np, 0);
+  ra_xquery *boost = m ? near_boost(b, near, nw) : NULL;
+  if (boost && at_root) {
+    b->prox = boost;
+  } else if (boost && !b->a->failed) {
+    ra_xquery *parts[2] = {m, boost};
+    m = combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
   }
   if (nf) {
     ra_xquery *f = combine(b, RA_XQ_AND, filt, nf, 0);
@@ -621,9 +663,9 @@ static ra_status expand_query(ra_searcher *s, const ra_rank_params *rp,
 
 /* ---- stop words ------------------------------------------------------------------- */
 
-/* Words too common to search for on their own.  They are still searched
- * when the query has other words: only an all-stop-word query is refused. */
-static int is_stop_word(const char *w) {
+/* Words too common to search for on their own: a query of only these is
+ * refused (only_stop_words). */
+static int is_core_stop_word(const char *w) {
   static const char *const stop[] = {
       "a", "about", "all", "an", "and", "any", "are", "as", "at", "be", "been",
       "but", "by", "can", "do", "does", "for", "from", "had", "has", "have",
@@ -637,13 +679,30 @@ static int is_stop_word(const char *w) {
   return 0;
 }
 
+/* Words left out of ranking when the query has other words (stop_words):
+ * the core list plus most of the rest of Snowball's English list.  Quoted
+ * phrases keep them, and a query with nothing else searches them. */
+static int is_stop_word(const char *w) {
+  static const char *const more[] = {
+      "above", "after", "again", "against", "am", "because", "before", "being",
+      "below", "between", "both", "could", "did", "doing", "during", "each",
+      "few", "further", "having", "here", "himself", "itself", "more", "most",
+      "must", "nor", "once", "only", "other", "ought", "ours", "out", "over",
+      "own", "same", "should", "some", "such", "themselves", "those", "through",
+      "under", "until", "very", "while", "whom", "yours", "also", "may", "shall"};
+  if (is_core_stop_word(w)) return 1;
+  for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+    if (strcmp(w, more[i]) == 0) return 1;
+  return 0;
+}
+
 static int only_stop_words(const ra_query *q) {
   int any = 0;
   for (size_t i = 0; i < q->n_clauses; i++) {
     const ra_qclause *c = &q->clauses[i];
     if (c->negated) continue;
     if (c->kind != RA_QC_TEXT || c->phrase || c->wildcard || c->n_words != 1 ||
-        !is_stop_word(c->words[0].word))
+        !is_core_stop_word(c->words[0].word))
       return 0;
     any = 1;
   }
@@ -832,73 +891,27 @@ static ra_status suggest(ra_searcher *s, const ra_rank_params *rp,
 
 /* ---- tags ------------------------------------------------------------------------------ */
 
-static char *tag_display_lookup(ra_searcher *s, const char *folded,
-                                const ra_results *r);
-
 /* The display form of a folded tag: as the first article carrying it
- * spells it (falls back to the folded form).  Malloc'd; cached. */
-static char *tag_display(ra_searcher *s, const char *folded, const ra_results *r) {
-  for (size_t i = 0; i < s->n_names; i++)
-    if (strcmp(s->names[i].folded, folded) == 0) return strdup(s->names[i].display);
-  char *d = tag_display_lookup(s, folded, r);
-  if (!d) return NULL;
-  if (s->n_names == s->cap_names && s->n_names < 100000) {
-    size_t nc = s->cap_names ? s->cap_names * 2 : 64;
-    tag_name *nv = realloc(s->names, nc * sizeof *nv);
-    if (nv) {
-      s->names = nv;
-      s->cap_names = nc;
-    }
-  }
-  if (s->n_names < s->cap_names) {
-    char *f = strdup(folded), *dd = strdup(d);
-    if (f && dd) {
-      s->names[s->n_names].folded = f;
-      s->names[s->n_names].display = dd;
-      s->n_names++;
-    } else {
-      free(f);
-      free(dd);
-    }
-  }
-  return d;
-}
-
-static char *tag_display_lookup(ra_searcher *s, const char *folded,
-                                const ra_results *r) {
-  char f[256];
-  for (size_t i = 0; r && i < r->n_hits; i++) {
-    const ra_article *a = r->hits[i].article;
-    for (size_t t = 0; a && t < a->n_tags; t++) {
-      size_t fl = 0;
-      if (ra_analyze_fold(s->an, a->tags[t], strlen(a->tags[t]), f, sizeof f,
-                          &fl, NULL) == RA_OK &&
-          strcmp(f, folded) == 0)
-        return strdup(a->tags[t]);
-    }
-  }
+ * spells it, from its RA_SLOT_TAGS value ("folded\x1fdisplay" pairs joined
+ * by "\x1e"); the folded form when there is none.  Malloc'd. */
+static char *tag_display(ra_searcher *s, const char *folded) {
   char term[300];
   snprintf(term, sizeof term, "%s%s", RA_PREFIX_TAG, folded);
   uint32_t docid = 0;
-  char *blob = NULL, *json = NULL;
-  size_t bl = 0, jl = 0;
-  ra_article *a = NULL;
-  char *res = NULL;
+  char *v = NULL, *res = NULL;
+  size_t vl = 0, fl = strlen(folded);
   if (ra_xdb_find(s->db, term, &docid, NULL) == RA_OK &&
-      ra_xdb_get_data(s->db, docid, &blob, &bl, NULL) == RA_OK &&
-      ra_store_unpack(blob, bl, &json, &jl, NULL) == RA_OK &&
-      ra_article_from_json(json, jl, &a, NULL) == RA_OK) {
-    for (size_t t = 0; t < a->n_tags && !res; t++) {
-      size_t fl = 0;
-      if (ra_analyze_fold(s->an, a->tags[t], strlen(a->tags[t]), f, sizeof f,
-                          &fl, NULL) == RA_OK &&
-          strcmp(f, folded) == 0)
-        res = strdup(a->tags[t]);
+      ra_xdb_get_value(s->db, docid, RA_SLOT_TAGS, &v, &vl, NULL) == RA_OK) {
+    for (size_t i = 0; i < vl && !res;) {
+      const char *e = memchr(v + i, '\x1e', vl - i);
+      size_t end = e ? (size_t)(e - v) : vl;
+      const char *u = memchr(v + i, '\x1f', end - i);
+      if (u && (size_t)(u - v) - i == fl && memcmp(v + i, folded, fl) == 0)
+        res = strndup(u + 1, end - (size_t)(u - v) - 1);
+      i = end + 1;
     }
   }
-  ra_article_free(a);
-  free(blob);
-  free(json);
+  free(v);
   return res ? res : strdup(folded);
 }
 
@@ -958,7 +971,7 @@ ra_status ra_search_tags(ra_searcher *s, ra_tag_count **tags, size_t *n,
   ra_status st = ra_xdb_allterms(s->db, RA_PREFIX_TAG, tag_cb, &tv, err);
   if (!st && tv.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "tags");
   for (size_t i = 0; !st && i < tv.n; i++) {
-    tv.v[i].tag = tag_display(s, tv.v[i].folded, NULL);
+    tv.v[i].tag = tag_display(s, tv.v[i].folded);
     if (!tv.v[i].tag) st = ra_error_set(err, RA_ERR_NOMEM, "tags");
   }
   if (st) {
@@ -1138,7 +1151,9 @@ typedef struct facet_ctx {
   int nomem;
 } facet_ctx;
 
-static int facet_cb(void *ctx, const char *t, size_t len, uint32_t n) {
+/* One tag of the examined matches, from their RA_SLOT_TAGS values. */
+static int facet_cb(void *ctx, const char *t, size_t len, const char *display,
+                    size_t dlen, uint32_t n) {
   facet_ctx *c = ctx;
   ra_results *r = c->r;
   ra_facet *nf = realloc(r->facets, (r->n_facets + 1) * sizeof *nf);
@@ -1148,13 +1163,13 @@ static int facet_cb(void *ctx, const char *t, size_t len, uint32_t n) {
   }
   r->facets = nf;
   nf[r->n_facets].folded = strndup(t, len);
-  nf[r->n_facets].tag = NULL;
+  nf[r->n_facets].tag = strndup(display, dlen);
   nf[r->n_facets].count = n;
-  if (!nf[r->n_facets].folded) {
+  r->n_facets++; /* even half-made: ra_results_free frees both */
+  if (!nf[r->n_facets - 1].folded || !nf[r->n_facets - 1].tag) {
     c->nomem = 1;
     return 1;
   }
-  r->n_facets++;
   return 0;
 }
 
@@ -1164,48 +1179,104 @@ static int cmp_facet(const void *a, const void *b) {
   return strcmp(x->folded, y->folded);
 }
 
-/* Run xq for the page asked for, with facets; fills r's hits. */
-static ra_status run_page(ra_searcher *s, const ra_rank_params *rp,
-                          const ra_search_opts *o, size_t count, int explain,
-                          const ra_xquery *xq, ra_results *r, ra_error *err) {
+/* Run xq for the page asked for, with facets; fills r's hits.
+ *
+ * With a proximity boost (b->prox) the match runs twice: xq alone gives
+ * the best RA_RERANK_DEPTH matches (and the totals, facets and collapse
+ * counts), then xq plus the boost re-ranks only those.  The boost reads
+ * position lists, which for common words in long articles cost 10-40 ms
+ * per query over every match; over 100 it is well under a millisecond. */
+static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int explain,
+                          ra_xquery *xq, ra_results *r, ra_error *err) {
+  ra_searcher *s = b->s;
+  const ra_rank_params *rp = b->rp;
   ra_xsearch_opts xo;
   xopts(rp, &xo);
-  xo.offset = (uint32_t)o->offset;
-  xo.count = (uint32_t)count;
+  size_t depth = o->offset + count > RA_RERANK_DEPTH ? o->offset + count : RA_RERANK_DEPTH;
+  xo.offset = b->prox ? 0 : (uint32_t)o->offset;
+  xo.count = (uint32_t)(b->prox ? depth : count);
   facet_ctx fc = {.r = r};
-  ra_xsearch_ext ext = {.time_limit = rp->time_limit, .facet_prefix = RA_PREFIX_TAG,
-                        .facet_cb = facet_cb, .facet_ctx = &fc};
-  ra_xmset *m = NULL;
+  /* Tag counts and display forms from one value per examined match
+   * (RA_SLOT_TAGS): no term lists, no stored articles. */
+  ra_xsearch_ext ext = {.time_limit = rp->time_limit, .facet_ctx = &fc,
+                        .facet_slot = RA_SLOT_TAGS, .facet_value_cb = facet_cb};
+  ra_xmset *m = NULL, *base = NULL;
+  size_t first = 0; /* the page's first hit in m */
   ra_status st = ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err);
   if (!st && fc.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "facets");
+  if (!st) {
+    r->facet_docs = ext.facet_docs;
+    r->estimate = ra_xmset_estimate(m);
+  }
+  size_t nbase = st ? 0 : ra_xmset_size(m);
+  if (!st && b->prox && nbase > o->offset) {
+    /* Re-rank the best matches with the boost; collapse counts stay
+     * those of the first run (the second sees only these documents). */
+    base = m;
+    m = NULL;
+    uint32_t *ids = malloc(nbase * sizeof *ids);
+    if (!ids) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+    for (size_t i = 0; !st && i < nbase; i++) ids[i] = ra_xmset_docid(base, i);
+    ra_xquery *set = st ? NULL : keep(b->a, ra_xquery_docids(ids, nbase, err));
+    free(ids);
+    ra_xquery *parts[2] = {xq, set};
+    ra_xquery *only = set ? combine(b, RA_XQ_FILTER, parts, 2, 0) : NULL;
+    parts[0] = only;
+    parts[1] = b->prox;
+    ra_xquery *rq = only ? combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
+    ra_xsearch_opts ro;
+    xopts(rp, &ro);
+    ro.offset = (uint32_t)o->offset;
+    ro.count = (uint32_t)count;
+    ro.check_at_least = 0;
+    ro.collapse_slot = -1; /* already collapsed */
+    ra_xsearch_ext rext = {.time_limit = rp->time_limit};
+    if (!st && rq) st = ra_xdb_search_ext(s->db, rq, &ro, &rext, &m, err);
+    if (!st && !rq) {
+      /* Out of query nodes (a huge query): the page without the boost. */
+      b->a->failed = 0;
+      m = base;
+      base = NULL;
+      first = o->offset;
+    }
+  } else if (!st && b->prox) {
+    ra_xmset_free(m); /* the page is past the last match */
+    m = NULL;
+  }
   if (st) {
     ra_xmset_free(m);
+    ra_xmset_free(base);
     return st;
   }
-  r->facet_docs = ext.facet_docs;
-  r->estimate = ra_xmset_estimate(m);
-  size_t n = ra_xmset_size(m);
+  size_t n = m && ra_xmset_size(m) > first ? ra_xmset_size(m) - first : 0;
+  if (n > count) n = count;
   r->hits = calloc(n ? n : 1, sizeof *r->hits);
   if (!r->hits) st = ra_error_set(err, RA_ERR_NOMEM, "results");
   for (size_t i = 0; !st && i < n; i++) {
     ra_hit *h = &r->hits[i];
+    uint32_t docid = ra_xmset_docid(m, first + i);
     h->rank = o->offset + i + 1;
-    h->score = ra_xmset_weight(m, i);
-    h->percent = ra_xmset_percent(m, i);
-    h->similar = ra_xmset_collapse_count(m, i);
+    h->score = ra_xmset_weight(m, first + i);
+    h->percent = ra_xmset_percent(m, first + i);
+    h->similar = ra_xmset_collapse_count(m, first + i);
+    for (size_t j = 0; base && j < nbase; j++)
+      if (ra_xmset_docid(base, j) == docid) {
+        h->similar = ra_xmset_collapse_count(base, j);
+        break;
+      }
     r->n_hits = i + 1;
-    st = load_hit(s, r->query, ra_xmset_docid(m, i), o, h, err);
-    if (!st && explain) st = explain_hit(s, rp, r->query, m, i, h, err);
+    st = load_hit(s, r->query, docid, o, h, err);
+    if (!st && explain) st = explain_hit(s, rp, r->query, m, first + i, h, err);
   }
   ra_xmset_free(m);
+  ra_xmset_free(base);
   if (!st && r->n_facets > 1) qsort(r->facets, r->n_facets, sizeof *r->facets, cmp_facet);
   /* The most frequent tags are what a reader can use. */
-  for (size_t i = RA_MAX_FACETS; i < r->n_facets; i++) free(r->facets[i].folded);
-  if (r->n_facets > RA_MAX_FACETS) r->n_facets = RA_MAX_FACETS;
-  for (size_t i = 0; !st && i < r->n_facets; i++) {
-    r->facets[i].tag = tag_display(s, r->facets[i].folded, r);
-    if (!r->facets[i].tag) st = ra_error_set(err, RA_ERR_NOMEM, "facets");
+  for (size_t i = RA_MAX_FACETS; i < r->n_facets; i++) {
+    free(r->facets[i].folded);
+    free(r->facets[i].tag);
   }
+  if (r->n_facets > RA_MAX_FACETS) r->n_facets = RA_MAX_FACETS;
   return st;
 }
 
@@ -1239,6 +1310,99 @@ static int cmp_rare(const void *a, const void *b) {
   const rare_item *x = a, *y = b;
   if (x->freq != y->freq) return x->freq < y->freq ? -1 : 1;
   return x->index < y->index ? 1 : -1; /* equal: the later word first */
+}
+
+/* Some positive text clause that is not a lone stop word. */
+static int has_content_word(const ra_query *q) {
+  for (size_t i = 0; i < q->n_clauses; i++) {
+    const ra_qclause *c = &q->clauses[i];
+    if (c->kind != RA_QC_TEXT || c->negated) continue;
+    if (c->phrase || c->wildcard || c->title_only || c->n_words != 1 ||
+        c->n_exps || !is_stop_word(c->words[0].word))
+      return 1;
+  }
+  return 0;
+}
+
+typedef struct fb_terms {
+  char terms[RA_MAX_FEEDBACK][128];
+  double w[RA_MAX_FEEDBACK];
+  size_t n;
+} fb_terms;
+
+static int fb_cb(void *ctx, const char *t, size_t len, uint32_t w) {
+  fb_terms *f = ctx;
+  if (f->n >= RA_MAX_FEEDBACK) return 1;
+  if (len >= sizeof f->terms[0]) return 0;
+  snprintf(f->terms[f->n], sizeof f->terms[0], "%.*s", (int)len, t);
+  f->w[f->n++] = w;
+  return 0;
+}
+
+/* Pseudo-relevance feedback: the stems that best tell the top prf_docs
+ * articles apart from the rest (Xapian's ESet) are added to *xq as
+ * weight-only terms (AND_MAYBE: the matches, filters and exclusions stay
+ * what the reader asked for), each scaled by its ESet weight relative to
+ * the best one.  Long queries only (prf_min_words): they describe a topic,
+ * and their top hits are reliable enough to learn from. */
+static ra_status feedback(qb *b, ra_xquery **xq, ra_error *err) {
+  const ra_rank_params *rp = b->rp;
+  if (!rp->prf_docs || !rp->prf_terms || rp->prf_weight <= 0) return RA_OK;
+  /* What sets the top articles apart needs a "rest" to differ from. */
+  if (ra_xdb_doccount(b->s->db) < RA_FEEDBACK_MIN_RATIO * rp->prf_docs) return RA_OK;
+  ra_xsearch_opts xo;
+  xopts(rp, &xo);
+  xo.count = rp->prf_docs < 50 ? rp->prf_docs : 50;
+  xo.check_at_least = 0;
+  ra_xmset *m = NULL;
+  ra_xsearch_ext ext = {.time_limit = rp->time_limit};
+  ra_error e2;
+  ra_error_clear(&e2);
+  /* Feedback is a refinement: if it fails, rank without it. */
+  if (ra_xdb_search_ext(b->s->db, *xq, &xo, &ext, &m, &e2) != RA_OK) return RA_OK;
+  uint32_t docs[50];
+  size_t nd = 0;
+  for (size_t i = 0; i < ra_xmset_size(m) && nd < 50; i++) docs[nd++] = ra_xmset_docid(m, i);
+  ra_xmset_free(m);
+  if (nd < 2) return RA_OK;
+  /* The query's own stems are already weighted. */
+  char own[RA_QUERY_MAX_TERMS][130];
+  const char *ex[RA_QUERY_MAX_TERMS];
+  size_t ne = 0;
+  for (size_t i = 0; i < b->q->n_clauses; i++) {
+    const ra_qclause *c = &b->q->clauses[i];
+    for (size_t w = 0; c->kind == RA_QC_TEXT && w < c->n_words && ne < RA_QUERY_MAX_TERMS; w++) {
+      snprintf(own[ne], sizeof own[ne], "%s%s", RA_PREFIX_STEM, c->words[w].stem);
+      ex[ne] = own[ne];
+      ne++;
+    }
+  }
+  fb_terms *f = calloc(1, sizeof *f);
+  if (!f) return ra_error_set(err, RA_ERR_NOMEM, "feedback");
+  unsigned max = rp->prf_terms < RA_MAX_FEEDBACK ? rp->prf_terms : RA_MAX_FEEDBACK;
+  if (ra_xdb_expand_prefixed(b->s->db, docs, nd, RA_PREFIX_STEM, ex, ne, max, fb_cb,
+                             f, &e2) != RA_OK || f->n == 0 || f->w[0] <= 0) {
+    free(f);
+    return RA_OK;
+  }
+  ra_xquery *v[RA_MAX_FEEDBACK];
+  size_t k = 0;
+  for (size_t i = 0; i < f->n; i++) {
+    ra_xquery *t = keep(b->a, ra_xquery_term(f->terms[i], strlen(f->terms[i]), 1, 0,
+                                             b->a->err));
+    t = scaled(b, t, rp->prf_weight * f->w[i] / f->w[0]);
+    if (t) v[k++] = t;
+  }
+  free(f);
+  ra_xquery *add = b->a->failed ? NULL : combine(b, RA_XQ_OR, v, k, 0);
+  if (add) {
+    ra_xquery *parts[2] = {*xq, add};
+    ra_xquery *both = combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
+    if (both) *xq = both;
+  }
+  /* Out of query nodes: keep the query without feedback. */
+  if (b->a->failed) b->a->failed = 0;
+  return RA_OK;
 }
 
 ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,
@@ -1291,28 +1455,45 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   size_t n_items = root && root->kind == RA_QN_AND ? root->n_kids : 0;
   char *skip = calloc(n_items + 1, 1);
   if (!st && !skip) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+  /* Words that carry meaning decide how the query is matched. */
+  if (q) b.keep_stops = !has_content_word(q);
+  size_t n_pos = 0;
+  for (size_t i = 0; i < n_items; i++)
+    if (item_is_positive(q, &root->kids[i]) && !stop_item(&b, &root->kids[i])) n_pos++;
+  b.any_word = !x->no_relax && rp->and_max_words && n_pos > rp->and_max_words;
   int boolean = 0;
   ra_xquery *xq = NULL;
   uint32_t strict = 0;
   if (!st) {
-    b.q = q;
     xq = build_query(&b, skip, &boolean);
     if (!xq && a.failed)
       st = err && err->code ? err->code
                             : ra_error_set(err, RA_ERR_TOOBIG, "query too complex");
   }
   if (!st) strict = count_matches(s, rp, xq);
+  /* A long query is ranked by how many words match: say so when no
+   * article has them all (the AND is cheap: its rarest word bounds it). */
+  if (!st && b.any_word && strict > 0) {
+    b.any_word = 0;
+    int kb = 0;
+    ra_xquery *prox = b.prox;
+    ra_xquery *all = build_query(&b, skip, &kb);
+    b.any_word = 1;
+    b.prox = prox;
+    if (all && count_matches(s, rp, all) == 0)
+      snprintf(r->relaxed, sizeof r->relaxed,
+               "no article contains every word; those with the most of them "
+               "come first");
+  }
   /* Nothing has every word: drop words, rarest first, and say which. */
-  size_t n_pos = 0;
-  for (size_t i = 0; i < n_items; i++)
-    if (item_is_positive(q, &root->kids[i])) n_pos++;
-  if (!st && strict == 0 && !x->no_relax && n_pos >= 2 && !r->unknown_tag) {
+  if (!st && !b.any_word && strict == 0 && !x->no_relax && n_pos >= 2 &&
+      !r->unknown_tag) {
     rare_item *ri = calloc(n_items, sizeof *ri);
     size_t nr = 0;
     if (!ri) st = ra_error_set(err, RA_ERR_NOMEM, "results");
     for (size_t i = 0; !st && i < n_items; i++) {
       const ra_qnode *k = &root->kids[i];
-      if (!item_is_positive(q, k)) continue;
+      if (!item_is_positive(q, k) || stop_item(&b, k)) continue;
       int kb = 0;
       ra_xquery *kq = build_node(&b, k, &kb);
       ri[nr].index = i;
@@ -1346,7 +1527,9 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
       snprintf(r->relaxed, sizeof r->relaxed,
                "no article contains every word; dropped %s", msg);
   }
-  if (!st && xq) st = run_page(s, rp, o, count, x->explain, xq, r, err);
+  if (!st && xq && !boolean && rp->prf_min_words && n_pos >= rp->prf_min_words)
+    st = feedback(&b, &xq, err);
+  if (!st && xq) st = run_page(&b, o, count, x->explain, xq, r, err);
   else if (!st) r->hits = calloc(1, sizeof *r->hits);
   if (!st && r->n_hits == 0 && r->estimate > 0 && o->offset > 0) r->past_end = 1;
   arena_free(&a);

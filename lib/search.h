@@ -3,6 +3,10 @@
  * nothing has every word, suggest spellings, count tags (facets), and
  * attach each hit's stored article, snippet and highlights.
  *
+ * Ranking (issue 7, docs/evaluation.md): up to and_max_words words are
+ * all required; longer queries match any word, most and best first, with
+ * pseudo-relevance feedback; proximity re-ranks the best matches.
+ *
  * Also: tag listing (ra_search_tags), search-as-you-type completion
  * (ra_search_complete) and related articles (ra_search_related).
  * Every ranking parameter is in ra_rank_params (one place; see
@@ -50,6 +54,16 @@ typedef struct ra_rank_params {
   uint32_t spell_rare_docs; /* spelling: a word in <= this many docs is rare */
   unsigned related_terms;  /* related: expansion terms from the article */
   double related_tag_weight, related_category_weight;
+  /* Added with issue 7 (ranking quality). */
+  unsigned and_max_words;  /* up to this many words: every word required
+                              (relaxed visibly); more: ranked by how many
+                              and how well they match (0: always AND) */
+  int stop_words;          /* leave very common words out of ranking */
+  unsigned near_max_words; /* proximity boost only for 2..this many words */
+  unsigned prf_min_words;  /* pseudo-relevance feedback from this many
+                              words on (0: never) */
+  unsigned prf_docs, prf_terms; /* feedback: top documents, terms added */
+  double prf_weight;       /* feedback terms relative to typed words */
 } ra_rank_params;
 
 void ra_rank_params_default(ra_rank_params *p);

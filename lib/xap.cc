@@ -644,6 +644,7 @@ ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
 }  // extern "C"
 
 /* ==== [reader] additions ==== */
+#include <algorithm>
 #include <map>
 
 namespace {
@@ -668,12 +669,93 @@ class PrefixSpy : public Xapian::MatchSpy {
   Xapian::doccount docs = 0;
 };
 
+// Counts, over the matched documents, the keys of a value slot holding
+// "key\x1fdisplay" pairs joined by "\x1e".  A value per document is read
+// from the slot's value stream: no term list, no document data.
+class ValueFacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit ValueFacetSpy(Xapian::valueno s) : slot(s) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    ++docs;
+    const std::string v = doc.get_value(slot);
+    size_t i = 0;
+    while (i < v.size()) {
+      size_t e = v.find('\x1e', i);
+      if (e == std::string::npos) e = v.size();
+      size_t u = v.find('\x1f', i);
+      if (u == std::string::npos || u > e) u = e;
+      if (u > i) {
+        Facet &f = counts[v.substr(i, u - i)];
+        if (f.last != docs) {  // a key twice in one document counts once
+          f.last = docs;
+          if (f.n++ == 0) f.display = u < e ? v.substr(u + 1, e - u - 1) : v.substr(i, u - i);
+        }
+      }
+      i = e + 1;
+    }
+  }
+  struct Facet {
+    Xapian::doccount n = 0, last = 0;
+    std::string display;
+  };
+  Xapian::valueno slot;
+  std::map<std::string, Facet> counts;
+  Xapian::doccount docs = 0;
+};
+
+// A fixed set of documents (sorted docids), weight 0.
+class DocidSource : public Xapian::PostingSource {
+ public:
+  explicit DocidSource(const std::vector<Xapian::docid> &v) : ids(v) {}
+  Xapian::doccount get_termfreq_min() const override { return ids.size(); }
+  Xapian::doccount get_termfreq_est() const override { return ids.size(); }
+  Xapian::doccount get_termfreq_max() const override { return ids.size(); }
+  void init(const Xapian::Database &) override {
+    i = 0;
+    started = false;
+  }
+  void next(double) override {
+    if (started) ++i;
+    started = true;
+  }
+  void skip_to(Xapian::docid d, double) override {
+    started = true;
+    while (i < ids.size() && ids[i] < d) ++i;
+  }
+  bool at_end() const override { return started && i >= ids.size(); }
+  Xapian::docid get_docid() const override { return ids[i]; }
+  Xapian::PostingSource *clone() const override { return new DocidSource(ids); }
+  std::string get_description() const override { return "DocidSource"; }
+
+ private:
+  std::vector<Xapian::docid> ids;
+  size_t i = 0;
+  bool started = false;
+};
+
 // Expansion terms: plain words only (prefixed terms start upper-case).
 class WordsOnly : public Xapian::ExpandDecider {
  public:
   bool operator()(const std::string &term) const override {
     return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
   }
+};
+
+// Expansion terms with one prefix, minus the ones already in the query.
+class PrefixOnly : public Xapian::ExpandDecider {
+ public:
+  PrefixOnly(const std::string &p, const char *const *ex, size_t n)
+      : prefix(p), exclude(ex, ex + n) {}
+  bool operator()(const std::string &term) const override {
+    if (term.size() <= prefix.size() ||
+        term.compare(0, prefix.size(), prefix) != 0)
+      return false;
+    for (const auto &e : exclude)
+      if (term == e) return false;
+    return true;
+  }
+  std::string prefix;
+  std::vector<std::string> exclude;
 };
 
 }  // namespace
@@ -758,6 +840,57 @@ ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
   }
 }
 
+ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
+                                 size_t n, const char *prefix,
+                                 const char *const *exclude, size_t n_exclude,
+                                 unsigned max, ra_xterm_cb cb, void *ctx,
+                                 ra_error *err) {
+  try {
+    Xapian::Enquire enq(db->db);
+    Xapian::RSet rset;
+    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
+    PrefixOnly decider(prefix ? prefix : "", exclude, n_exclude);
+    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
+    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+      std::string term = *it;
+      double w = it.get_weight() * 1000.0;
+      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
+      if (cb(ctx, term.data(), term.size(), wi)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "feedback terms");
+  }
+}
+
+ra_xquery *ra_xquery_docids(const uint32_t *ids, size_t n, ra_error *err) {
+  try {
+    std::vector<Xapian::docid> v(ids, ids + n);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    // The query owns the source (release()).
+    DocidSource *src = new DocidSource(v);
+    return new ra_xquery{Xapian::Query(src->release())};
+  } catch (...) {
+    translate(err, "document set query");
+    return nullptr;
+  }
+}
+
+ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
+                           char **val, size_t *len, ra_error *err) {
+  *val = nullptr;
+  if (len) *len = 0;
+  try {
+    std::string v = db->db.get_document(docid).get_value(slot);
+    *val = dup_bytes(v, len);
+    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "value %u of document %u", slot, docid);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "document value");
+  }
+}
+
 ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
                             const ra_xsearch_opts *o, ra_xsearch_ext *ext,
                             ra_xmset **out, ra_error *err) {
@@ -781,11 +914,22 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
       m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
     if (ext && ext->time_limit > 0) m->enq.set_time_limit(ext->time_limit);
     PrefixSpy spy(ext && ext->facet_prefix ? ext->facet_prefix : "");
-    bool spying = ext && ext->facet_prefix && ext->facet_cb;
+    ValueFacetSpy vspy(ext ? ext->facet_slot : 0);
+    bool by_value = ext && ext->facet_value_cb;
+    bool spying = !by_value && ext && ext->facet_prefix && ext->facet_cb;
+    if (by_value) m->enq.add_matchspy(&vspy);
     if (spying) m->enq.add_matchspy(&spy);
     m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
-    // The spy lives on this stack frame only.
+    // The spies live on this stack frame only.
     m->enq.clear_matchspies();
+    if (by_value) {
+      ext->facet_docs = vspy.docs;
+      for (const auto &kv : vspy.counts)
+        if (ext->facet_value_cb(ext->facet_ctx, kv.first.data(), kv.first.size(),
+                                kv.second.display.data(),
+                                kv.second.display.size(), kv.second.n))
+          break;
+    }
     if (spying) {
       ext->facet_docs = spy.docs;
       for (const auto &kv : spy.counts)

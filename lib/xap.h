@@ -216,13 +216,38 @@ ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
                         unsigned max, ra_xterm_cb cb, void *ctx,
                         ra_error *err);
 
+/* The same for terms starting with prefix (e.g. "Z" for stems), given
+ * with the prefix; terms in exclude (n_exclude, full terms) are left out.
+ * For pseudo-relevance feedback (issue 7). */
+ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
+                                 size_t n, const char *prefix,
+                                 const char *const *exclude, size_t n_exclude,
+                                 unsigned max, ra_xterm_cb cb, void *ctx,
+                                 ra_error *err);
+
 typedef struct ra_xsearch_ext {
   double time_limit;          /* seconds; 0: none (Enquire::set_time_limit) */
   const char *facet_prefix;   /* count terms with this prefix (e.g. "K") */
   ra_xterm_cb facet_cb;       /* per distinct term: (term minus prefix, docs) */
   void *facet_ctx;
   uint32_t facet_docs;        /* out: documents the counts are over */
+  /* Added with issue 6: facets from value slot facet_slot holding
+   * "key\x1fdisplay" pairs joined by "\x1e" (RA_SLOT_TAGS): one value
+   * per examined document instead of its term list.  When facet_value_cb
+   * is set it is used instead of facet_prefix/facet_cb; it gets each
+   * distinct key with the first display form seen and its documents. */
+  unsigned facet_slot;
+  int (*facet_value_cb)(void *ctx, const char *key, size_t klen,
+                        const char *display, size_t dlen, uint32_t docs);
 } ra_xsearch_ext;
+
+/* Matches exactly the documents ids (n of them, any order), adding no
+ * weight: to re-rank a known set (FILTER it in).  NULL on failure. */
+ra_xquery *ra_xquery_docids(const uint32_t *ids, size_t n, ra_error *err);
+
+/* One value of a document: malloc'd (empty when unset), caller frees. */
+ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
+                           char **val, size_t *len, ra_error *err);
 
 /* ra_xdb_search plus ext (may be NULL).  Facet counts are over every
  * document the matcher examined: all matches when check_at_least >= the
