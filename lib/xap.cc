@@ -462,31 +462,8 @@ void ra_xsearch_opts_init(ra_xsearch_opts *o) {
 ra_status ra_xdb_search(ra_xdb *db, const ra_xquery *q,
                         const ra_xsearch_opts *o, ra_xmset **out,
                         ra_error *err) {
-  *out = nullptr;
-  ra_xmset *m = nullptr;
-  try {
-    m = new ra_xmset(db->db);
-    m->enq.set_query(q->q);
-    if (o->sort_by_docid) {
-      m->enq.set_weighting_scheme(Xapian::BoolWeight());
-      m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
-    } else {
-      double k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.0;
-      double k2 = o->bm25_k2 >= 0 ? o->bm25_k2 : 0.0;
-      double k3 = o->bm25_k3 >= 0 ? o->bm25_k3 : 1.0;
-      double b = o->bm25_b >= 0 ? o->bm25_b : 0.5;
-      double mn = o->bm25_min_normlen >= 0 ? o->bm25_min_normlen : 0.5;
-      m->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, mn));
-    }
-    if (o->collapse_slot >= 0)
-      m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
-    m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
-    *out = m;
-    return RA_OK;
-  } catch (...) {
-    delete m;
-    return translate(err, "search");
-  }
+  // One implementation: the extended search without spies or time limit.
+  return ra_xdb_search_ext(db, q, o, nullptr, out, err);
 }
 
 size_t ra_xmset_size(const ra_xmset *m) { return m->mset.size(); }

@@ -23,38 +23,7 @@
 
 /* ---- TAP ---------------------------------------------------------------- */
 
-static int n_tests, n_failed;
-
-static void ok(int cond, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void ok(int cond, const char *fmt, ...) {
-  va_list ap;
-  n_tests++;
-  if (!cond) n_failed++;
-  printf("%s %d - ", cond ? "ok" : "not ok", n_tests);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-  fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-static void diag(const char *fmt, ...) {
-  va_list ap;
-  printf("# ");
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-}
+#include "tap.h"
 
 static int streq(const char *a, const char *b) {
   if (!a || !b) return a == b;
@@ -1574,7 +1543,7 @@ int main(void) {
      srcdir);
   if (n_pages < 5) {
     cleanup_tmp();
-    printf("1..%d\n", n_tests);
+    printf("1..%d\n", n_test);
     return 1;
   }
   m = build_model(tags_path, 1);
@@ -1594,6 +1563,6 @@ int main(void) {
     free(pages[i].id);
   }
   cleanup_tmp();
-  printf("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  printf("1..%d\n", n_test);
+  return n_fail ? 1 : 0;
 }

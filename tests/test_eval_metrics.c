@@ -11,26 +11,7 @@
 
 #include "metrics.h"
 
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void ok(int cond, const char *fmt, ...) {
-  va_list ap;
-  n_test++;
-  if (!cond) n_fail++;
-  printf("%s %d - ", cond ? "ok" : "not ok", n_test);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-  fflush(stdout);
-}
+#include "tap.h"
 
 /* Expected values are given to 6 decimals. */
 static void near(double got, double want, const char *what) {

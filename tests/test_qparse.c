@@ -21,25 +21,7 @@
 #include "qparse.h"
 #include "search.h"
 
-static int n_test, n_fail;
-
-static void ok(int cond, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void ok(int cond, const char *fmt, ...) {
-  va_list ap;
-  n_test++;
-  if (!cond) n_fail++;
-  printf("%s %d - ", cond ? "ok" : "not ok", n_test);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-  fflush(stdout);
-}
+#include "tap.h"
 
 static ra_analyzer *AN;
 

@@ -17,41 +17,7 @@
 
 /* ---- TAP ---------------------------------------------------------------- */
 
-static int n_test;
-static int n_fail;
-
-static void ok(int cond, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void ok(int cond, const char *fmt, ...) {
-  va_list ap;
-  n_test++;
-  if (!cond) n_fail++;
-  printf("%s %d - ", cond ? "ok" : "not ok", n_test);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-  fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-static void diag(const char *fmt, ...) {
-  va_list ap;
-  printf("# ");
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-}
+#include "tap.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
