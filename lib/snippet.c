@@ -122,6 +122,81 @@ static int has_slot(const rawtok *r, size_t slot) {
   return (r->mask[slot / 64] >> (slot % 64)) & 1u;
 }
 
+/* Can text hold a match at all?  Analysing every block of every hit was
+ * over half the query time, so blocks are first screened with a byte
+ * search.  The screen is conservative: any non-ASCII byte (accents, curly
+ * apostrophes, dashes fold in ways bytes do not show) or a short stem
+ * (Snowball's exceptions such as dying -> die change early letters) means
+ * "maybe".  Otherwise a token can only match when its lowercased surface
+ * starts with the first three letters of the query word or of its stem
+ * (stemming rewrites endings only), so the block must contain them. */
+#define RA_SCREEN_KEY 3
+
+typedef struct screen {
+  char key[2 * RA_MAX_SLOTS][RA_SCREEN_KEY];
+  size_t klen[2 * RA_MAX_SLOTS];
+  size_t n;
+  int always; /* some word cannot be screened */
+  unsigned char first[256];
+} screen;
+
+static void screen_add(screen *sc, const char *w, size_t len) {
+  if (len == 0) {
+    sc->always = 1;
+    return;
+  }
+  if (len > RA_SCREEN_KEY) len = RA_SCREEN_KEY;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)w[i] >= 0x80) {
+      sc->always = 1;
+      return;
+    }
+  if (sc->n >= 2 * RA_MAX_SLOTS) {
+    sc->always = 1;
+    return;
+  }
+  memcpy(sc->key[sc->n], w, len);
+  sc->klen[sc->n++] = len;
+  unsigned char c = (unsigned char)w[0];
+  sc->first[c] = 1;
+  if (c >= 'a' && c <= 'z') sc->first[c - 'a' + 'A'] = 1;
+}
+
+static void screen_init(screen *sc, const matcher *m) {
+  memset(sc, 0, sizeof *sc);
+  for (size_t p = 0; p < m->n; p++)
+    for (size_t j = 0; j < m->p[p].n; j++) {
+      const ra_qword *w = &m->p[p].w[j];
+      screen_add(sc, w->word, strlen(w->word));
+      if (m->p[p].prefix || m->p[p].exact) continue;
+      size_t sl = w->stem ? strlen(w->stem) : 0;
+      if (sl <= RA_SCREEN_KEY) sc->always = 1;
+      else screen_add(sc, w->stem, sl);
+    }
+}
+
+static int screen_pass(const screen *sc, const char *text, size_t len) {
+  if (sc->always) return 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 0x80) return 1;
+    if (!sc->first[c]) continue;
+    for (size_t k = 0; k < sc->n; k++) {
+      size_t kl = sc->klen[k];
+      if (i + kl > len) continue;
+      size_t j = 0;
+      while (j < kl) {
+        unsigned char t = (unsigned char)text[i + j];
+        if (t >= 'A' && t <= 'Z') t = (unsigned char)(t - 'A' + 'a');
+        if (t != (unsigned char)sc->key[k][j]) break;
+        j++;
+      }
+      if (j == kl) return 1;
+    }
+  }
+  return 0;
+}
+
 /* Analyse text and return match tokens (phrase matches merged); *out is
  * malloc'd (may be NULL when *n is 0). */
 static ra_status scan_text(ra_analyzer *an, const matcher *m, const char *text,
@@ -422,21 +497,30 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   cand *cands = calloc(n_src ? n_src : 1, sizeof *cands);
   mtok **toks = calloc(n_src ? n_src : 1, sizeof *toks);
   char *used = calloc(n_src ? n_src : 1, 1);
-  if (!st && (!sn || !cands || !toks || !used))
+  char *scanned = calloc(n_src ? n_src : 1, 1);
+  screen *sc = malloc(sizeof *sc);
+  if (sc) screen_init(sc, m);
+  if (!st && (!sn || !cands || !toks || !used || !scanned || !sc))
     st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   for (size_t i = 0; !st && i < n_src; i++) {
     cand *c = &cands[i];
     c->text = src[i].text;
     c->section = src[i].section;
     c->kind = src[i].kind;
-    /* Heading sources reuse the body block's tokens when already scanned. */
-    st = scan_text(an, m, src[i].text, strlen(src[i].text), &toks[i],
-                   &c->n_toks, err);
-    if (st) break;
+    size_t tl = strlen(src[i].text);
     if (c->kind == SRC_HEADING || c->kind == SRC_QUESTION) {
+      /* Only a candidate when the heading matches: look at it first. */
       mtok *ht = NULL;
       size_t hn = 0;
-      st = scan_text(an, m, c->section, strlen(c->section), &ht, &hn, err);
+      size_t sl = strlen(c->section);
+      if (screen_pass(sc, c->section, sl))
+        st = scan_text(an, m, c->section, sl, &ht, &hn, err);
+      if (!st && hn) {
+        int any = 0;
+        for (size_t k = 0; k < hn; k++) any |= ht[k].qword >= 0;
+        if (any) st = scan_text(an, m, src[i].text, tl, &toks[i], &c->n_toks, err);
+      }
+      scanned[i] = 1;
       unsigned long long hcov = 0;
       int hcnt = 0;
       for (size_t k = 0; k < hn; k++)
@@ -454,6 +538,11 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
         c->count += hcnt;
       }
     } else {
+      if (screen_pass(sc, src[i].text, tl)) {
+        st = scan_text(an, m, src[i].text, tl, &toks[i], &c->n_toks, err);
+        scanned[i] = 1;
+      }
+      if (st) break;
       best_window(toks[i], c->n_toks, max_bytes, c);
     }
   }
@@ -496,6 +585,13 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
     }
   }
   if (!st && sn->n_frags == 0 && n_src > 0 && src[0].kind != SRC_ILLUSTRATION &&
+      !scanned[0]) {
+    /* Screened out above, but the lead is shown when nothing matched. */
+    st = scan_text(an, m, src[0].text, strlen(src[0].text), &toks[0],
+                   &cands[0].n_toks, err);
+    scanned[0] = 1;
+  }
+  if (!st && sn->n_frags == 0 && n_src > 0 && src[0].kind != SRC_ILLUSTRATION &&
       cands[0].n_toks) {
     /* No word matched the body (e.g. a title or tag match): show the lead. */
     cand c = cands[0];
@@ -523,6 +619,8 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   free(cands);
   free(src);
   free(used);
+  free(scanned);
+  free(sc);
   free(m);
   if (st) {
     ra_snippet_free(sn);
