@@ -1766,6 +1766,7 @@ static int comp_cb(void *ctx, const char *t, size_t len, uint32_t tf) {
   c->v[c->n].word = strndup(t + c->strip, len - c->strip);
   c->v[c->n].query = NULL;
   c->v[c->n].docs = tf;
+  c->v[c->n].uses = 0;
   if (!c->v[c->n].word) {
     c->nomem = 1;
     return 1;
@@ -1777,6 +1778,7 @@ static int comp_cb(void *ctx, const char *t, size_t len, uint32_t tf) {
 static int cmp_comp(const void *a, const void *b) {
   const ra_completion *x = a, *y = b;
   if (x->docs != y->docs) return x->docs > y->docs ? -1 : 1;
+  if (x->uses != y->uses) return x->uses > y->uses ? -1 : 1;
   return strcmp(x->word, y->word);
 }
 
@@ -1838,6 +1840,16 @@ ra_status ra_search_complete(ra_searcher *s, const char *query, size_t len,
   ra_status st = ra_xdb_allterms(s->db, prefix, comp_cb, &cv, err);
   if (!st && cv.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "completion");
   if (!st && cv.n > 1) qsort(cv.v, cv.n, sizeof *cv.v, cmp_comp);
+  /* Ties in article counts go to the word used most ("mentorship" before
+   * "mentor" when both are in every article); only the head of the list
+   * is looked up, so a one-letter prefix stays cheap. */
+  if (!st && cv.n > 1 && !tag) {
+    size_t head = cv.n < 4 * max ? cv.n : 4 * max;
+    for (size_t i = 0; i < head; i++)
+      cv.v[i].uses = ra_xdb_collection_freq(s->db, cv.v[i].word,
+                                            strlen(cv.v[i].word));
+    qsort(cv.v, head, sizeof *cv.v, cmp_comp);
+  }
   size_t keepn = cv.n < max ? cv.n : max;
   for (size_t i = 0; !st && i < keepn; i++) {
     const char *w = cv.v[i].word;

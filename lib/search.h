@@ -202,6 +202,7 @@ typedef struct ra_completion {
   char *query;   /* the query with its last word completed */
   char *word;    /* the completed word (folded) */
   uint32_t docs; /* articles containing the word */
+  uint64_t uses; /* occurrences in the whole index (breaks ties in docs) */
 } ra_completion;
 ra_status ra_search_complete(ra_searcher *s, const char *query, size_t len,
                              size_t max, ra_completion **out, size_t *n,

@@ -606,6 +606,14 @@ ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err) {
   }
 }
 
+uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len) {
+  try {
+    return db->db.get_collection_freq(std::string(term, len));
+  } catch (...) {
+    return 0;
+  }
+}
+
 ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
                       ra_error *err) {
   try {

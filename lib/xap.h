@@ -175,6 +175,8 @@ ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
 /* One transaction around an update: all of it is committed, or none. */
 ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err);
 ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err);
+/* Occurrences of a term in the whole database (0 if absent or on error). */
+uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len);
 /* Merge databases, in order (docids are renumbered to follow one another),
  * into a new compacted database at dest. */
 ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,

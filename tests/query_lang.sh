@@ -134,7 +134,7 @@ like "$OUT" '"kind":"tags"' "--tags --format json"
 # ---- completion ---------------------------------------------------------------------
 run "$RA_QUERY" --db "$DB" --complete residency ment
 is "$RC" 0 "--complete exits 0"
-is "$(printf '%s\n' "$OUT" | head -1 | cut -f1)" "residency mentor" "completes the last word, most frequent first"
+is "$(printf '%s\n' "$OUT" | head -1 | cut -f1)" "residency mentorship" "completes the last word, most frequent first (ties: most used)"
 run "$RA_QUERY" --db "$DB" --complete 'tag:"medical co'
 like "$OUT" 'tag:"medical community"' "tag: values complete too"
 run "$RA_QUERY" --db "$DB" --complete zzzq
