@@ -1334,6 +1334,19 @@ static ra_status write_metadata(ra_xwriter *w, const ra_model *model,
   return st;
 }
 
+/* Publishing an empty index over a good one because every page failed
+ * (or the corpus path held no pages) would lose the reader's search: both
+ * a rebuild and an update refuse, with this error. */
+static ra_status nothing_indexable(const build *b, ra_error *err) {
+  if (b->n == 0)
+    return ra_error_set(err, RA_ERR_INVALID,
+                        "no pages (*.txt, *.jsonl) found in the corpus; the "
+                        "index was not changed");
+  return ra_error_set(err, RA_ERR_INVALID,
+                      "none of the %zu pages could be indexed; the index was "
+                      "not changed", b->stats->files);
+}
+
 static int default_jobs(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 64 ? 64 : (int)n;
@@ -1401,15 +1414,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     }
     stats_add(stats, &wk[k].s);
   }
-  /* Publishing an empty index over a good one because every page failed
-   * (or the corpus path held no pages) would lose the reader's search. */
-  if (!st && stats->indexed == 0)
-    st = b->n == 0 ? ra_error_set(err, RA_ERR_INVALID,
-                                  "no pages (*.txt, *.jsonl) found in the "
-                                  "corpus; the index was not changed")
-                   : ra_error_set(err, RA_ERR_INVALID,
-                                  "none of the %zu pages could be indexed; the "
-                                  "index was not changed", stats->files);
+  if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
   for (int k = 0; k < jobs; k++) {
     if (!wk[k].w) continue;
     if (!st) st = ra_xwriter_commit(wk[k].w, err);
@@ -1473,15 +1478,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
     stats_add(stats, &wk.s);
     if (wk.st) st = ra_error_set(err, wk.err.code, "%s", wk.err.msg);
   }
-  /* As for a rebuild: a corpus with nothing indexable never empties the
-   * index. */
-  if (!st && stats->indexed == 0)
-    st = b->n == 0 ? ra_error_set(err, RA_ERR_INVALID,
-                                  "no pages (*.txt, *.jsonl) found in the "
-                                  "corpus; the index was not changed")
-                   : ra_error_set(err, RA_ERR_INVALID,
-                                  "none of the %zu pages could be indexed; the "
-                                  "index was not changed", stats->files);
+  if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
   /* Remove what is gone, unless part of the corpus could not be read:
    * an unreadable directory must not empty the index. */
   size_t unseen = 0;
