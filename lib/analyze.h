@@ -90,6 +90,11 @@ ra_status ra_analyze_sentences(ra_analyzer *a, const char *text, size_t len,
                                size_t **starts, size_t *n_starts,
                                ra_error *err);
 
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
+ * (overlong forms, surrogates and code points above U+10FFFF included).
+ * The one validator shared by the query parser and the endpoint. */
+size_t ra_utf8_seq(const char *s, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

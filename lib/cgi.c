@@ -15,6 +15,7 @@
 #include <uriparser/Uri.h>
 
 #include "format.h"
+#include "analyze.h"
 #include "html.h"
 #include "idxdir.h"
 #include "qparse.h"
@@ -47,7 +48,7 @@ static int problem(ra_cgi_problem *prob, ra_error *err, int http, ra_status st,
 
 static int utf8_valid(const char *s, size_t len) {
   for (size_t i = 0, n; i < len; i += n)
-    if (!(n = ra_html_utf8_seq(s + i, len - i))) return 0;
+    if (!(n = ra_utf8_seq(s + i, len - i))) return 0;
   return 1;
 }
 

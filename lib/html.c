@@ -2,33 +2,14 @@
  * Every dynamic byte goes through ra_html_put_text (see html.h). */
 #include "html.h"
 
+#include "analyze.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <uriparser/Uri.h>
 
 #define FFFD "\xEF\xBF\xBD"
-
-size_t ra_html_utf8_seq(const char *str, size_t n) {
-  const unsigned char *s = (const unsigned char *)str;
-  if (n == 0) return 0;
-  unsigned c = s[0];
-  if (c < 0x80) return 1;
-  size_t len;
-  unsigned min;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
-  else return 0;
-  if (n < len) return 0;
-  unsigned cp = c & (0x3Fu >> (len - 1));
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 void ra_html_put_text(FILE *out, const char *text, size_t len) {
   const unsigned char *s = (const unsigned char *)text;
@@ -49,7 +30,7 @@ void ra_html_put_text(FILE *out, const char *text, size_t len) {
       i++;
       continue;
     }
-    size_t n = ra_html_utf8_seq(text + i, len - i);
+    size_t n = ra_utf8_seq(text + i, len - i);
     if (n == 0) {
       fputs(FFFD, out);
       i++;

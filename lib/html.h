@@ -34,10 +34,6 @@ typedef struct ra_html_page {
   const char *filters;
 } ra_html_page;
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-size_t ra_html_utf8_seq(const char *s, size_t n);
-
 /* Write text[0..len) escaped for HTML text and attribute values: & < > " '
  * become entities, invalid UTF-8 and control characters (but tab and
  * newline) become U+FFFD. */

@@ -24,26 +24,6 @@ static int is_space(char ch) {
          ch == '\v';
 }
 
-/* Length of the valid UTF-8 sequence at s (0 if invalid). */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  if (c < 0x80) return 1;
-  size_t len;
-  unsigned min;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
-  else return 0;
-  if (n < len) return 0;
-  unsigned cp = c & (0x3Fu >> (len - 1));
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 /* Copy of s with every invalid byte replaced by U+FFFD, so messages and
  * JSON built from the query are always valid UTF-8.  Caller frees. */
 static char *utf8_clean(const char *s, size_t len, size_t *out_len) {
@@ -51,7 +31,7 @@ static char *utf8_clean(const char *s, size_t len, size_t *out_len) {
   if (!o) return NULL;
   size_t k = 0;
   for (size_t i = 0; i < len;) {
-    size_t l = utf8_len((const unsigned char *)s + i, len - i);
+    size_t l = ra_utf8_seq(s + i, len - i);
     if (l == 0 || (l == 1 && s[i] == '\0')) {
       memcpy(o + k, "\xEF\xBF\xBD", 3);
       k += 3;
