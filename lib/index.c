@@ -967,6 +967,16 @@ static ra_status read_page(const char *path, size_t max_size, char **text,
   if (n < 3 || strcmp(path + n - 3, ".gz") != 0)
     return ra_article_read_file(path, max_size, text, len, repaired, warn,
                                 warn_ctx, err);
+  /* gzopen would read a non-gzip file as plain text: say what it is. */
+  FILE *raw = fopen(path, "rb");
+  if (!raw)
+    return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
+                        "%s: cannot open: %s", path, strerror(errno));
+  unsigned char magic[2] = {0, 0};
+  size_t mr = fread(magic, 1, 2, raw);
+  fclose(raw);
+  if (mr != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
+    return ra_error_set(err, RA_ERR_ZLIB, "%s: not a gzip file", path);
   gzFile gz = gzopen(path, "rb");
   if (!gz)
     return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
@@ -995,6 +1005,15 @@ static ra_status read_page(const char *path, size_t max_size, char **text,
       int ze = 0;
       st = ra_error_set(err, RA_ERR_ZLIB, "%s: %s", path, gzerror(gz, &ze));
     } else if (r == 0) {
+      /* End of data: a truncated stream ends without its trailer. */
+      int ze = Z_OK;
+      const char *m = gzerror(gz, &ze);
+      if (ze != Z_OK && ze != Z_STREAM_END)
+      {
+        size_t pl = strlen(path); /* gzerror repeats the path */
+        if (strncmp(m, path, pl) == 0 && m[pl] == ':') m += pl + 2;
+        st = ra_error_set(err, RA_ERR_ZLIB, "%s: damaged gzip data: %s", path, m);
+      }
       break;
     } else {
       got += (size_t)r;

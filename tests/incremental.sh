@@ -88,6 +88,18 @@ run "$RA_QUERY" --db "$T_TMP/jdb" --format json wombat
 is "$(json_ids "$OUT")" g1 ".jsonl.gz is read through zlib"
 run "$RA_QUERY" --db "$T_TMP/jdb" --format json alumni
 is "$(json_ids "$OUT")" page ".txt.gz page is read through zlib"
+# Damaged compressed input: named, skipped, the rest kept.
+mkdir -p "$T_TMP/jbad"; cp "$J/a.jsonl" "$T_TMP/jbad/"
+printf 'plain text pretending\n' > "$T_TMP/jbad/fake.txt.gz"
+gzip -c "$CORPUS/001_32d40953c92d2718.txt" | head -c 2000 > "$T_TMP/jbad/cut.txt.gz"
+gzip -c "$J/a.jsonl" | head -c 60 > "$T_TMP/jbad/cut.jsonl.gz"
+run "$RA_INDEX" --db "$T_TMP/jbaddb" "$T_TMP/jbad"
+is "$RC" 3 "damaged .gz inputs: exit 3"
+like "$ERR" "fake.txt.gz: not a gzip file" "a .gz that is not gzip is named"
+like "$ERR" "cut.txt.gz: damaged gzip data" "a truncated .txt.gz is named, not half-indexed"
+like "$ERR" "cut.jsonl.gz" "a truncated .jsonl.gz is named"
+run "$RA_QUERY" --db "$T_TMP/jbaddb" --format json zebrafish
+is "$(json_ids "$OUT")" j1 "the good JSONL file is still indexed"
 sed -i 's/Okapi sightings/Okapi and pangolin sightings/' "$J/a.jsonl"
 run "$RA_INDEX" --db "$T_TMP/jdb" "$J"
 like "$ERR" "update: 0 added, 1 updated, 0 removed, 4 unchanged" "a changed JSONL record is updated alone"
