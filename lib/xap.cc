@@ -634,26 +634,6 @@ ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
 
 namespace {
 
-// Counts, over the matched documents, every term starting with a prefix.
-class PrefixSpy : public Xapian::MatchSpy {
- public:
-  explicit PrefixSpy(const std::string &p) : prefix(p) {}
-  void operator()(const Xapian::Document &doc, double) override {
-    ++docs;
-    Xapian::TermIterator t = doc.termlist_begin();
-    Xapian::TermIterator end = doc.termlist_end();
-    t.skip_to(prefix);
-    for (; t != end; ++t) {
-      std::string term = *t;
-      if (term.compare(0, prefix.size(), prefix) != 0) break;
-      ++counts[term.substr(prefix.size())];
-    }
-  }
-  std::string prefix;
-  std::map<std::string, Xapian::doccount> counts;
-  Xapian::doccount docs = 0;
-};
-
 // Counts, over the matched documents, the keys of a value slot holding
 // "key\x1fdisplay" pairs joined by "\x1e".  A value per document is read
 // from the slot's value stream: no term list, no document data.
@@ -898,12 +878,9 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
     if (o->collapse_slot >= 0)
       m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
     if (ext && ext->time_limit > 0) m->enq.set_time_limit(ext->time_limit);
-    PrefixSpy spy(ext && ext->facet_prefix ? ext->facet_prefix : "");
     ValueFacetSpy vspy(ext ? ext->facet_slot : 0);
     bool by_value = ext && ext->facet_value_cb;
-    bool spying = !by_value && ext && ext->facet_prefix && ext->facet_cb;
     if (by_value) m->enq.add_matchspy(&vspy);
-    if (spying) m->enq.add_matchspy(&spy);
     m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
     // The spies live on this stack frame only.
     m->enq.clear_matchspies();
@@ -913,13 +890,6 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
         if (ext->facet_value_cb(ext->facet_ctx, kv.first.data(), kv.first.size(),
                                 kv.second.display.data(),
                                 kv.second.display.size(), kv.second.n))
-          break;
-    }
-    if (spying) {
-      ext->facet_docs = spy.docs;
-      for (const auto &kv : spy.counts)
-        if (ext->facet_cb(ext->facet_ctx, kv.first.data(), kv.first.size(),
-                          kv.second))
           break;
     }
     *out = m;

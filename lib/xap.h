@@ -229,15 +229,12 @@ ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
 
 typedef struct ra_xsearch_ext {
   double time_limit;          /* seconds; 0: none (Enquire::set_time_limit) */
-  const char *facet_prefix;   /* count terms with this prefix (e.g. "K") */
-  ra_xterm_cb facet_cb;       /* per distinct term: (term minus prefix, docs) */
   void *facet_ctx;
   uint32_t facet_docs;        /* out: documents the counts are over */
-  /* Added with issue 6: facets from value slot facet_slot holding
-   * "key\x1fdisplay" pairs joined by "\x1e" (RA_SLOT_TAGS): one value
-   * per examined document instead of its term list.  When facet_value_cb
-   * is set it is used instead of facet_prefix/facet_cb; it gets each
-   * distinct key with the first display form seen and its documents. */
+  /* Facets from value slot facet_slot holding "key\x1fdisplay" pairs
+   * joined by "\x1e" (RA_SLOT_TAGS): one value per examined document, no
+   * term lists.  facet_value_cb gets each distinct key with the first
+   * display form seen and its documents; NULL: no facets. */
   unsigned facet_slot;
   int (*facet_value_cb)(void *ctx, const char *key, size_t klen,
                         const char *display, size_t dlen, uint32_t docs);
