@@ -4,7 +4,10 @@
  *   bench_query --db DIR [--column N] [--warm W] [--count K] QUERYFILE
  *       in-process: the searcher is opened once, then every query is run
  *       with ra_search_run (ranking, snippets, facets: the whole answer)
- *       and its results freed; W unmeasured passes come first.
+ *       and its results freed; W unmeasured passes come first.  The
+ *       searcher is preloaded (ra_searcher_preload) as the FastCGI
+ *       endpoint's is; --no-preload measures a one-shot reader's path.
+ *       The preload's time and size go to stderr.
  *   bench_query --cgi PROG --qs FORMAT [--column N] [--warm W] QUERYFILE
  *       one CGI process per query: PROG is started with QUERY_STRING set
  *       to FORMAT with its one %s replaced by the URL-encoded query (the
@@ -47,7 +50,7 @@ static double now(void) {
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: bench_query --db DIR [--column N] [--warm W] [--count K] "
+          "usage: bench_query --db DIR [--column N] [--warm W] [--count K] [--no-preload] "
           "QUERYFILE\n"
           "       bench_query --cgi PROG --qs FORMAT [--column N] [--warm W] "
           "QUERYFILE\n");
@@ -182,7 +185,7 @@ static double pct(const double *v, size_t n, double p) {
 
 int main(int argc, char **argv) {
   const char *db = NULL, *cgi = NULL, *qs_fmt = NULL, *file = NULL;
-  int col = 2, warm = 1;
+  int col = 2, warm = 1, preload = 1;
   size_t count = 10;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -191,6 +194,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--qs") == 0 && i + 1 < argc) qs_fmt = argv[++i];
     else if (strcmp(a, "--column") == 0 && i + 1 < argc) col = atoi(argv[++i]);
     else if (strcmp(a, "--warm") == 0 && i + 1 < argc) warm = atoi(argv[++i]);
+    else if (strcmp(a, "--no-preload") == 0) preload = 0;
     else if (strcmp(a, "--count") == 0 && i + 1 < argc)
       count = (size_t)atoi(argv[++i]);
     else if (a[0] == '-') usage();
@@ -219,6 +223,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_query: %s\n", err.msg);
     rc = 5;
     goto out;
+  }
+  if (s && preload) {
+    double t0 = now();
+    if (ra_searcher_preload(s, &err) != RA_OK) {
+      fprintf(stderr, "bench_query: %s\n", err.msg);
+      rc = 5;
+      goto out;
+    }
+    fprintf(stderr, "bench_query: preload %.1f ms, %zu bytes\n", (now() - t0) * 1e3,
+            ra_searcher_preload_bytes(s));
   }
   ra_search_opts o = {0, count, 0};
   for (int pass = 0; pass <= warm && rc == 0; pass++) {

@@ -58,6 +58,10 @@ typedef int (*ra_token_cb)(void *ctx, const ra_token *tok);
 ra_status ra_analyzer_new(ra_analyzer **out, ra_error *err);
 void ra_analyzer_free(ra_analyzer *a);
 
+/* Segment ASCII text with ICU too, not with the equivalent fast path
+ * (for the tests that prove them equal, and for benchmarks). */
+void ra_analyzer_set_icu_only(ra_analyzer *a, int on);
+
 /* Analyze len bytes of UTF-8 text.  Invalid UTF-8 never fails: each bad
  * byte is treated as U+FFFD (a word separator) and offsets stay exact.
  * Positions start at pos_base; *next_pos (may be NULL) receives the

@@ -2553,6 +2553,10 @@ void ra_strv_free(char **v, size_t n) {
 void ra_article_free(ra_article *a) {
   size_t i;
   if (!a) return;
+  if (a->block) {
+    free(a->block);
+    return;
+  }
   free(a->id);
   free(a->path);
   free(a->url);

@@ -113,6 +113,9 @@ typedef struct ra_article {
   size_t n_illustrations;
   ra_faq *faqs;
   size_t n_faqs;
+  /* Non-NULL when the whole article is this one block (a decoded
+   * record, see record.h): ra_article_free frees only it. */
+  void *block;
 } ra_article;
 
 /* Parse cleaned text.  Fails with RA_ERR_INVALID (message names path) if no

@@ -76,6 +76,10 @@ typedef struct ra_cgi ra_cgi;
 ra_status ra_cgi_new(const char *db_dir, ra_cgi **out, ra_error *err);
 void ra_cgi_free(ra_cgi *c); /* NULL ok */
 
+/* A long-lived process (FastCGI): preload each index it opens (see
+ * ra_searcher_preload).  Off by default: a CGI process answers once. */
+void ra_cgi_set_preload(ra_cgi *c, int on);
+
 /* How the handler reads a CGI meta-variable (REQUEST_METHOD, QUERY_STRING,
  * HTTP_IF_NONE_MATCH, SCRIPT_NAME): NULL when absent. */
 typedef const char *(*ra_cgi_getenv_fn)(void *ctx, const char *name);

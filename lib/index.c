@@ -20,6 +20,7 @@
 #include "analyze.h"
 #include "idxdir.h"
 #include "jsonl.h"
+#include "record.h"
 #include "store.h"
 #include "xap.h"
 
@@ -628,8 +629,9 @@ static ra_status index_article(ra_analyzer *an, ra_xwriter *w,
   c->n_shingle = -1000000;
   for (size_t i = 0; !st && i < a->n_illustrations; i++)
     st = add_field(an, c, a->illustrations[i], RA_WDF_ILLUSTRATION, &pos);
-  if (!st) st = ra_article_to_json(a, 0, &json, err);
-  if (!st) st = ra_store_pack(json, strlen(json), &blob, &blob_len, err);
+  size_t rec_len = 0;
+  if (!st) st = ra_record_encode(a, &json, &rec_len, err);
+  if (!st) st = ra_store_pack(json, rec_len, &blob, &blob_len, err);
   if (!st) st = ra_xdoc_set_data(doc, blob, blob_len, err);
   char hex[17];
   snprintf(hex, sizeof hex, "%016llx", (unsigned long long)m->hash);

@@ -30,7 +30,7 @@ extern "C" {
 #define RA_SLOT_TAGS 5
 
 /* Bumped when the index layout changes: an update then rebuilds. */
-#define RA_INDEX_FORMAT "3"
+#define RA_INDEX_FORMAT "4" /* 4: articles stored as records */
 
 /* Field weights, applied as within-document frequency increments, so BM25
  * sees title, tag and heading words as more important than body text and

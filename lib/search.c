@@ -13,8 +13,10 @@
 #include <strings.h>
 
 #include "analyze.h"
+#include "facet.h"
 #include "idxdir.h"
 #include "index.h"
+#include "record.h"
 #include "store.h"
 #include "xap.h"
 
@@ -88,6 +90,7 @@ struct ra_searcher {
   ra_xdb *db;
   ra_analyzer *an;
   char generation[64];
+  ra_facet_table *facets; /* NULL: facets read values through Xapian */
 };
 
 ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
@@ -114,8 +117,18 @@ ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
   return RA_OK;
 }
 
+ra_status ra_searcher_preload(ra_searcher *s, ra_error *err) {
+  if (s->facets) return RA_OK;
+  return ra_facet_table_load(s->db, RA_SLOT_TAGS, &s->facets, err);
+}
+
+size_t ra_searcher_preload_bytes(const ra_searcher *s) {
+  return ra_facet_table_bytes(s->facets);
+}
+
 void ra_searcher_free(ra_searcher *s) {
   if (!s) return;
+  ra_facet_table_free(s->facets);
   ra_xdb_free(s->db);
   ra_analyzer_free(s->an);
   free(s);
@@ -992,7 +1005,11 @@ static ra_status load_article(ra_searcher *s, uint32_t docid, ra_article **a,
   size_t blob_len = 0, json_len = 0;
   ra_status st = ra_xdb_get_data(s->db, docid, &blob, &blob_len, err);
   if (!st) st = ra_store_unpack(blob, blob_len, &json, &json_len, err);
-  if (!st) st = ra_article_from_json(json, json_len, a, err);
+  /* An index of format 3 or older stored JSON. */
+  if (!st && ra_record_is(json, json_len))
+    st = ra_record_decode(json, json_len, a, err);
+  else if (!st)
+    st = ra_article_from_json(json, json_len, a, err);
   free(blob);
   free(json);
   return st;
@@ -1199,10 +1216,14 @@ static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int expl
   /* Tag counts and display forms from one value per examined match
    * (RA_SLOT_TAGS): no term lists, no stored articles. */
   ra_xsearch_ext ext = {.time_limit = rp->time_limit, .facet_ctx = &fc,
-                        .facet_slot = RA_SLOT_TAGS, .facet_value_cb = facet_cb};
+                        .facet_slot = RA_SLOT_TAGS, .facet_value_cb = facet_cb,
+                        .collect_docids = s->facets != NULL};
   ra_xmset *m = NULL, *base = NULL;
   size_t first = 0; /* the page's first hit in m */
   ra_status st = ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err);
+  if (!st && s->facets)
+    st = ra_facet_table_count(s->facets, ext.docids, ext.n_docids, facet_cb, &fc, err);
+  free(ext.docids);
   if (!st && fc.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "facets");
   if (!st) {
     r->facet_docs = ext.facet_docs;
@@ -1289,6 +1310,37 @@ static ra_results *results_new(ra_searcher *s, const ra_search_opts *o) {
   r->per_page = o->count ? o->count : 10;
   if (r->per_page > 100) r->per_page = 100;
   return r;
+}
+
+static void hit_free(ra_hit *h) {
+  if (h->tag_hls && h->article)
+    for (size_t t = 0; t < h->article->n_tags; t++) free(h->tag_hls[t].hls);
+  free(h->tag_hls);
+  if (h->explain) {
+    for (size_t t = 0; t < h->explain->n_terms; t++) free(h->explain->terms[t].term);
+    free(h->explain->terms);
+    free(h->explain);
+  }
+  ra_snippet_free(h->snippet);
+  ra_article_free(h->article);
+  free(h->title_hls);
+}
+
+/* Forget a page run (an empty one, before the relaxed query runs). */
+static void results_clear_page(ra_results *r) {
+  for (size_t i = 0; r->hits && i < r->n_hits; i++) hit_free(&r->hits[i]);
+  free(r->hits);
+  r->hits = NULL;
+  r->n_hits = 0;
+  for (size_t i = 0; i < r->n_facets; i++) {
+    free(r->facets[i].folded);
+    free(r->facets[i].tag);
+  }
+  free(r->facets);
+  r->facets = NULL;
+  r->n_facets = 0;
+  r->facet_docs = 0;
+  r->estimate = 0;
 }
 
 static ra_status push_dropped(ra_results *r, const char *w, ra_error *err) {
@@ -1470,7 +1522,17 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
       st = err && err->code ? err->code
                             : ra_error_set(err, RA_ERR_TOOBIG, "query too complex");
   }
-  if (!st) strict = count_matches(s, rp, xq);
+  /* The usual query (every word) runs once: its page tells whether
+   * anything matched, and only an empty one is relaxed and run again.
+   * A long query (any_word) is counted first, for its note and feedback. */
+  int ran = 0;
+  if (!st && xq && !b.any_word) {
+    st = run_page(&b, o, count, x->explain, xq, r, err);
+    ran = 1;
+    strict = st ? 0 : r->estimate;
+  } else if (!st) {
+    strict = count_matches(s, rp, xq);
+  }
   /* A long query is ranked by how many words match: say so when no
    * article has them all (the AND is cheap: its rarest word bounds it). */
   if (!st && b.any_word && strict > 0) {
@@ -1523,14 +1585,18 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
       if (count_matches(s, rp, xq) > 0) break;
     }
     free(ri);
-    if (!st && r->n_dropped)
+    if (!st && r->n_dropped) {
       snprintf(r->relaxed, sizeof r->relaxed,
                "no article contains every word; dropped %s", msg);
+      results_clear_page(r);
+      ran = 0; /* the relaxed query's page */
+    }
   }
-  if (!st && xq && !boolean && rp->prf_min_words && n_pos >= rp->prf_min_words)
+  if (!st && !ran && xq && !boolean && rp->prf_min_words &&
+      n_pos >= rp->prf_min_words)
     st = feedback(&b, &xq, err);
-  if (!st && xq) st = run_page(&b, o, count, x->explain, xq, r, err);
-  else if (!st) r->hits = calloc(1, sizeof *r->hits);
+  if (!st && !ran && xq) st = run_page(&b, o, count, x->explain, xq, r, err);
+  else if (!st && !r->hits) r->hits = calloc(1, sizeof *r->hits);
   if (!st && r->n_hits == 0 && r->estimate > 0 && o->offset > 0) r->past_end = 1;
   arena_free(&a);
   free(skip);
@@ -1546,20 +1612,7 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
 
 void ra_results_free(ra_results *r) {
   if (!r) return;
-  for (size_t i = 0; r->hits && i < r->n_hits; i++) {
-    ra_hit *h = &r->hits[i];
-    if (h->tag_hls && h->article)
-      for (size_t t = 0; t < h->article->n_tags; t++) free(h->tag_hls[t].hls);
-    free(h->tag_hls);
-    if (h->explain) {
-      for (size_t t = 0; t < h->explain->n_terms; t++) free(h->explain->terms[t].term);
-      free(h->explain->terms);
-      free(h->explain);
-    }
-    ra_snippet_free(h->snippet);
-    ra_article_free(h->article);
-    free(h->title_hls);
-  }
+  for (size_t i = 0; r->hits && i < r->n_hits; i++) hit_free(&r->hits[i]);
   free(r->hits);
   for (size_t i = 0; i < r->n_dropped; i++) free(r->dropped[i]);
   free(r->dropped);

@@ -124,13 +124,21 @@ static int has_slot(const rawtok *r, size_t slot) {
 
 /* Can text hold a match at all?  Analysing every block of every hit was
  * over half the query time, so blocks are first screened with a byte
- * search.  The screen is conservative: any non-ASCII byte (accents, curly
- * apostrophes, dashes fold in ways bytes do not show) or a short stem
- * (Snowball's exceptions such as dying -> die change early letters) means
- * "maybe".  Otherwise a token can only match when its lowercased surface
- * starts with the first three letters of the query word or of its stem
- * (stemming rewrites endings only), so the block must contain them. */
-#define RA_SCREEN_KEY 3
+ * search, which must never say "no" to a block that has a match.
+ *
+ * A token starts where the byte before is not an ASCII letter or digit
+ * (UAX #29 never starts a word inside a run of them, and the analyser
+ * only splits further at punctuation).  A token whose first bytes are
+ * ASCII matches a query word only when its lowercased surface starts
+ * with the folded word (possessives and all), or, for a stem match, with
+ * the stem less its last letter: Snowball's English rules rewrite at
+ * most the last letter of what they keep (happy -> happi, hoping ->
+ * hope); its exceptions (dying -> die, skies -> sky) have stems of three
+ * letters or less, which are never screened.  Anything the screen cannot
+ * reason about says "maybe": a word with a digit or a non-ASCII letter, a
+ * non-ASCII character where a token could start (it might fold to ASCII),
+ * a non-ASCII byte inside a compared key (an ignorable soft hyphen). */
+#define RA_SCREEN_KEY 32
 
 typedef struct screen {
   char key[2 * RA_MAX_SLOTS][RA_SCREEN_KEY];
@@ -140,6 +148,10 @@ typedef struct screen {
   unsigned char first[256];
 } screen;
 
+static int ascii_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 static void screen_add(screen *sc, const char *w, size_t len) {
   if (len == 0) {
     sc->always = 1;
@@ -147,7 +159,7 @@ static void screen_add(screen *sc, const char *w, size_t len) {
   }
   if (len > RA_SCREEN_KEY) len = RA_SCREEN_KEY;
   for (size_t i = 0; i < len; i++)
-    if ((unsigned char)w[i] >= 0x80) {
+    if ((unsigned char)w[i] >= 0x80 || (w[i] >= '0' && w[i] <= '9')) {
       sc->always = 1;
       return;
     }
@@ -170,29 +182,59 @@ static void screen_init(screen *sc, const matcher *m) {
       screen_add(sc, w->word, strlen(w->word));
       if (m->p[p].prefix || m->p[p].exact) continue;
       size_t sl = w->stem ? strlen(w->stem) : 0;
-      if (sl <= RA_SCREEN_KEY) sc->always = 1;
-      else screen_add(sc, w->stem, sl);
+      if (sl < 4) sc->always = 1;
+      else screen_add(sc, w->stem, sl - 1);
     }
+}
+
+/* Spaces and punctuation that neither start nor continue a word, and
+ * fold to nothing a key could hold: no-break space, guillemets, the
+ * General Punctuation block's spaces, dashes, quotes, bullets. */
+static int plain_punct(uint32_t cp) {
+  if (cp == 0xA0 || cp == 0xAB || cp == 0xBB || cp == 0xA7 || cp == 0xB6 || cp == 0xB7)
+    return 1;
+  return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2010 && cp <= 0x205E);
+}
+
+/* Does a key start at text[i] (a word start)?  -1: cannot tell. */
+static int key_at(const screen *sc, const char *text, size_t len, size_t i) {
+  for (size_t k = 0; k < sc->n; k++) {
+    size_t kl = sc->klen[k];
+    size_t j = 0;
+    while (j < kl && i + j < len) {
+      unsigned char t = (unsigned char)text[i + j];
+      if (t >= 0x80) return -1;
+      if (t >= 'A' && t <= 'Z') t = (unsigned char)(t - 'A' + 'a');
+      if (t != (unsigned char)sc->key[k][j]) break;
+      j++;
+    }
+    if (j == kl) return 1;
+  }
+  return 0;
 }
 
 static int screen_pass(const screen *sc, const char *text, size_t len) {
   if (sc->always) return 1;
-  for (size_t i = 0; i < len; i++) {
+  int start = 1; /* a token may start at i */
+  for (size_t i = 0; i < len;) {
     unsigned char c = (unsigned char)text[i];
-    if (c >= 0x80) return 1;
-    if (!sc->first[c]) continue;
-    for (size_t k = 0; k < sc->n; k++) {
-      size_t kl = sc->klen[k];
-      if (i + kl > len) continue;
-      size_t j = 0;
-      while (j < kl) {
-        unsigned char t = (unsigned char)text[i + j];
-        if (t >= 'A' && t <= 'Z') t = (unsigned char)(t - 'A' + 'a');
-        if (t != (unsigned char)sc->key[k][j]) break;
-        j++;
-      }
-      if (j == kl) return 1;
+    if (c < 0x80) {
+      if (start && sc->first[c] && key_at(sc, text, len, i) != 0) return 1;
+      start = !ascii_alnum(c);
+      i++;
+      continue;
     }
+    size_t sl = ra_utf8_seq(text + i, len - i);
+    if (sl < 2) { /* invalid: analysed as U+FFFD, a separator */
+      start = 1;
+      i++;
+      continue;
+    }
+    uint32_t cp = c & (0xFF >> (sl + 1));
+    for (size_t j = 1; j < sl; j++) cp = cp << 6 | ((unsigned char)text[i + j] & 0x3F);
+    if (start && !plain_punct(cp)) return 1;
+    start = 1;
+    i += sl;
   }
   return 0;
 }
@@ -500,6 +542,7 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   char *scanned = calloc(n_src ? n_src : 1, 1);
   screen *sc = malloc(sizeof *sc);
   if (sc) screen_init(sc, m);
+  if (sc && o && o->exhaustive) sc->always = 1;
   if (!st && (!sn || !cands || !toks || !used || !scanned || !sc))
     st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   for (size_t i = 0; !st && i < n_src; i++) {

@@ -52,6 +52,8 @@ typedef struct ra_snippet {
 typedef struct ra_snippet_opts {
   size_t max_frags;      /* default 3 */
   size_t max_frag_bytes; /* default 220 */
+  int exhaustive; /* analyse every passage, not only those the byte
+                     screen lets through (tests: the screen is exact) */
 } ra_snippet_opts;
 
 /* Build a snippet of article a for the words of query q.  The snippet

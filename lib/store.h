@@ -1,9 +1,10 @@
 /* store.h - the compressed stored text of each document.
  *
- * The index keeps every article's parsed JSON (see article.h) zlib-compressed
- * as the Xapian document data, so snippets can be built from the full text
- * without keeping the corpus around.  Blob layout: "RAZ1", the uncompressed
- * length as 4 little-endian bytes, then a zlib stream. */
+ * The index keeps every article's record (see record.h; JSON before index
+ * format 4) zlib-compressed as the Xapian document data, so snippets can
+ * be built from the full text without keeping the corpus around.  Blob
+ * layout: "RAZ1", the uncompressed length as 4 little-endian bytes, then
+ * a zlib stream. */
 #ifndef RA_STORE_H
 #define RA_STORE_H
 

@@ -668,6 +668,15 @@ class ValueFacetSpy : public Xapian::MatchSpy {
   Xapian::doccount docs = 0;
 };
 
+// The docids of the examined documents (the matcher goes in docid order).
+class DocidSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document &doc, double) override {
+    ids.push_back(doc.get_docid());
+  }
+  std::vector<Xapian::docid> ids;
+};
+
 // A fixed set of documents (sorted docids), weight 0.
 class DocidSource : public Xapian::PostingSource {
  public:
@@ -856,6 +865,20 @@ ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
   }
 }
 
+ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
+                             void *ctx, ra_error *err) {
+  try {
+    for (Xapian::ValueIterator it = db->db.valuestream_begin(slot);
+         it != db->db.valuestream_end(slot); ++it) {
+      const std::string v = *it;
+      if (cb(ctx, it.get_docid(), v.data(), v.size())) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "value stream");
+  }
+}
+
 ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
                             const ra_xsearch_opts *o, ra_xsearch_ext *ext,
                             ra_xmset **out, ra_error *err) {
@@ -879,11 +902,26 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
       m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
     if (ext && ext->time_limit > 0) m->enq.set_time_limit(ext->time_limit);
     ValueFacetSpy vspy(ext ? ext->facet_slot : 0);
-    bool by_value = ext && ext->facet_value_cb;
+    DocidSpy dspy;
+    bool by_value = ext && ext->facet_value_cb && !ext->collect_docids;
+    bool by_docid = ext && ext->collect_docids;
     if (by_value) m->enq.add_matchspy(&vspy);
+    if (by_docid) m->enq.add_matchspy(&dspy);
     m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
     // The spies live on this stack frame only.
     m->enq.clear_matchspies();
+    if (by_docid) {
+      std::sort(dspy.ids.begin(), dspy.ids.end());
+      ext->n_docids = dspy.ids.size();
+      ext->facet_docs = static_cast<uint32_t>(dspy.ids.size());
+      ext->docids = static_cast<uint32_t *>(
+          malloc((dspy.ids.size() ? dspy.ids.size() : 1) * sizeof(uint32_t)));
+      if (!ext->docids) {
+        delete m;
+        return ra_error_set(err, RA_ERR_NOMEM, "matched documents");
+      }
+      for (size_t i = 0; i < dspy.ids.size(); i++) ext->docids[i] = dspy.ids[i];
+    }
     if (by_value) {
       ext->facet_docs = vspy.docs;
       for (const auto &kv : vspy.counts)

@@ -238,7 +238,19 @@ typedef struct ra_xsearch_ext {
   unsigned facet_slot;
   int (*facet_value_cb)(void *ctx, const char *key, size_t klen,
                         const char *display, size_t dlen, uint32_t docs);
+  /* Instead of reading values: the docids of every examined document,
+   * ascending, for a caller that keeps the facet values in memory.
+   * Out: *docids malloc'd (caller frees), n_docids of them. */
+  int collect_docids;
+  uint32_t *docids;
+  size_t n_docids;
 } ra_xsearch_ext;
+
+/* Every (docid, value) of a slot in docid order, read as one stream.
+ * cb returns non-zero to stop. */
+typedef int (*ra_xvalue_cb)(void *ctx, uint32_t docid, const char *v, size_t len);
+ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
+                             void *ctx, ra_error *err);
 
 /* Matches exactly the documents ids (n of them, any order), adding no
  * weight: to re-rank a known set (FILTER it in).  NULL on failure. */

@@ -697,6 +697,128 @@ static void test_big(void) {
   collect_reset(&c);
 }
 
+/* ---- the ASCII fast path segments exactly as ICU does ------------------- */
+
+typedef struct tokstr {
+  char *p;
+  size_t n, cap;
+} tokstr;
+
+static int tokstr_cb(void *ctx, const ra_token *t) {
+  tokstr *s = ctx;
+  size_t need = s->n + t->word_len + t->stem_len + 80;
+  if (need > s->cap) {
+    s->cap = 2 * need;
+    s->p = realloc(s->p, s->cap);
+    if (!s->p) {
+      printf("Bail out! out of memory\n");
+      exit(1);
+    }
+  }
+  s->n += (size_t)snprintf(s->p + s->n, s->cap - s->n, "%zu-%zu:%u:%u:%.*s/%.*s|",
+                           t->start, t->end, (unsigned)t->pos, t->flags,
+                           (int)t->word_len, t->word, (int)t->stem_len, t->stem);
+  return 0;
+}
+
+/* Tokens of text by analyzer an, as one string (in *s). */
+static void tokens_of(ra_analyzer *an, const char *text, size_t len, tokstr *s) {
+  ra_error err;
+  ra_error_clear(&err);
+  s->n = 0;
+  if (s->p) s->p[0] = '\0';
+  ra_analyze(an, text, len, 0, tokstr_cb, s, NULL, &err);
+}
+
+static void test_ascii_fast_path(void) {
+  ra_analyzer *icu = NULL;
+  ra_error err;
+  ra_error_clear(&err);
+  if (ra_analyzer_new(&icu, &err) != RA_OK) {
+    printf("Bail out! ra_analyzer_new: %s\n", ra_error_message(&err));
+    exit(1);
+  }
+  ra_analyzer_set_icu_only(icu, 1);
+  tokstr x = {0}, y = {0};
+  char buf[64], first[600] = "";
+  int bad = 0, n = 0;
+  /* Every character class that matters, densely mixed. */
+  static const char alpha[] = "aZe9_@.',;: -\n\t\"#/%&x0Q()!?*+=<>[]{}|~`^$\\";
+  for (int it = 0; it < 60000; it++) {
+    size_t len = rnd() % 24;
+    for (size_t i = 0; i < len; i++) buf[i] = alpha[rnd() % (sizeof alpha - 1)];
+    tokens_of(A, buf, len, &x);
+    tokens_of(icu, buf, len, &y);
+    n++;
+    if (x.n != y.n || (x.n && strcmp(x.p, y.p) != 0)) {
+      if (!bad++)
+        snprintf(first, sizeof first, "\"%.*s\": fast %.200s vs ICU %.200s", (int)len, buf,
+                 x.n ? x.p : "", y.n ? y.p : "");
+    }
+  }
+  ok(bad == 0, "%d random ASCII strings: the fast path's tokens are ICU's%s%s", n,
+     bad ? " - " : "", first);
+
+  /* ASCII with the non-ASCII characters that interact with it: letters,
+   * marks, variation selectors, keycaps, joiners, quotes, spaces, emoji. */
+  static const char *const uni[] = {"é", "\xcc\x81", "\xef\xb8\x8f", "\xe2\x83\xa3",
+                                    "\xe2\x80\x8d", "’", "—", "\xc2\xa0", "😀", "中",
+                                    "α", "\xc2\xad", "\xe2\x80\x8b", "ｒ", "٣"};
+  char ubuf[256];
+  int ubad = 0;
+  for (int it = 0; it < 40000; it++) {
+    size_t len = 0, parts = rnd() % 14;
+    for (size_t i = 0; i < parts; i++) {
+      if (rnd() % 3 == 0) {
+        const char *u = uni[rnd() % (sizeof uni / sizeof *uni)];
+        memcpy(ubuf + len, u, strlen(u));
+        len += strlen(u);
+      } else {
+        ubuf[len++] = alpha[rnd() % (sizeof alpha - 1)];
+      }
+    }
+    tokens_of(A, ubuf, len, &x);
+    tokens_of(icu, ubuf, len, &y);
+    n++;
+    if (x.n != y.n || (x.n && strcmp(x.p, y.p) != 0)) {
+      if (!ubad++)
+        snprintf(first, sizeof first, "\"%.*s\": fast %.200s vs ICU %.200s", (int)len, ubuf,
+                 x.n ? x.p : "", y.n ? y.p : "");
+    }
+  }
+  ok(ubad == 0, "40000 strings of ASCII and non-ASCII: split at the same places as ICU%s%s",
+     ubad ? " - " : "", first);
+
+  /* Real text: every sample page, whole. */
+  const char *srcdir = getenv("RA_SRCDIR");
+  char path[1200];
+  int pages = 0;
+  bad = 0;
+  snprintf(path, sizeof path, "%s/corpus", srcdir && *srcdir ? srcdir : "..");
+  static const char *const names[] = {"000_f98e010c7e6657bf.txt", "001_32d40953c92d2718.txt",
+                                      "002_f7ec2a6eb3000eca.txt"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    char p2[1300];
+    snprintf(p2, sizeof p2, "%s/%s", path, names[i]);
+    FILE *f = fopen(p2, "rb");
+    if (!f) continue;
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof text, f);
+    fclose(f);
+    pages++;
+    tokens_of(A, text, len, &x);
+    tokens_of(icu, text, len, &y);
+    if (x.n != y.n || strcmp(x.p, y.p) != 0) {
+      if (!bad++) snprintf(first, sizeof first, "%s differs", names[i]);
+    }
+  }
+  ok(pages == 0 || bad == 0, "sample pages: the same tokens with and without the fast path%s%s",
+     bad ? " - " : "", first);
+  free(x.p);
+  free(y.p);
+  ra_analyzer_free(icu);
+}
+
 int main(void) {
   ra_error err;
   ra_error_clear(&err);
@@ -705,7 +827,7 @@ int main(void) {
     return 1;
   }
   size_t ntable = sizeof cases / sizeof *cases;
-  printf("1..%zu\n", ntable + 14 + 4 + 2 + 8 + 2 + 4);
+  printf("1..%zu\n", ntable + 14 + 4 + 2 + 8 + 2 + 4 + 3);
   run_table();            /* ntable */
   test_fold_and_stem();   /* 14 */
   test_sentences();       /* 4 */
@@ -713,6 +835,7 @@ int main(void) {
   test_positions_and_stop(); /* 8 */
   test_reentry();         /* 2 */
   test_big();             /* 4 */
+  test_ascii_fast_path(); /* 3 */
   ra_analyzer_free(A);
   ra_analyzer_free(NULL);
   return 0;

@@ -321,7 +321,7 @@ static ra_snippet *build(const ra_article *a, const char *qs, size_t max_frags,
   ra_query *q = parse(qs);
   ra_snippet *sn = NULL;
   ra_error err;
-  ra_snippet_opts o = {max_frags, max_bytes};
+  ra_snippet_opts o = {.max_frags = max_frags, .max_frag_bytes = max_bytes};
   last_valid = 0;
   snprintf(last_why, sizeof last_why, "query did not parse");
   if (!q) return NULL;
@@ -1126,6 +1126,183 @@ static void test_generated(void) {
      found ? "" : ": ", found ? "" : first_bad);
 }
 
+/* ---- the byte screen never hides a match -------------------------------- */
+
+/* A snippet's fragments and highlights as one string. */
+static char *snippet_str(const ra_snippet *sn) {
+  size_t cap = 256, n = 0;
+  char *out = xrealloc(NULL, cap);
+  out[0] = '\0';
+  for (size_t f = 0; sn && f < sn->n_frags; f++) {
+    const ra_fragment *fr = &sn->frags[f];
+    size_t need = n + fr->len + 64 + 24 * (fr->n_hls + fr->n_section_hls);
+    if (need > cap) {
+      cap = 2 * need;
+      out = xrealloc(out, cap);
+    }
+    n += (size_t)snprintf(out + n, cap - n, "[%s|%.*s|", fr->section ? fr->section : "",
+                          (int)fr->len, fr->text);
+    for (size_t h = 0; h < fr->n_hls; h++)
+      n += (size_t)snprintf(out + n, cap - n, "%zu-%zu,", fr->hls[h].start, fr->hls[h].end);
+    for (size_t h = 0; h < fr->n_section_hls; h++)
+      n += (size_t)snprintf(out + n, cap - n, "s%zu-%zu,", fr->section_hls[h].start,
+                            fr->section_hls[h].end);
+    n += (size_t)snprintf(out + n, cap - n, "]");
+  }
+  return out;
+}
+
+/* Same snippet with and without the screen?  Returns 1 when equal. */
+static int screen_agrees(const ra_article *a, const char *qs, char *why, size_t wn) {
+  ra_query *q = parse(qs);
+  if (!q) return 1;
+  ra_snippet *s1 = NULL, *s2 = NULL;
+  ra_error err;
+  ra_error_clear(&err);
+  ra_snippet_opts fast = {2, 120, 0}, full = {2, 120, 1};
+  int eq = 0;
+  if (ra_snippet_build(AN, a, q, &fast, &s1, &err) == RA_OK &&
+      ra_snippet_build(AN, a, q, &full, &s2, &err) == RA_OK) {
+    char *x = snippet_str(s1), *y = snippet_str(s2);
+    eq = strcmp(x, y) == 0;
+    if (!eq) snprintf(why, wn, "\"%.100s\": screened %.200s vs full %.200s", qs, x, y);
+    free(x);
+    free(y);
+  }
+  ra_snippet_free(s1);
+  ra_snippet_free(s2);
+  ra_query_free(q);
+  return eq;
+}
+
+static int fold_cb(void *ctx, const ra_token *t) {
+  vocab *v = ctx;
+  if (t->word_len == 0 || t->word_len >= 60) return 0;
+  if (v->n == v->cap) {
+    v->cap = v->cap ? 2 * v->cap : 256;
+    v->w = xrealloc(v->w, v->cap * sizeof *v->w);
+  }
+  snprintf(v->w[v->n++], 64, "%.*s", (int)t->word_len, t->word);
+  return 0;
+}
+
+/* Text the screen must see through: folding that changes bytes (accents,
+ * ligatures, full-width letters, soft hyphens, curly apostrophes), stems
+ * that rewrite their last letter, numbers, URLs, upper case, non-Latin. */
+static const char *const tricky[] = {
+    "Résumé tips for a RESIDENT’s first année: naïve Émilie’s café.",
+    "The ﬁnance ofﬁce and ｒｅｓｉｄｅｎｃｙ (full-width) programs.",
+    "Resi\u00ADdency with a soft hyphen, re\u00ADsidents too.",
+    "Happy, happier, happiness; hoping, hoped, hopes; dying, lying, tying.",
+    "Skies, sky, news; gently, early, only, singly, idly, ugly.",
+    "In 2024 we had 1,000 applicants, 3.5% matched; 20-30 interviews.",
+    "See www.residency-programs.org/apply or mail pd@hospital.example.",
+    "Peer-support—mentorship – wellbeing…  “Quoted” «guillemets» ‘single’.",
+    "αβγ residency Ωmega mentor ΑΛΦΑ; 日本の研修医 residents.",
+    "ABOUT THE PROGRAM DIRECTOR: INTERVIEW SEASON, MATCH DAY.",
+    "x\u2192residency \u00A9mentor \u2022bullet \u00A0nbsp\u00A0word.",
+    "Organizational, organization, organize; possibility, possible, ability.",
+    "relational, rational, sensational; reasonably, reasonable, capably.",
+};
+
+static void test_screen(void) {
+  ra_article *a = art_new("Screen");
+  /* Whole lines, then each piece alone: a block per word makes the
+   * screen decide for that word only. */
+  for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++) art_para(a, tricky[i]);
+  for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++) {
+    char piece[128];
+    for (const char *p = tricky[i]; *p;) {
+      size_t l = strcspn(p, " ");
+      if (l && l < sizeof piece) {
+        memcpy(piece, p, l);
+        piece[l] = '\0';
+        art_para(a, piece);
+      }
+      p += l;
+      p += strspn(p, " ");
+    }
+  }
+  char why[600] = "";
+  int agree = 1, queries = 0;
+  vocab v = {0};
+  ra_error err;
+  ra_error_clear(&err);
+  for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
+    ra_analyze(AN, tricky[i], strlen(tricky[i]), 0, fold_cb, &v, NULL, &err);
+  /* Every word of the text, its prefixes, and plain-ASCII spellings. */
+  static const char *const extra[] = {"resume", "resident", "annee", "cafe",
+                                      "finance", "office", "residency", "happy",
+                                      "hope", "die", "sky", "gentle", "earli",
+                                      "1000", "organ", "possibl", "reason",
+                                      "relat", "mentors", "director", "interviews"};
+  for (size_t i = 0; i < v.n + sizeof extra / sizeof *extra; i++) {
+    const char *w = i < v.n ? v.w[i] : extra[i - v.n];
+    char q[160];
+    snprintf(q, sizeof q, "%s", w);
+    queries++;
+    if (agree && !screen_agrees(a, q, why, sizeof why)) agree = 0;
+    snprintf(q, sizeof q, "%.4s*", w);
+    queries++;
+    if (agree && !screen_agrees(a, q, why, sizeof why)) agree = 0;
+  }
+  free(v.w);
+  ra_article_free(a);
+  ok(agree, "screen: %d queries over folding-heavy text give the same snippet "
+            "as analysing every block%s%s", queries, agree ? "" : ": ", why);
+
+  /* The sample pages, with words and pairs drawn from their own text. */
+  const char *srcdir = getenv("RA_SRCDIR");
+  char pat[1024];
+  glob_t g;
+  if (!srcdir || !*srcdir) srcdir = "..";
+  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir);
+  if (glob(pat, 0, NULL, &g) != 0) {
+    ok(1, "# SKIP corpus not found at %s", pat);
+    return;
+  }
+  ra_model *m = NULL;
+  ra_model_new(&m, &err);
+  char *texts[64];
+  size_t lens[64], n = 0;
+  for (size_t i = 0; i < g.gl_pathc && n < 64; i++) {
+    int rep = 0;
+    if (ra_article_read_file(g.gl_pathv[i], 0, &texts[n], &lens[n], &rep, NULL,
+                             NULL, &err) != RA_OK)
+      continue;
+    ra_model_learn(m, texts[n], lens[n], &err);
+    n++;
+  }
+  ra_model_finish(m, &err);
+  int pq = 0;
+  for (size_t i = 0; i < n; i++) {
+    ra_article *pa = NULL;
+    if (ra_article_parse(m, "s", NULL, texts[i], lens[i], &pa, NULL, NULL, &err) == RA_OK) {
+      vocab pv = {0};
+      for (size_t s = 0; s < pa->n_sections; s++)
+        for (size_t b = 0; b < pa->sections[s].n_blocks; b++)
+          ra_analyze(AN, pa->sections[s].blocks[b].text,
+                     strlen(pa->sections[s].blocks[b].text), 0, fold_cb, &pv, NULL, &err);
+      for (size_t k = 0; k < pv.n && k < 400; k++) {
+        char q[160];
+        if (k % 3 == 2 && k + 1 < pv.n)
+          snprintf(q, sizeof q, "%s %s", pv.w[k], pv.w[rnd((unsigned)pv.n)]);
+        else
+          snprintf(q, sizeof q, "%s", pv.w[rnd((unsigned)pv.n)]);
+        pq++;
+        if (agree && !screen_agrees(pa, q, why, sizeof why)) agree = 0;
+      }
+      free(pv.w);
+      ra_article_free(pa);
+    }
+    free(texts[i]);
+  }
+  globfree(&g);
+  ra_model_free(m);
+  ok(agree && pq > 1000, "screen: %d queries over the sample pages agree with "
+                         "analysing every block%s%s", pq, agree ? "" : ": ", why);
+}
+
 /* Section headings and FAQ questions: highlighted, and a heading match is
  * shown by the start of its section. */
 static void test_headings(void) {
@@ -1195,6 +1372,7 @@ int main(void) {
   test_corpus();
   test_headings();
   test_generated();
+  test_screen();
   ra_analyzer_free(AN);
   printf("1..%d\n", n_test);
   if (n_fail) diag("%d of %d tests failed", n_fail, n_test);
