@@ -16,6 +16,7 @@
 
 #include "format.h"
 #include "analyze.h"
+#include "cache.h"
 #include "html.h"
 #include "idxdir.h"
 #include "qparse.h"
@@ -270,6 +271,7 @@ struct ra_cgi {
   stamp at;
   int open;
   int preload; /* long-lived: ra_searcher_preload after each open */
+  ra_cache *cache; /* long-lived: recent 200 bodies of this index */
 };
 
 ra_status ra_cgi_new(const char *db_dir, ra_cgi **out, ra_error *err) {
@@ -292,6 +294,7 @@ static void close_index(ra_cgi *c) {
 void ra_cgi_free(ra_cgi *c) {
   if (!c) return;
   close_index(c);
+  ra_cache_free(c->cache);
   free(c);
 }
 
@@ -353,12 +356,26 @@ static ra_status ensure_open(ra_cgi *c, int force, ra_error *err) {
     if (ra_searcher_preload(c->s, &pe) != RA_OK)
       fprintf(stderr, "ra-cgi: preload skipped: %s\n", ra_error_message(&pe));
   }
+  /* Answers of the previous index are stale now. */
+  ra_cache_clear(c->cache);
   c->at = now;
   c->open = 1;
   return RA_OK;
 }
 
 void ra_cgi_set_preload(ra_cgi *c, int on) { c->preload = on; }
+
+ra_status ra_cgi_set_cache(ra_cgi *c, size_t max_bytes, ra_error *err) {
+  ra_cache_free(c->cache);
+  c->cache = NULL;
+  if (!max_bytes) return RA_OK;
+  return ra_cache_new(max_bytes, &c->cache, err);
+}
+
+void ra_cgi_cache_stats(const ra_cgi *c, ra_cache_stats *s) {
+  memset(s, 0, sizeof *s);
+  if (c->cache) ra_cache_get_stats(c->cache, s);
+}
 
 /* ---- responses --------------------------------------------------------------- */
 
@@ -569,7 +586,8 @@ static int is_retryable(ra_status st) {
  * failures; everything else becomes an HTTP status. */
 static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
                         const ra_html_page *page, const char *inm,
-                        response *resp, int attempt, ra_error *err) {
+                        const char *key, response *resp, int attempt,
+                        ra_error *err) {
   ra_error e;
   ra_error_clear(&e);
   ra_status st = ensure_open(c, attempt > 0, &e);
@@ -591,6 +609,17 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     return RA_OK;
   }
   resp->status = 200;
+  size_t klen = key ? strlen(key) : 0, vlen = 0;
+  const char *hit = c->cache && key ? ra_cache_get(c->cache, key, klen, &vlen) : NULL;
+  if (hit) {
+    char *b = malloc(vlen ? vlen : 1);
+    if (!b) return ra_error_set(err, RA_ERR_NOMEM, "response body");
+    memcpy(b, hit, vlen);
+    free(resp->body);
+    resp->body = b;
+    resp->body_len = vlen;
+    return RA_OK;
+  }
   ra_search_opts o = {(size_t)(req->page - 1) * req->per_page, req->per_page, 3};
   if (req->complete) {
     completions x = {.prefix = req->complete, .revision = rev, .page = page,
@@ -636,12 +665,18 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", e.msg);
   if (st && is_retryable(st) && attempt == 0) {
     /* A rebuild may have removed the generation we had open: reopen. */
-    return answer(c, req, page, inm, resp, 1, err);
+    return answer(c, req, page, inm, key, resp, 1, err);
   }
   if (st) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&e));
     return set_error(resp, page, st == RA_ERR_NOINDEX ? 503 : 500, NULL,
                      "the search failed; the error has been logged", err);
+  }
+  if (c->cache && key && resp->status == 200) {
+    ra_error ce;
+    ra_error_clear(&ce);
+    /* Out of memory here only means this answer is not kept. */
+    ra_cache_put(c->cache, key, klen, resp->body, resp->body_len, &ce);
   }
   return RA_OK;
 }
@@ -680,7 +715,12 @@ ra_status ra_cgi_handle(ra_cgi *c, ra_cgi_getenv_fn get, void *ctx,
     ra_html_page bare = {.endpoint = page.endpoint, .page = 1};
     st = set_error(&resp, &bare, prob.http_status, prob.param, prob.msg, err);
   } else {
-    st = answer(c, &req, &page, inm, &resp, 0, err);
+    /* The answer depends on the request's parameters and the endpoint's
+     * path (links in HTML), and on the index, which clears the cache. */
+    char *key = NULL;
+    if (c->cache && asprintf(&key, "%s\n%s", page.endpoint, qs) < 0) key = NULL;
+    st = answer(c, &req, &page, inm, key, &resp, 0, err);
+    free(key);
   }
   if (!st) st = finish(&resp, head, out, out_len, err);
   free(resp.body);
@@ -739,6 +779,20 @@ int ra_cgi_run(const char *db_dir) {
     return rc;
   }
   ra_cgi_set_preload(c, 1);
+  /* Recent answers, RA_CACHE_MB megabytes (default 32; 0: none). */
+  const char *mb = getenv("RA_CACHE_MB");
+  char *end = NULL;
+  unsigned long cache_mb = mb && *mb ? strtoul(mb, &end, 10) : 32;
+  if (mb && *mb && (*end || cache_mb > 65536)) {
+    fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
+    ra_cgi_free(c);
+    return 2;
+  }
+  if (ra_cgi_set_cache(c, (size_t)cache_mb << 20, &err)) {
+    fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&err));
+    ra_cgi_free(c);
+    return 5;
+  }
   FCGX_Request fr;
   if (FCGX_InitRequest(&fr, 0, 0) != 0) {
     fprintf(stderr, "ra-cgi: FastCGI request initialisation failed\n");

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "cache.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -79,6 +80,12 @@ void ra_cgi_free(ra_cgi *c); /* NULL ok */
 /* A long-lived process (FastCGI): preload each index it opens (see
  * ra_searcher_preload).  Off by default: a CGI process answers once. */
 void ra_cgi_set_preload(ra_cgi *c, int on);
+
+/* A long-lived process: keep the bodies of up to max_bytes of recent 200
+ * answers (0: none, the default), keyed by endpoint path and query
+ * string, and dropped whenever the index is reopened. */
+ra_status ra_cgi_set_cache(ra_cgi *c, size_t max_bytes, ra_error *err);
+void ra_cgi_cache_stats(const ra_cgi *c, ra_cache_stats *s);
 
 /* How the handler reads a CGI meta-variable (REQUEST_METHOD, QUERY_STRING,
  * HTTP_IF_NONE_MATCH, SCRIPT_NAME): NULL when absent. */

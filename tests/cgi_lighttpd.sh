@@ -186,6 +186,17 @@ if start_server lighttpd.conf; then
   if command -v python3 >/dev/null 2>&1; then
     same_facets; ok $? "FastCGI (preloaded tags) and CGI give the same facets, totals and hits"
   fi
+  # The answer cache: the same request twice is the same answer, and an
+  # index with other content is answered from that content at once.
+  req "$BASE/search?q=mentorship"; B1=$BODY
+  req "$BASE/search?q=mentorship"; is "$BODY" "$B1" "a repeated request (from the cache) is the same answer"
+  mkdir -p "$T_TMP/one"; cp "$CORPUS/000_f98e010c7e6657bf.txt" "$T_TMP/one/"
+  run "$RA_INDEX" --quiet --db "$T_TMP/db1" "$T_TMP/one"
+  g=$(sed 's/.* //' "$T_TMP/db1/XAPIANDB")
+  mv "$T_TMP/db1/$g" "$DB/gen-000066"
+  printf 'glass gen-000066\n' >"$DB/XAPIANDB.tmp" && mv "$DB/XAPIANDB.tmp" "$DB/XAPIANDB"
+  req "$BASE/search?q=mentorship"
+  like "$BODY" '"total_estimate":1,' "after a swap to a one-article index: its answer, not a cached one"
   req "$BASE/search?q=mentorship"; E1=$(hdr ETag)
   run "$RA_INDEX" --quiet --db "$T_TMP/db2" "$CORPUS"
   g=$(sed 's/.* //' "$T_TMP/db2/XAPIANDB")
