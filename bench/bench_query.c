@@ -7,7 +7,8 @@
  *       and its results freed; W unmeasured passes come first.  The
  *       searcher is preloaded (ra_searcher_preload) as the FastCGI
  *       endpoint's is; --no-preload measures a one-shot reader's path.
- *       The preload's time and size go to stderr.
+ *       The preload's time and size go to stderr; --each also prints
+ *       every query's milliseconds there ("ms<TAB>query").
  *   bench_query --cgi PROG --qs FORMAT [--column N] [--warm W] QUERYFILE
  *       one CGI process per query: PROG is started with QUERY_STRING set
  *       to FORMAT with its one %s replaced by the URL-encoded query (the
@@ -50,7 +51,7 @@ static double now(void) {
 
 static void usage(void) {
   fprintf(stderr,
-          "usage: bench_query --db DIR [--column N] [--warm W] [--count K] [--no-preload] "
+          "usage: bench_query --db DIR [--column N] [--warm W] [--count K] [--no-preload] [--each] "
           "QUERYFILE\n"
           "       bench_query --cgi PROG --qs FORMAT [--column N] [--warm W] "
           "QUERYFILE\n");
@@ -185,7 +186,7 @@ static double pct(const double *v, size_t n, double p) {
 
 int main(int argc, char **argv) {
   const char *db = NULL, *cgi = NULL, *qs_fmt = NULL, *file = NULL;
-  int col = 2, warm = 1, preload = 1;
+  int col = 2, warm = 1, preload = 1, each = 0;
   size_t count = 10;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -195,6 +196,7 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--column") == 0 && i + 1 < argc) col = atoi(argv[++i]);
     else if (strcmp(a, "--warm") == 0 && i + 1 < argc) warm = atoi(argv[++i]);
     else if (strcmp(a, "--no-preload") == 0) preload = 0;
+    else if (strcmp(a, "--each") == 0) each = 1;
     else if (strcmp(a, "--count") == 0 && i + 1 < argc)
       count = (size_t)atoi(argv[++i]);
     else if (a[0] == '-') usage();
@@ -260,6 +262,7 @@ int main(int argc, char **argv) {
         }
       }
       t[i] = (now() - t0) * 1000.0;
+      if (measured && each) fprintf(stderr, "%.3f\t%s\n", t[i], qs.q[i]);
     }
   }
   if (rc == 0) {

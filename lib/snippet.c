@@ -143,6 +143,7 @@ static int has_slot(const rawtok *r, size_t slot) {
 typedef struct screen {
   char key[2 * RA_MAX_SLOTS][RA_SCREEN_KEY];
   size_t klen[2 * RA_MAX_SLOTS];
+  int clause[2 * RA_MAX_SLOTS]; /* the query clause a key stands for */
   size_t n;
   int always; /* some word cannot be screened */
   unsigned char first[256];
@@ -152,7 +153,7 @@ static int ascii_alnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static void screen_add(screen *sc, const char *w, size_t len) {
+static void screen_add(screen *sc, const char *w, size_t len, int clause) {
   if (len == 0) {
     sc->always = 1;
     return;
@@ -168,6 +169,7 @@ static void screen_add(screen *sc, const char *w, size_t len) {
     return;
   }
   memcpy(sc->key[sc->n], w, len);
+  sc->clause[sc->n] = clause;
   sc->klen[sc->n++] = len;
   unsigned char c = (unsigned char)w[0];
   sc->first[c] = 1;
@@ -179,11 +181,11 @@ static void screen_init(screen *sc, const matcher *m) {
   for (size_t p = 0; p < m->n; p++)
     for (size_t j = 0; j < m->p[p].n; j++) {
       const ra_qword *w = &m->p[p].w[j];
-      screen_add(sc, w->word, strlen(w->word));
+      screen_add(sc, w->word, strlen(w->word), m->p[p].clause);
       if (m->p[p].prefix || m->p[p].exact) continue;
       size_t sl = w->stem ? strlen(w->stem) : 0;
       if (sl < 4) sc->always = 1;
-      else screen_add(sc, w->stem, sl - 1);
+      else screen_add(sc, w->stem, sl - 1, m->p[p].clause);
     }
 }
 
@@ -196,30 +198,53 @@ static int plain_punct(uint32_t cp) {
   return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2010 && cp <= 0x205E);
 }
 
-/* Does a key start at text[i] (a word start)?  -1: cannot tell. */
-static int key_at(const screen *sc, const char *text, size_t len, size_t i) {
+/* Keys starting at text[i] (a word start): the bits of their clauses, 0
+ * if none; -1 (all bits) when a non-ASCII byte makes it undecidable. */
+static unsigned long long keys_at(const screen *sc, const char *text, size_t len,
+                                  size_t i) {
+  unsigned long long cov = 0;
   for (size_t k = 0; k < sc->n; k++) {
     size_t kl = sc->klen[k];
     size_t j = 0;
     while (j < kl && i + j < len) {
       unsigned char t = (unsigned char)text[i + j];
-      if (t >= 0x80) return -1;
+      if (t >= 0x80) return ~0ull;
       if (t >= 'A' && t <= 'Z') t = (unsigned char)(t - 'A' + 'a');
       if (t != (unsigned char)sc->key[k][j]) break;
       j++;
     }
-    if (j == kl) return 1;
+    if (j == kl) cov |= 1ull << (sc->clause[k] & 63);
   }
-  return 0;
+  return cov;
 }
 
-static int screen_pass(const screen *sc, const char *text, size_t len) {
-  if (sc->always) return 1;
+/* What the screen knows of a passage: can it match at all, and if so at
+ * most which clauses (cover) in how many tokens (count).  A token that
+ * matches starts with some key at a word start, so both are upper bounds
+ * of what analysis can find; "cannot tell" is every clause, no limit. */
+typedef struct bound {
+  int maybe;
+  unsigned long long cover;
+  int count;
+} bound;
+
+static bound screen_bound(const screen *sc, const char *text, size_t len) {
+  bound b = {0, 0, 0};
+  bound all = {1, ~0ull, 1 << 30};
+  if (sc->always) return all;
   int start = 1; /* a token may start at i */
   for (size_t i = 0; i < len;) {
     unsigned char c = (unsigned char)text[i];
     if (c < 0x80) {
-      if (start && sc->first[c] && key_at(sc, text, len, i) != 0) return 1;
+      if (start && sc->first[c]) {
+        unsigned long long k = keys_at(sc, text, len, i);
+        if (k == ~0ull) return all;
+        if (k) {
+          b.maybe = 1;
+          b.cover |= k;
+          b.count++;
+        }
+      }
       start = !ascii_alnum(c);
       i++;
       continue;
@@ -232,11 +257,15 @@ static int screen_pass(const screen *sc, const char *text, size_t len) {
     }
     uint32_t cp = c & (0xFF >> (sl + 1));
     for (size_t j = 1; j < sl; j++) cp = cp << 6 | ((unsigned char)text[i + j] & 0x3F);
-    if (start && !plain_punct(cp)) return 1;
+    if (start && !plain_punct(cp)) return all;
     start = 1;
     i += sl;
   }
-  return 0;
+  return b;
+}
+
+static int screen_pass(const screen *sc, const char *text, size_t len) {
+  return screen_bound(sc, text, len).maybe;
 }
 
 /* Analyse text and return match tokens (phrase matches merged); *out is
@@ -502,6 +531,14 @@ static ra_status hls_of(const mtok *t, size_t n, ra_hl **hls, size_t *n_hls,
   return RA_OK;
 }
 
+/* Analyse a body, FAQ or illustration passage and find its best window. */
+static ra_status analyse(ra_analyzer *an, const matcher *m, cand *c, mtok **toks,
+                         size_t max_bytes, ra_error *err) {
+  ra_status st = scan_text(an, m, c->text, strlen(c->text), toks, &c->n_toks, err);
+  if (!st) best_window(*toks, c->n_toks, max_bytes, c);
+  return st;
+}
+
 ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                            const ra_query *q, const ra_snippet_opts *o,
                            ra_snippet **out, ra_error *err) {
@@ -540,10 +577,11 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   mtok **toks = calloc(n_src ? n_src : 1, sizeof *toks);
   char *used = calloc(n_src ? n_src : 1, 1);
   char *scanned = calloc(n_src ? n_src : 1, 1);
+  bound *ub = calloc(n_src ? n_src : 1, sizeof *ub);
   screen *sc = malloc(sizeof *sc);
   if (sc) screen_init(sc, m);
   if (sc && o && o->exhaustive) sc->always = 1;
-  if (!st && (!sn || !cands || !toks || !used || !scanned || !sc))
+  if (!st && (!sn || !cands || !toks || !used || !scanned || !ub || !sc))
     st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   for (size_t i = 0; !st && i < n_src; i++) {
     cand *c = &cands[i];
@@ -581,11 +619,8 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
         c->count += hcnt;
       }
     } else {
-      if (screen_pass(sc, src[i].text, tl)) {
-        st = scan_text(an, m, src[i].text, tl, &toks[i], &c->n_toks, err);
-        scanned[i] = 1;
-      }
-      if (st) break;
+      /* Analysed only when it could be chosen (below). */
+      ub[i] = screen_bound(sc, src[i].text, tl);
       best_window(toks[i], c->n_toks, max_bytes, c);
     }
   }
@@ -593,26 +628,61 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
    * clauses, then the densest (so once all are shown, more passages by
    * density, up to max_frags); body text before headings (source order);
    * illustrations only if nothing else matched. */
+  /* A passage is analysed only when its screen bound says it could beat
+   * the best analysed one, so the choice is exactly that of analysing
+   * everything (tests/test_snippet.c compares the two), at a fraction of
+   * the cost: most passages of a long article never get near the top. */
   unsigned long long covered = 0;
   int any_text = 0;
   for (size_t i = 0; !st && i < n_src; i++)
     if (cands[i].kind != SRC_ILLUSTRATION && cands[i].count) any_text = 1;
+  for (size_t i = 0; !st && !any_text && i < n_src; i++)
+    if (ub[i].maybe && !scanned[i] && cands[i].kind != SRC_ILLUSTRATION) {
+      st = analyse(an, m, &cands[i], &toks[i], max_bytes, err);
+      scanned[i] = 1;
+      if (cands[i].count) any_text = 1;
+    }
   if (!st) sn->frags = calloc(max_frags, sizeof *sn->frags);
   if (!st && !sn->frags) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   while (!st && sn->n_frags < max_frags) {
     long best = -1;
     int best_new = -1, best_count = 0;
-    for (size_t i = 0; i < n_src; i++) {
-      if (used[i] || !cands[i].count || !cands[i].n_toks) continue;
-      if (cands[i].kind == SRC_ILLUSTRATION && any_text) continue;
-      int nw = popcount64(cands[i].cover & ~covered);
-      if (nw > best_new || (nw == best_new && cands[i].count > best_count)) {
-        best = (long)i;
-        best_new = nw;
-        best_count = cands[i].count;
+    for (;;) {
+      best = -1;
+      best_new = -1;
+      best_count = 0;
+      for (size_t i = 0; i < n_src; i++) {
+        if (used[i] || !cands[i].count || !cands[i].n_toks) continue;
+        if (cands[i].kind == SRC_ILLUSTRATION && any_text) continue;
+        int nw = popcount64(cands[i].cover & ~covered);
+        if (nw > best_new || (nw == best_new && cands[i].count > best_count)) {
+          best = (long)i;
+          best_new = nw;
+          best_count = cands[i].count;
+        }
       }
+      /* The unanalysed passage with the best bound (earliest of equals). */
+      long p = -1;
+      int p_new = -1, p_count = 0;
+      for (size_t i = 0; i < n_src; i++) {
+        if (!ub[i].maybe || scanned[i] || used[i] || !ub[i].count) continue;
+        if (cands[i].kind == SRC_ILLUSTRATION && any_text) continue;
+        int nw = popcount64(ub[i].cover & ~covered);
+        if (nw > p_new || (nw == p_new && ub[i].count > p_count)) {
+          p = (long)i;
+          p_new = nw;
+          p_count = ub[i].count;
+        }
+      }
+      if (p < 0) break;
+      int could_beat = best < 0 || p_new > best_new ||
+                       (p_new == best_new && (p_count > best_count || p < best));
+      if (!could_beat) break;
+      st = analyse(an, m, &cands[p], &toks[p], max_bytes, err);
+      scanned[p] = 1;
+      if (st) break;
     }
-    if (best < 0) break; /* once every clause is shown: densest next */
+    if (st || best < 0) break; /* once every clause is shown: densest next */
     /* One fragment per passage, whichever way it was reached. */
     for (size_t i = 0; i < n_src; i++)
       if (cands[i].text == cands[best].text) used[i] = 1;
@@ -663,6 +733,7 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   free(src);
   free(used);
   free(scanned);
+  free(ub);
   free(sc);
   free(m);
   if (st) {

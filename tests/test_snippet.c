@@ -1159,7 +1159,8 @@ static int screen_agrees(const ra_article *a, const char *qs, char *why, size_t 
   ra_snippet *s1 = NULL, *s2 = NULL;
   ra_error err;
   ra_error_clear(&err);
-  ra_snippet_opts fast = {2, 120, 0}, full = {2, 120, 1};
+  size_t frags = 1 + rnd(4), bytes = 60 + rnd(200);
+  ra_snippet_opts fast = {frags, bytes, 0}, full = {frags, bytes, 1};
   int eq = 0;
   if (ra_snippet_build(AN, a, q, &fast, &s1, &err) == RA_OK &&
       ra_snippet_build(AN, a, q, &full, &s2, &err) == RA_OK) {
@@ -1285,10 +1286,15 @@ static void test_screen(void) {
                      strlen(pa->sections[s].blocks[b].text), 0, fold_cb, &pv, NULL, &err);
       for (size_t k = 0; k < pv.n && k < 400; k++) {
         char q[160];
-        if (k % 3 == 2 && k + 1 < pv.n)
-          snprintf(q, sizeof q, "%s %s", pv.w[k], pv.w[rnd((unsigned)pv.n)]);
-        else
-          snprintf(q, sizeof q, "%s", pv.w[rnd((unsigned)pv.n)]);
+        const char *w1 = pv.w[rnd((unsigned)pv.n)], *w2 = pv.w[rnd((unsigned)pv.n)];
+        switch (k % 6) {
+        case 0: snprintf(q, sizeof q, "%s %s", pv.w[k], w2); break;
+        case 1: snprintf(q, sizeof q, "%s %s %s", w1, w2, pv.w[k]); break;
+        case 2: snprintf(q, sizeof q, "\"%s %s\"", pv.w[k], k + 1 < pv.n ? pv.w[k + 1] : w1); break;
+        case 3: snprintf(q, sizeof q, "%.4s* %s", w1, w2); break;
+        case 4: snprintf(q, sizeof q, "%s OR %s", w1, w2); break;
+        default: snprintf(q, sizeof q, "%s", w1); break;
+        }
         pq++;
         if (agree && !screen_agrees(pa, q, why, sizeof why)) agree = 0;
       }
