@@ -63,7 +63,7 @@ static void print_info(void *ctx, const char *path, size_t line, size_t off,
 static int write_stats_json(const char *file, const ra_index_stats *s,
                             const char *db, const char *status) {
   json_t *o = json_pack(
-      "{s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+      "{s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
       "schema", 1, "status", status, "db", db, "generation", s->generation,
       "mode", s->incremental ? "update" : "rebuild",
       "files", (json_int_t)s->files, "indexed", (json_int_t)s->indexed,
@@ -73,7 +73,8 @@ static int write_stats_json(const char *file, const ra_index_stats *s,
       "bytes", (json_int_t)s->bytes, "synonyms", (json_int_t)s->synonyms,
       "acronyms", (json_int_t)s->acronyms,
       "duplicate_groups", (json_int_t)s->duplicate_groups,
-      "seconds", s->seconds);
+      "seconds", s->seconds, "index_seconds", s->index_seconds,
+      "merge_seconds", s->merge_seconds);
   if (!o) return -1;
   int r = json_dump_file(o, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(o);

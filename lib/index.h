@@ -72,6 +72,9 @@ typedef struct ra_index_stats {
   int incremental;         /* 1: the live index was updated in place */
   unsigned long long bytes; /* bytes of page text read */
   double seconds;
+  /* A rebuild's two phases: the workers indexing their shards, then
+   * merging them (compaction), grouping duplicates and publishing. */
+  double index_seconds, merge_seconds;
   char generation[64];
 } ra_index_stats;
 
