@@ -17,7 +17,7 @@ src=${RA_SRCDIR:-$(cd "$here/../.." && pwd)}
 build=${RA_BUILDDIR:-$src/build}
 secs=${RA_FUZZ_SECONDS:-7}
 [ "${1:-}" = "--long" ] && { secs=${2:-600}; RA_FUZZ=1; }
-targets="article analyze qparse snippet request"
+targets="article analyze qparse snippet request record"
 n=0
 
 skip_all() { echo "ok 1 # SKIP $1"; echo "1..1"; exit 0; }
@@ -39,7 +39,7 @@ cflags="-g -O1 -std=gnu11 -fno-omit-frame-pointer $san -fsanitize=fuzzer-no-link
 # coverage instrumentation; recompiled when the source is newer.
 objs=""
 ok_build=0
-for m in status analyze article store idxdir qparse search snippet format html cgi xap; do
+for m in status analyze article record store facet cache idxdir qparse search snippet format html cgi xap; do
   s="$src/lib/$m.c"; cc="clang $cflags"
   [ "$m" = xap ] && { s="$src/lib/xap.cc"; cc="clang++ -g -O1 -fno-omit-frame-pointer $san -fsanitize=fuzzer-no-link -I$src/lib -I$build $pc"; }
   o="$out/$m.o"
@@ -68,7 +68,7 @@ for t in $targets; do
   work="$out/corpus-$t"
   mkdir -p "$work"
   maxlen=4096
-  case $t in article|snippet) maxlen=32768 ;; esac
+  case $t in article|snippet|record) maxlen=32768 ;; esac
   if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$bin" \
        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
        -print_final_stats=1 -artifact_prefix="$crashes/$t-" \
