@@ -1196,6 +1196,19 @@ static int cmp_facet(const void *a, const void *b) {
   return strcmp(x->folded, y->folded);
 }
 
+/* Keep the first keep of r's facets (all of them freed for keep 0). */
+static void facets_truncate(ra_results *r, size_t keep) {
+  for (size_t i = keep; i < r->n_facets; i++) {
+    free(r->facets[i].folded);
+    free(r->facets[i].tag);
+  }
+  if (r->n_facets > keep) r->n_facets = keep;
+  if (!keep) {
+    free(r->facets);
+    r->facets = NULL;
+  }
+}
+
 /* Run xq for the page asked for, with facets; fills r's hits.
  *
  * With a proximity boost (b->prox) the match runs twice: xq alone gives
@@ -1293,11 +1306,7 @@ static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int expl
   ra_xmset_free(base);
   if (!st && r->n_facets > 1) qsort(r->facets, r->n_facets, sizeof *r->facets, cmp_facet);
   /* The most frequent tags are what a reader can use. */
-  for (size_t i = RA_MAX_FACETS; i < r->n_facets; i++) {
-    free(r->facets[i].folded);
-    free(r->facets[i].tag);
-  }
-  if (r->n_facets > RA_MAX_FACETS) r->n_facets = RA_MAX_FACETS;
+  facets_truncate(r, RA_MAX_FACETS);
   return st;
 }
 
@@ -1332,13 +1341,7 @@ static void results_clear_page(ra_results *r) {
   free(r->hits);
   r->hits = NULL;
   r->n_hits = 0;
-  for (size_t i = 0; i < r->n_facets; i++) {
-    free(r->facets[i].folded);
-    free(r->facets[i].tag);
-  }
-  free(r->facets);
-  r->facets = NULL;
-  r->n_facets = 0;
+  facets_truncate(r, 0);
   r->facet_docs = 0;
   r->estimate = 0;
 }
@@ -1524,9 +1527,11 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   }
   /* The usual query (every word) runs once: its page tells whether
    * anything matched, and only an empty one is relaxed and run again.
-   * A long query (any_word) is counted first, for its note and feedback. */
+   * A long query (any_word, or one that gets feedback) is counted first:
+   * its note and its feedback come before its page. */
   int ran = 0;
-  if (!st && xq && !b.any_word) {
+  int wants_feedback = !boolean && rp->prf_min_words && n_pos >= rp->prf_min_words;
+  if (!st && xq && !b.any_word && !wants_feedback) {
     st = run_page(&b, o, count, x->explain, xq, r, err);
     ran = 1;
     strict = st ? 0 : r->estimate;
@@ -1621,11 +1626,7 @@ void ra_results_free(ra_results *r) {
     free(r->expansions[i].to);
   }
   free(r->expansions);
-  for (size_t i = 0; i < r->n_facets; i++) {
-    free(r->facets[i].tag);
-    free(r->facets[i].folded);
-  }
-  free(r->facets);
+  facets_truncate(r, 0);
   free(r->suggestion);
   free(r->unknown_tag);
   free(r->related_to);

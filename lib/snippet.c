@@ -646,32 +646,28 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   if (!st && !sn->frags) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   while (!st && sn->n_frags < max_frags) {
     long best = -1;
-    int best_new = -1, best_count = 0;
     for (;;) {
-      best = -1;
-      best_new = -1;
-      best_count = 0;
-      for (size_t i = 0; i < n_src; i++) {
-        if (used[i] || !cands[i].count || !cands[i].n_toks) continue;
-        if (cands[i].kind == SRC_ILLUSTRATION && any_text) continue;
-        int nw = popcount64(cands[i].cover & ~covered);
-        if (nw > best_new || (nw == best_new && cands[i].count > best_count)) {
-          best = (long)i;
-          best_new = nw;
-          best_count = cands[i].count;
-        }
-      }
-      /* The unanalysed passage with the best bound (earliest of equals). */
+      /* The best analysed passage, and the unanalysed one with the best
+       * bound (both: most new clauses, then most matches, then first). */
       long p = -1;
-      int p_new = -1, p_count = 0;
+      int best_new = -1, best_count = 0, p_new = -1, p_count = 0;
+      best = -1;
       for (size_t i = 0; i < n_src; i++) {
-        if (!ub[i].maybe || scanned[i] || used[i] || !ub[i].count) continue;
-        if (cands[i].kind == SRC_ILLUSTRATION && any_text) continue;
-        int nw = popcount64(ub[i].cover & ~covered);
-        if (nw > p_new || (nw == p_new && ub[i].count > p_count)) {
-          p = (long)i;
-          p_new = nw;
-          p_count = ub[i].count;
+        if (used[i] || (cands[i].kind == SRC_ILLUSTRATION && any_text)) continue;
+        if (cands[i].count && cands[i].n_toks) {
+          int nw = popcount64(cands[i].cover & ~covered);
+          if (nw > best_new || (nw == best_new && cands[i].count > best_count)) {
+            best = (long)i;
+            best_new = nw;
+            best_count = cands[i].count;
+          }
+        } else if (ub[i].maybe && !scanned[i] && ub[i].count) {
+          int nw = popcount64(ub[i].cover & ~covered);
+          if (nw > p_new || (nw == p_new && ub[i].count > p_count)) {
+            p = (long)i;
+            p_new = nw;
+            p_count = ub[i].count;
+          }
         }
       }
       if (p < 0) break;

@@ -24,6 +24,26 @@ hdr() { printf '%s\n' "$HEAD" | sed -n "s/^$1: //p"; }
 
 run "$RA_CGI" --help; is "$RC" 0 "ra-cgi --help exits 0"; like "$OUT" "RASEARCH_DB" "and names RASEARCH_DB"
 run "$RA_CGI"; is "$RC" 2 "ra-cgi outside a web server: exit 2"; like "$ERR" "REQUEST_METHOD" "and says why"
+# Under a FastCGI manager (stdin a listening socket) a bad RA_CACHE_MB is
+# refused at start, by name, before any request.
+fcgi_start() {
+  RA_CACHE_MB="$1" python3 - "$RA_CGI" "$T_TMP/fcgi.sock" <<'PY'
+import os, socket, subprocess, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[2]); s.listen(1)
+try:
+    p = subprocess.run([sys.argv[1]], stdin=s.fileno(), capture_output=True, timeout=3)
+    sys.stdout.write("exit %d %s" % (p.returncode, p.stderr.decode(errors="replace")))
+except subprocess.TimeoutExpired:
+    sys.stdout.write("running")
+PY
+  rm -f "$T_TMP/fcgi.sock"
+}
+if command -v python3 >/dev/null 2>&1; then
+  r=$(fcgi_start lots); like "$r" "exit 2" "FastCGI: RA_CACHE_MB=lots exits 2"; like "$r" "RA_CACHE_MB=lots" "and names the variable"
+  r=$(fcgi_start 99999999); like "$r" "exit 2" "FastCGI: RA_CACHE_MB beyond 65536 exits 2"
+  r=$(fcgi_start 0); is "$r" "running" "FastCGI: RA_CACHE_MB=0 (no cache) starts and waits for requests"
+fi
 
 cgi 'q=mentorship'
 is "$STATUS" 503 "no index yet: 503"

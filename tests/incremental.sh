@@ -14,6 +14,8 @@ like "$ERR" "rebuild: 5 added" "first run is a rebuild"
 is "$(stat_of added)" 5 "--stats-json records the added pages"
 ok $([ "$(stat_of synonyms)" -ge 10 ] && echo 0 || echo 1) "synonyms.txt is loaded ($(stat_of synonyms) pairs)"
 is "$(stat_of duplicate_groups)" 1 "the two versions of one article form one duplicate group"
+like "$(cat "$T_TMP/stats.json")" '"index_seconds":' "--stats-json gives a rebuild's indexing phase"
+like "$(cat "$T_TMP/stats.json")" '"merge_seconds":' "and its merge phase"
 
 run "$RA_INDEX" --db "$DB" "$C"
 like "$ERR" "update: 0 added, 0 updated, 0 removed, 5 unchanged, 0 failed" "rerun: nothing changed"

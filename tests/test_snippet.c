@@ -940,35 +940,56 @@ static void test_parsed_article(void) {
   ra_model_free(m);
 }
 
+/* The sample pages (corpus/0*.txt), read and learned from as the
+ * indexer would.  0 when there are none (pat names where it looked). */
+typedef struct samples {
+  ra_model *m;
+  char *texts[64];
+  size_t lens[64], n;
+} samples;
+
+static int samples_load(samples *sp, char *pat, size_t patn) {
+  const char *srcdir = getenv("RA_SRCDIR");
+  glob_t g;
+  memset(sp, 0, sizeof *sp);
+  if (!srcdir || !*srcdir) srcdir = "..";
+  snprintf(pat, patn, "%s/corpus/0*.txt", srcdir);
+  if (glob(pat, 0, NULL, &g) != 0) return 0;
+  ra_error err;
+  ra_error_clear(&err);
+  ra_model_new(&sp->m, &err);
+  for (size_t i = 0; i < g.gl_pathc && sp->n < 64; i++) {
+    int rep = 0;
+    if (ra_article_read_file(g.gl_pathv[i], 0, &sp->texts[sp->n], &sp->lens[sp->n], &rep,
+                             NULL, NULL, &err) != RA_OK)
+      continue;
+    ra_model_learn(sp->m, sp->texts[sp->n], sp->lens[sp->n], &err);
+    sp->n++;
+  }
+  ra_model_finish(sp->m, &err);
+  globfree(&g);
+  return 1;
+}
+
+static void samples_free(samples *sp) {
+  for (size_t i = 0; i < sp->n; i++) free(sp->texts[i]);
+  ra_model_free(sp->m);
+}
+
 /* Every sample page, several queries and sizes: invariants only. */
 static void test_corpus(void) {
-  const char *srcdir = getenv("RA_SRCDIR");
+  samples sp;
   char pat[1024];
-  glob_t g;
-  if (!srcdir || !*srcdir) srcdir = "..";
-  snprintf(pat, sizeof pat, "%s/corpus/*.txt", srcdir);
-  if (glob(pat, 0, NULL, &g) != 0) {
+  if (!samples_load(&sp, pat, sizeof pat)) {
     ok(1, "# SKIP corpus not found at %s", pat);
     ok(1, "# SKIP corpus not found");
     return;
   }
-  ra_model *m = NULL;
+  ra_model *m = sp.m;
+  char **texts = sp.texts;
+  size_t *lens = sp.lens, n = sp.n;
   ra_error err;
   ra_error_clear(&err);
-  ra_model_new(&m, &err);
-  char *texts[64];
-  size_t lens[64], n = 0;
-  for (size_t i = 0; i < g.gl_pathc && n < 64; i++) {
-    const char *base = strrchr(g.gl_pathv[i], '/');
-    if (strcmp(base ? base + 1 : g.gl_pathv[i], "tags.txt") == 0) continue;
-    int rep = 0;
-    if (ra_article_read_file(g.gl_pathv[i], 0, &texts[n], &lens[n], &rep,
-                             NULL, NULL, &err) != RA_OK)
-      continue;
-    ra_model_learn(m, texts[n], lens[n], &err);
-    n++;
-  }
-  ra_model_finish(m, &err);
   static const char *const queries[] = {
       "residency mentor", "interview program", "support community",
       "cafe", "burnout wellness -stress", "\"medical school\"", "giraffe"};
@@ -996,10 +1017,8 @@ static void test_corpus(void) {
         }
       ra_article_free(a);
     }
-    free(texts[i]);
   }
-  globfree(&g);
-  ra_model_free(m);
+  samples_free(&sp);
   ok(pages > 0 && nonsize_valid && hits > 0,
      "corpus: %d pages x %zu queries x %zu sizes, %d highlights, all on "
      "query words, whole tokens, exact bytes",
@@ -1024,12 +1043,13 @@ static unsigned rnd(unsigned n) {
 typedef struct vocab {
   char (*w)[64];
   size_t n, cap;
+  int all; /* every token, URL parts and one-letter words too */
 } vocab;
 
 static int vocab_cb(void *ctx, const ra_token *t) {
   vocab *v = ctx;
-  if (t->flags & (RA_TOK_COLOCATED | RA_TOK_URL | RA_TOK_EMAIL)) return 0;
-  if (t->word_len < 2 || t->word_len >= 60) return 0;
+  if (!v->all && (t->flags & (RA_TOK_COLOCATED | RA_TOK_URL | RA_TOK_EMAIL))) return 0;
+  if (t->word_len < (v->all ? 1u : 2u) || t->word_len >= 60) return 0;
   if (v->n == v->cap) {
     v->cap = v->cap ? 2 * v->cap : 256;
     v->w = xrealloc(v->w, v->cap * sizeof *v->w);
@@ -1043,31 +1063,18 @@ static int vocab_cb(void *ctx, const ra_token *t) {
  * every snippet must satisfy every invariant of check_snippet, and a
  * query whose first word occurs in the body text must highlight something. */
 static void test_generated(void) {
-  const char *srcdir = getenv("RA_SRCDIR");
+  samples sp;
   char pat[1024];
-  glob_t g;
-  if (!srcdir || !*srcdir) srcdir = "..";
-  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir);
-  if (glob(pat, 0, NULL, &g) != 0) {
+  if (!samples_load(&sp, pat, sizeof pat)) {
     ok(1, "# SKIP corpus not found at %s", pat);
     ok(1, "# SKIP corpus not found");
     return;
   }
-  ra_model *m = NULL;
+  ra_model *m = sp.m;
+  char **texts = sp.texts;
+  size_t *lens = sp.lens, n = sp.n;
   ra_error err;
   ra_error_clear(&err);
-  ra_model_new(&m, &err);
-  char *texts[64];
-  size_t lens[64], n = 0;
-  for (size_t i = 0; i < g.gl_pathc && n < 64; i++) {
-    int rep = 0;
-    if (ra_article_read_file(g.gl_pathv[i], 0, &texts[n], &lens[n], &rep, NULL,
-                             NULL, &err) != RA_OK)
-      continue;
-    ra_model_learn(m, texts[n], lens[n], &err);
-    n++;
-  }
-  ra_model_finish(m, &err);
   int queries = 0, valid = 1, found = 1;
   char first_bad[1100] = "";
   for (size_t i = 0; i < n; i++) {
@@ -1115,9 +1122,7 @@ static void test_generated(void) {
     free(v.w);
     ra_article_free(a);
   }
-  for (size_t i = 0; i < n; i++) free(texts[i]);
-  globfree(&g);
-  ra_model_free(m);
+  samples_free(&sp);
   ok(queries >= 3000 && valid,
      "%d generated queries: every highlight covers a query term or phrase, "
      "whole tokens, no fragment splits a word or UTF-8 sequence%s%s",
@@ -1176,17 +1181,6 @@ static int screen_agrees(const ra_article *a, const char *qs, char *why, size_t 
   return eq;
 }
 
-static int fold_cb(void *ctx, const ra_token *t) {
-  vocab *v = ctx;
-  if (t->word_len == 0 || t->word_len >= 60) return 0;
-  if (v->n == v->cap) {
-    v->cap = v->cap ? 2 * v->cap : 256;
-    v->w = xrealloc(v->w, v->cap * sizeof *v->w);
-  }
-  snprintf(v->w[v->n++], 64, "%.*s", (int)t->word_len, t->word);
-  return 0;
-}
-
 /* Text the screen must see through: folding that changes bytes (accents,
  * ligatures, full-width letters, soft hyphens, curly apostrophes), stems
  * that rewrite their last letter, numbers, URLs, upper case, non-Latin. */
@@ -1226,11 +1220,11 @@ static void test_screen(void) {
   }
   char why[600] = "";
   int agree = 1, queries = 0;
-  vocab v = {0};
+  vocab v = {.all = 1};
   ra_error err;
   ra_error_clear(&err);
   for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
-    ra_analyze(AN, tricky[i], strlen(tricky[i]), 0, fold_cb, &v, NULL, &err);
+    ra_analyze(AN, tricky[i], strlen(tricky[i]), 0, vocab_cb, &v, NULL, &err);
   /* Every word of the text, its prefixes, and plain-ASCII spellings. */
   static const char *const extra[] = {"resume", "resident", "annee", "cafe",
                                       "finance", "office", "residency", "happy",
@@ -1253,37 +1247,24 @@ static void test_screen(void) {
             "as analysing every block%s%s", queries, agree ? "" : ": ", why);
 
   /* The sample pages, with words and pairs drawn from their own text. */
-  const char *srcdir = getenv("RA_SRCDIR");
+  samples sp;
   char pat[1024];
-  glob_t g;
-  if (!srcdir || !*srcdir) srcdir = "..";
-  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir);
-  if (glob(pat, 0, NULL, &g) != 0) {
+  if (!samples_load(&sp, pat, sizeof pat)) {
     ok(1, "# SKIP corpus not found at %s", pat);
     return;
   }
-  ra_model *m = NULL;
-  ra_model_new(&m, &err);
-  char *texts[64];
-  size_t lens[64], n = 0;
-  for (size_t i = 0; i < g.gl_pathc && n < 64; i++) {
-    int rep = 0;
-    if (ra_article_read_file(g.gl_pathv[i], 0, &texts[n], &lens[n], &rep, NULL,
-                             NULL, &err) != RA_OK)
-      continue;
-    ra_model_learn(m, texts[n], lens[n], &err);
-    n++;
-  }
-  ra_model_finish(m, &err);
+  ra_model *m = sp.m;
+  char **texts = sp.texts;
+  size_t *lens = sp.lens, n = sp.n;
   int pq = 0;
   for (size_t i = 0; i < n; i++) {
     ra_article *pa = NULL;
     if (ra_article_parse(m, "s", NULL, texts[i], lens[i], &pa, NULL, NULL, &err) == RA_OK) {
-      vocab pv = {0};
+      vocab pv = {.all = 1};
       for (size_t s = 0; s < pa->n_sections; s++)
         for (size_t b = 0; b < pa->sections[s].n_blocks; b++)
           ra_analyze(AN, pa->sections[s].blocks[b].text,
-                     strlen(pa->sections[s].blocks[b].text), 0, fold_cb, &pv, NULL, &err);
+                     strlen(pa->sections[s].blocks[b].text), 0, vocab_cb, &pv, NULL, &err);
       for (size_t k = 0; k < pv.n && k < 400; k++) {
         char q[160];
         const char *w1 = pv.w[rnd((unsigned)pv.n)], *w2 = pv.w[rnd((unsigned)pv.n)];
@@ -1301,10 +1282,8 @@ static void test_screen(void) {
       free(pv.w);
       ra_article_free(pa);
     }
-    free(texts[i]);
   }
-  globfree(&g);
-  ra_model_free(m);
+  samples_free(&sp);
   ok(agree && pq > 1000, "screen: %d queries over the sample pages agree with "
                          "analysing every block%s%s", pq, agree ? "" : ": ", why);
 }
