@@ -42,8 +42,12 @@
 #define CHUNK_BYTES ((size_t)1 << 20)
 #define CHUNK_SLACK ((size_t)64 << 10)
 /* Direct-mapped stem cache: English vocabulary is Zipfian, so a few
- * thousand slots catch most lookups and make Snowball nearly free. */
-#define CACHE_SLOTS 8192
+ * thousand slots catch most lookups and make Snowball nearly free.  It
+ * starts small and doubles after as many misses as it has slots: a
+ * one-request CGI process would otherwise take a page fault for nearly
+ * every miss in a half-megabyte table it never fills. */
+#define CACHE_SLOTS_MIN 256
+#define CACHE_SLOTS_MAX 8192
 #define CACHE_KEY 30
 
 typedef struct stem_slot {
@@ -85,6 +89,8 @@ struct ra_analyzer {
   size_t spans_n, spans_cap;
 
   stem_slot *cache;
+  size_t cache_slots;  /* a power of two */
+  size_t cache_misses; /* since the table last grew */
   int busy; /* inside ra_analyze: reject re-entry from a callback */
   int icu_only; /* no ASCII fast path (ra_analyzer_set_icu_only) */
 };
@@ -455,6 +461,22 @@ static uint32_t fnv1a(const char *s, size_t n) {
   return h;
 }
 
+/* Double the stem cache, keeping what it holds.  Failing to grow only
+ * keeps the smaller table. */
+static void stem_cache_grow(ra_analyzer *a) {
+  size_t slots = a->cache_slots * 2;
+  stem_slot *t = calloc(slots, sizeof *t);
+  if (!t) return;
+  for (size_t i = 0; i < a->cache_slots; i++) {
+    const stem_slot *o = &a->cache[i];
+    if (o->klen) t[fnv1a(o->key, o->klen) & (slots - 1)] = *o;
+  }
+  free(a->cache);
+  a->cache = t;
+  a->cache_slots = slots;
+  a->cache_misses = 0;
+}
+
 /* Stem a folded word.  *out points at w itself, a cache slot or the
  * stemmer's buffer: copy it before the next call. */
 static ra_status stem_core(ra_analyzer *a, const char *w, size_t n,
@@ -468,11 +490,17 @@ static ra_status stem_core(ra_analyzer *a, const char *w, size_t n,
   }
   stem_slot *slot = NULL;
   if (n <= CACHE_KEY) {
-    slot = &a->cache[fnv1a(w, n) & (CACHE_SLOTS - 1)];
+    uint32_t h = fnv1a(w, n);
+    slot = &a->cache[h & (a->cache_slots - 1)];
     if (slot->klen == n && memcmp(slot->key, w, n) == 0) {
       *out = slot->stem;
       *out_n = slot->slen;
       return RA_OK;
+    }
+    if (++a->cache_misses > a->cache_slots &&
+        a->cache_slots < CACHE_SLOTS_MAX) {
+      stem_cache_grow(a);
+      slot = &a->cache[h & (a->cache_slots - 1)];
     }
   }
   const sb_symbol *s =
@@ -1023,7 +1051,8 @@ ra_status ra_analyzer_new(ra_analyzer **out, ra_error *err) {
                      "analyze: cannot create the Snowball English stemmer");
     goto fail;
   }
-  a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
+  a->cache_slots = CACHE_SLOTS_MIN;
+  a->cache = calloc(a->cache_slots, sizeof *a->cache);
   if (!a->cache) {
     r = nomem(err, "stem cache");
     goto fail;

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libstemmer.h>
+
 #include "analyze.h"
 
 #include "tap.h"
@@ -390,6 +392,45 @@ static void test_fold_and_stem(void) {
   ra_error_clear(&err);
   ok(ra_analyze_stem(A, "mentoring", 9, out, 3, &n, &err) == RA_ERR_TOOBIG,
      "ra_analyze_stem reports RA_ERR_TOOBIG for a small buffer");
+}
+
+/* The stem cache grows while it is used: stems from it must equal
+ * Snowball's own, before, during and after each growth, and for words
+ * that collide in a slot.  30,000 made-up words with English suffixes,
+ * in two passes (the second mostly hits). */
+static void test_stem_cache(void) {
+  struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+  static const char *suffix[] = {"", "s", "ing", "ed", "ation", "ness",
+                                 "ly", "ies", "ational", "ful", "ize"};
+  uint64_t r = 12345;
+  size_t bad = 0, checked = 0;
+  char w[64], out[64];
+  for (int pass = 0; pass < 2 && sb; pass++) {
+    r = 12345;
+    for (int i = 0; i < 30000; i++) {
+      r = r * 6364136223846793005u + 1442695040888963407u;
+      size_t len = 2 + (size_t)(r >> 60), k = 0;
+      uint64_t x = r >> 8;
+      for (; k < len; k++, x /= 26) w[k] = (char)('a' + x % 26);
+      const char *suf = suffix[(r >> 33) % (sizeof suffix / sizeof *suffix)];
+      memcpy(w + k, suf, strlen(suf) + 1);
+      size_t wl = strlen(w), n = 0;
+      ra_error err;
+      ra_error_clear(&err);
+      const sb_symbol *want = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)wl);
+      size_t want_n = (size_t)sb_stemmer_length(sb);
+      checked++;
+      if (ra_analyze_stem(A, w, wl, out, sizeof out, &n, &err) != RA_OK ||
+          n != want_n || memcmp(out, want, n) != 0) {
+        if (bad++ < 3) diag("stem(%s): got %.*s want %.*s", w, (int)n, out,
+                            (int)want_n, (const char *)want);
+      }
+    }
+  }
+  ok(sb && bad == 0 && checked == 60000,
+     "stem cache: %zu of %zu stems differ from Snowball's while it grows", bad,
+     checked);
+  if (sb) sb_stemmer_delete(sb);
 }
 
 /* Fold of each token's source span equals the token (except URL/e-mail
@@ -827,9 +868,10 @@ int main(void) {
     return 1;
   }
   size_t ntable = sizeof cases / sizeof *cases;
-  printf("1..%zu\n", ntable + 14 + 4 + 2 + 8 + 2 + 4 + 3);
+  printf("1..%zu\n", ntable + 14 + 1 + 4 + 2 + 8 + 2 + 4 + 3);
   run_table();            /* ntable */
   test_fold_and_stem();   /* 14 */
+  test_stem_cache();      /* 1 */
   test_sentences();       /* 4 */
   test_random();          /* 2 */
   test_positions_and_stop(); /* 8 */
