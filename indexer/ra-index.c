@@ -124,6 +124,10 @@ static void usage(FILE *f) {
           "  -v, --verbose           name every page added, updated or removed\n"
           "      --max-file-size N   skip pages larger than N bytes "
           "(default %u; 0 = no limit)\n"
+          "      --max-update-size N rebuild, not update, past N bytes of "
+          "changed\n"
+          "                          pages (default %lluM; bounds an "
+          "update's memory)\n"
           "      --dump FILE         print how FILE parses, as JSON, and exit\n"
           "  -q, --quiet             no per-file warnings\n"
           "  -h, --help              this help\n"
@@ -131,7 +135,8 @@ static void usage(FILE *f) {
           "Exit status: 0 all pages indexed, 2 usage, 3 some pages failed "
           "(the rest\nare indexed), 5 error (the previous index is kept), 6 "
           "index locked.\n",
-          RA_DEFAULT_DB, RA_DEFAULT_MAX_FILE);
+          RA_DEFAULT_DB, RA_DEFAULT_MAX_FILE,
+          (unsigned long long)(RA_DEFAULT_MAX_UPDATE >> 20));
 }
 
 static int exit_for(ra_status st) {
@@ -162,6 +167,7 @@ int main(int argc, char **argv) {
       {"db", required_argument, NULL, 'd'},
       {"tags", required_argument, NULL, 't'},
       {"max-file-size", required_argument, NULL, 'm'},
+      {"max-update-size", required_argument, NULL, 'U'},
       {"dump", required_argument, NULL, 'D'},
       {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'},
@@ -175,7 +181,7 @@ int main(int argc, char **argv) {
   const char *db_opt = NULL, *tags = NULL, *dump = NULL, *syn = NULL;
   const char *stats_json = NULL;
   int rebuild = 0, jobs = 0;
-  size_t max_size = RA_DEFAULT_MAX_FILE;
+  size_t max_size = RA_DEFAULT_MAX_FILE, max_update = 0;
   warn_ctx w = {0, 0, isatty(STDERR_FILENO), 0, 0};
   ra_error err;
   ra_status st;
@@ -189,6 +195,13 @@ int main(int argc, char **argv) {
       if (parse_size(optarg, &max_size) != 0) {
         fprintf(stderr, "ra-index: --max-file-size: not a size: '%s'\n",
                 optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'U':
+      if (parse_size(optarg, &max_update) != 0 || max_update == 0) {
+        fprintf(stderr, "ra-index: --max-update-size: not a size above 0: "
+                "'%s'\n", optarg);
         return EXIT_USAGE;
       }
       break;
@@ -257,6 +270,7 @@ int main(int argc, char **argv) {
     o.rebuild = rebuild;
     o.jobs = jobs;
     o.max_file_size = max_size ? max_size : (size_t)-1;
+    o.max_update_bytes = max_update;
     o.warn = print_warning;
     o.info = print_info;
     o.progress = show_progress;

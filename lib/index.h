@@ -42,6 +42,7 @@ extern "C" {
 #define RA_WDF_ILLUSTRATION 1
 
 #define RA_DEFAULT_MAX_FILE (16u * 1024u * 1024u)
+#define RA_DEFAULT_MAX_UPDATE (16ull * 1024u * 1024u)
 
 typedef struct ra_index_opts {
   const char *db_dir;         /* index directory (see idxdir.h) */
@@ -52,6 +53,9 @@ typedef struct ra_index_opts {
   const char *synonyms_file;  /* NULL: synonyms.txt beside the first input */
   int rebuild;                /* always rebuild aside, never update */
   int jobs;                   /* worker threads for a rebuild; 0: cores */
+  /* Past this much changed page text an update becomes a rebuild, which
+   * bounds the update's memory; 0: RA_DEFAULT_MAX_UPDATE. */
+  unsigned long long max_update_bytes;
   ra_warn_fn warn;            /* per-file warnings and failures */
   ra_warn_fn info;            /* verbose notes (added/updated/...); may be NULL */
   /* Called from any worker, serialised, at most every 0.1 s. */

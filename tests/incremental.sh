@@ -124,6 +124,39 @@ for qq in mentorship "residency networking" post-match café batch7 'tag:mentors
 done
 ok $same "--jobs 2 and --jobs 1 answer identically"
 
+# An update (written by two threads) answers like a rebuild of the same
+# pages, and past --max-update-size of changed text it becomes a rebuild.
+U="$T_TMP/upd"; mkdir -p "$U"
+for f in "$CORPUS"/0*.txt; do
+  for k in $(seq 1 60); do
+    sed "1,12s/Residency/Residency Upd$k/" "$f" > "$U/p${k}_$(basename "$f")"
+  done
+done
+run "$RA_INDEX" --db "$T_TMP/u1" "$U"; is "$RC" 0 "build of 300 pages"
+n=0
+for f in "$U"/p1[0-9]_*.txt "$U"/p2[0-9]_*.txt; do
+  n=$((n + 1)); [ $n -gt 70 ] && break
+  # into the first long paragraph (text after the footer is not indexed)
+  awk -v n="$n" '!d && length($0) > 200 { $0 = $0 " The Fictional Update Pipeline Service (FUPS) now covers item " n "."; d = 1 } { print }' "$f" > "$f.new" && mv "$f.new" "$f"
+done
+run "$RA_INDEX" --db "$T_TMP/u1" "$U"
+like "$ERR" "update: 0 added, 70 updated, 0 removed, 230 unchanged" "70 changed pages of 300: an update"
+run "$RA_INDEX" --db "$T_TMP/u2" --rebuild "$U"; is "$RC" 0 "rebuild of the same pages"
+same=0
+for qq in mentorship "residency networking" fups "fictional update pipeline" upd7 'tag:mentorship' '"item 42"'; do
+  a=$("$RA_QUERY" --db "$T_TMP/u1" --format json --count 50 "$qq" | sed 's/"generation":"[^"]*"//; s/"revision":[0-9]*//')
+  b=$("$RA_QUERY" --db "$T_TMP/u2" --format json --count 50 "$qq" | sed 's/"generation":"[^"]*"//; s/"revision":[0-9]*//')
+  [ "$a" = "$b" ] || { same=1; echo "# differs: $qq"; }
+done
+ok $same "the update answers like a rebuild, learned acronym included"
+like "$("$RA_QUERY" --db "$T_TMP/u1" --format json fups)" '"facet_docs":70' "the added text is searchable in all 70 pages (5 hits, near-duplicates collapsed)"
+for f in "$U"/p3[0-9]_*.txt "$U"/p4[0-3]_*.txt; do echo "One more line." >> "$f"; done
+run "$RA_INDEX" --db "$T_TMP/u1" --verbose --max-update-size 300k "$U"
+like "$ERR" "full rebuild: more changed page text than --max-update-size" "past --max-update-size an update becomes a rebuild"
+run "$RA_INDEX" --db "$T_TMP/u1" --max-update-size 1.5M "$U"
+is "$RC" 2 "a bad --max-update-size is a usage error"
+like "$ERR" "--max-update-size: not a size above 0: '1.5M'" "and names the option"
+
 # Unreadable parts never empty the index.
 ln -s . "$C/loop"
 run "$RA_INDEX" --db "$DB" "$C"
