@@ -53,6 +53,15 @@ static int grow_slots(ra_facet_table *t) {
   return 0;
 }
 
+/* v grown to twice *cap elements (first when empty), *cap updated; NULL
+ * out of memory, v and *cap untouched. */
+static void *grow(void *v, size_t *cap, size_t elem, size_t first) {
+  size_t nc = *cap ? 2 * *cap : first;
+  void *nv = realloc(v, nc * elem);
+  if (nv) *cap = nc;
+  return nv;
+}
+
 /* The id of key (added with its display form if new); -1 out of memory. */
 static long intern(ra_facet_table *t, const char *k, size_t kl, const char *d,
                    size_t dl) {
@@ -64,11 +73,9 @@ static long intern(ra_facet_table *t, const char *k, size_t kl, const char *d,
     h = (h + 1) & (t->n_slots - 1);
   }
   if (t->n_keys == t->cap_keys) {
-    size_t nc = t->cap_keys ? 2 * t->cap_keys : 256;
-    fkey *nk = realloc(t->keys, nc * sizeof *nk);
+    fkey *nk = grow(t->keys, &t->cap_keys, sizeof *nk, 256);
     if (!nk) return -1;
     t->keys = nk;
-    t->cap_keys = nc;
   }
   fkey *f = &t->keys[t->n_keys];
   f->key = malloc(kl + 1);
@@ -91,11 +98,9 @@ static long intern(ra_facet_table *t, const char *k, size_t kl, const char *d,
 
 static int push_id(ra_facet_table *t, uint32_t id) {
   if (t->n_ids == t->cap_ids) {
-    size_t nc = t->cap_ids ? 2 * t->cap_ids : 4096;
-    uint32_t *nv = realloc(t->ids, nc * sizeof *nv);
+    uint32_t *nv = grow(t->ids, &t->cap_ids, sizeof *nv, 4096);
     if (!nv) return -1;
     t->ids = nv;
-    t->cap_ids = nc;
   }
   t->ids[t->n_ids++] = id;
   return 0;
@@ -122,14 +127,15 @@ static int load_cb(void *ctx, uint32_t docid, const char *v, size_t len) {
     i = end + 1;
   }
   if (l->n_runs == l->cap_runs) {
-    size_t nc = l->cap_runs ? 2 * l->cap_runs : 1024;
-    uint32_t *nd = realloc(l->doc_of, nc * sizeof *nd);
+    /* Two arrays, one capacity: it changes once both have grown. */
+    size_t cap_doc = l->cap_runs, cap_end = l->cap_runs;
+    uint32_t *nd = grow(l->doc_of, &cap_doc, sizeof *nd, 1024);
     if (!nd) goto nomem;
     l->doc_of = nd;
-    uint32_t *ne = realloc(l->run_end, nc * sizeof *ne);
+    uint32_t *ne = grow(l->run_end, &cap_end, sizeof *ne, 1024);
     if (!ne) goto nomem;
     l->run_end = ne;
-    l->cap_runs = nc;
+    l->cap_runs = cap_end;
   }
   l->doc_of[l->n_runs] = docid;
   l->run_end[l->n_runs++] = (uint32_t)t->n_ids;

@@ -193,20 +193,25 @@ static ra_block *get_blocks(rbuf *r, size_t *n_out) {
   return r->bad ? NULL : v;
 }
 
+static char **get_strs(rbuf *r, size_t *n_out) {
+  size_t n = r->bad ? 0 : get_count(r);
+  char **v = get_array(r, n, sizeof *v);
+  for (size_t i = 0; i < n && !r->bad; i++) {
+    char *t = get_str(r);
+    if (v) v[i] = t;
+  }
+  *n_out = r->bad ? 0 : n;
+  return v;
+}
+
 static void walk(rbuf *r, ra_article *a) {
   a->id = get_str(r);
   a->path = get_str(r);
   a->url = get_str(r);
   a->title = get_str(r);
   a->category = get_str(r);
-  size_t n = get_count(r);
-  a->tags = get_array(r, n, sizeof *a->tags);
-  for (size_t i = 0; i < n && !r->bad; i++) {
-    char *t = get_str(r);
-    if (a->tags) a->tags[i] = t;
-  }
-  a->n_tags = r->bad ? 0 : n;
-  n = r->bad ? 0 : get_count(r);
+  a->tags = get_strs(r, &a->n_tags);
+  size_t n = r->bad ? 0 : get_count(r);
   a->sections = get_array(r, n, sizeof *a->sections);
   for (size_t i = 0; i < n && !r->bad; i++) {
     char *h = get_str(r);
@@ -219,13 +224,7 @@ static void walk(rbuf *r, ra_article *a) {
     }
   }
   a->n_sections = r->bad ? 0 : n;
-  n = r->bad ? 0 : get_count(r);
-  a->illustrations = get_array(r, n, sizeof *a->illustrations);
-  for (size_t i = 0; i < n && !r->bad; i++) {
-    char *t = get_str(r);
-    if (a->illustrations) a->illustrations[i] = t;
-  }
-  a->n_illustrations = r->bad ? 0 : n;
+  a->illustrations = get_strs(r, &a->n_illustrations);
   n = r->bad ? 0 : get_count(r);
   a->faqs = get_array(r, n, sizeof *a->faqs);
   for (size_t i = 0; i < n && !r->bad; i++) {
