@@ -162,6 +162,15 @@ static char *get_str(rbuf *r) {
   return s;
 }
 
+/* A string the article must have (id, title, each tag, illustration,
+ * block text and FAQ question, as the JSON form required): absent marks
+ * the record damaged, so no caller meets a NULL there. */
+static char *get_req_str(rbuf *r) {
+  char *s = get_str(r);
+  if (!s) r->bad = 1;
+  return s;
+}
+
 #define RA_ALIGN(n) (((n) + 15) & ~(size_t)15)
 
 static void *get_array(rbuf *r, size_t n, size_t size) {
@@ -181,7 +190,7 @@ static ra_block *get_blocks(rbuf *r, size_t *n_out) {
   ra_block *v = get_array(r, n, sizeof *v);
   for (size_t i = 0; i < n && !r->bad; i++) {
     uint64_t kind = get_varint(r), level = get_varint(r);
-    char *text = get_str(r);
+    char *text = get_req_str(r);
     if (kind > RA_BLOCK_ITEM || level > 1000) r->bad = 1;
     if (v) {
       v[i].kind = (ra_block_kind)kind;
@@ -197,7 +206,7 @@ static char **get_strs(rbuf *r, size_t *n_out) {
   size_t n = r->bad ? 0 : get_count(r);
   char **v = get_array(r, n, sizeof *v);
   for (size_t i = 0; i < n && !r->bad; i++) {
-    char *t = get_str(r);
+    char *t = get_req_str(r);
     if (v) v[i] = t;
   }
   *n_out = r->bad ? 0 : n;
@@ -205,10 +214,10 @@ static char **get_strs(rbuf *r, size_t *n_out) {
 }
 
 static void walk(rbuf *r, ra_article *a) {
-  a->id = get_str(r);
+  a->id = get_req_str(r);
   a->path = get_str(r);
   a->url = get_str(r);
-  a->title = get_str(r);
+  a->title = get_req_str(r);
   a->category = get_str(r);
   a->tags = get_strs(r, &a->n_tags);
   size_t n = r->bad ? 0 : get_count(r);
@@ -228,7 +237,7 @@ static void walk(rbuf *r, ra_article *a) {
   n = r->bad ? 0 : get_count(r);
   a->faqs = get_array(r, n, sizeof *a->faqs);
   for (size_t i = 0; i < n && !r->bad; i++) {
-    char *q = get_str(r);
+    char *q = get_req_str(r);
     size_t nb = 0;
     ra_block *bl = get_blocks(r, &nb);
     if (a->faqs) {
@@ -250,7 +259,7 @@ ra_status ra_record_decode(const char *rec, size_t len, ra_article **out,
             .end = (const unsigned char *)rec + len};
   ra_article sizing = {0};
   walk(&r, &sizing);
-  if (r.bad || !sizing.title)
+  if (r.bad)
     return ra_error_set(err, RA_ERR_INVALID,
                         "stored article damaged (rebuild the index with "
                         "ra-index --rebuild)");

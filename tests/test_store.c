@@ -384,7 +384,7 @@ static const char rec_json[] =
     "\"faqs\":[{\"question\":\"How?\",\"answer\":[{\"kind\":\"para\",\"level\":0,"
     "\"text\":\"Ask.\"}]},{\"question\":\"Empty?\",\"answer\":[]}]}";
 
-static void test_records(void) { /* 6 tests */
+static void test_records(void) { /* 7 tests */
   ra_error err;
   ra_error_clear(&err);
   ra_article *a = NULL, *b = NULL;
@@ -437,15 +437,24 @@ static void test_records(void) { /* 6 tests */
       /* Whole: every string reachable and terminated.  (Bytes inside a
        * string may be anything: the zlib layer's checksum is what
        * catches damage on disk; this is the decoder's own safety.) */
-      size_t total = b->title ? strlen(b->title) : 0;
-      if (!b->title) damage_ok = 0;
-      for (size_t t = 0; t < b->n_tags; t++) total += b->tags[t] ? strlen(b->tags[t]) : 0;
+      /* The strings callers take for granted are all there. */
+      size_t total = 0;
+      if (!b->id || !b->title) damage_ok = 0;
+      else total = strlen(b->id) + strlen(b->title);
+      for (size_t t = 0; t < b->n_tags; t++)
+        if (b->tags[t]) total += strlen(b->tags[t]); else damage_ok = 0;
+      for (size_t t = 0; t < b->n_illustrations; t++)
+        if (b->illustrations[t]) total += strlen(b->illustrations[t]); else damage_ok = 0;
       for (size_t x = 0; x < b->n_sections; x++)
         for (size_t k = 0; k < b->sections[x].n_blocks; k++)
-          total += b->sections[x].blocks[k].text ? strlen(b->sections[x].blocks[k].text) : 0;
-      for (size_t x = 0; x < b->n_faqs; x++)
+          if (b->sections[x].blocks[k].text) total += strlen(b->sections[x].blocks[k].text);
+          else damage_ok = 0;
+      for (size_t x = 0; x < b->n_faqs; x++) {
+        if (!b->faqs[x].question) damage_ok = 0;
         for (size_t k = 0; k < b->faqs[x].n_answer; k++)
-          total += b->faqs[x].answer[k].text ? strlen(b->faqs[x].answer[k].text) : 0;
+          if (b->faqs[x].answer[k].text) total += strlen(b->faqs[x].answer[k].text);
+          else damage_ok = 0;
+      }
       if (total > rl) damage_ok = 0;
     }
     ra_article_free(b);
@@ -462,17 +471,46 @@ static void test_records(void) { /* 6 tests */
      "a record claiming a 4 GB string is rejected");
   ok(!ra_record_is("{\"id\":1}", 9) && !ra_record_is("RAR", 3),
      "JSON from an older index is not taken for a record");
+
+  /* A required string written as absent: the record is damaged, not an
+   * article with a NULL where every caller expects text. */
+  int absent_ok = 1;
+  for (int which = 0; a && which < 5; which++) {
+    char *saved = NULL, **slot = NULL;
+    switch (which) {
+    case 0: slot = &a->id; break;
+    case 1: slot = a->n_tags ? &a->tags[0] : NULL; break;
+    case 2: slot = a->n_illustrations ? &a->illustrations[0] : NULL; break;
+    case 3: slot = a->n_sections && a->sections[0].n_blocks ? &a->sections[0].blocks[0].text : NULL; break;
+    default: slot = a->n_faqs ? &a->faqs[0].question : NULL; break;
+    }
+    if (!slot) { absent_ok = 0; continue; }
+    saved = *slot;
+    *slot = NULL;
+    char *r2 = NULL;
+    size_t l2 = 0;
+    ra_error_clear(&err);
+    if (ra_record_encode(a, &r2, &l2, &err) != RA_OK ||
+        ra_record_decode(r2, l2, &b, &err) != RA_ERR_INVALID || b)
+      absent_ok = 0;
+    ra_article_free(b);
+    b = NULL;
+    free(r2);
+    *slot = saved;
+  }
+  ok(absent_ok, "a record without its id, a tag, an illustration, a block's text "
+                "or a FAQ question is rejected");
   free(rec);
   ra_article_free(a);
 }
 
 int main(void) {
-  printf("1..%d\n", 7 + 4 + 3 + 14 + 6);
+  printf("1..%d\n", 7 + 4 + 3 + 14 + 7);
   test_round_trips(); /* 7 */
   test_compression(); /* 4 */
   test_limit();       /* 3 */
   test_corrupt();     /* 14 */
-  test_records();     /* 6 */
+  test_records();     /* 7 */
   if (n_fail) diag("%d of %d tests failed", n_fail, n_test);
   return n_fail ? 1 : 0;
 }

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static size_t blocks_len(const ra_block *b, size_t n) {
   size_t t = 0;
-  for (size_t i = 0; i < n; i++) t += b[i].text ? strlen(b[i].text) : 0;
+  for (size_t i = 0; i < n; i++) t += strlen(b[i].text);
   return t;
 }
 
@@ -33,9 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ra_error_clear(&err);
   ra_status st = ra_record_decode((const char *)buf, n, &a, &err);
   if (st == RA_OK) {
-    if (!a || !a->title || !a->block) abort();
-    size_t t = strlen(a->title);
-    for (size_t i = 0; i < a->n_tags; i++) t += a->tags[i] ? strlen(a->tags[i]) : 0;
+    /* Whole: the strings callers take for granted are there. */
+    if (!a || !a->id || !a->title || !a->block) abort();
+    size_t t = strlen(a->id) + strlen(a->title);
+    for (size_t i = 0; i < a->n_tags; i++) t += strlen(a->tags[i]);
+    for (size_t i = 0; i < a->n_illustrations; i++) t += strlen(a->illustrations[i]);
+    for (size_t i = 0; i < a->n_faqs; i++) t += strlen(a->faqs[i].question);
     for (size_t i = 0; i < a->n_sections; i++)
       t += blocks_len(a->sections[i].blocks, a->sections[i].n_blocks);
     for (size_t i = 0; i < a->n_faqs; i++) t += blocks_len(a->faqs[i].answer, a->faqs[i].n_answer);
