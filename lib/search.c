@@ -531,21 +531,29 @@ static void xopts(const ra_rank_params *rp, ra_xsearch_opts *xo) {
   xo->check_at_least = rp->check_at_least;
 }
 
-/* Matches of a built query (an estimate; 0 for an empty query). */
-static uint32_t count_matches(ra_searcher *s, const ra_rank_params *rp,
-                              const ra_xquery *xq) {
+/* Enough to be sure of "any?" and to compare counts; no facets here. */
+#define RA_COUNT_CHECK 100
+
+/* Matches of a built query (an estimate, examining at least check
+ * documents; 0 for an empty query). */
+static uint32_t count_matches_at(ra_searcher *s, const ra_rank_params *rp,
+                                 const ra_xquery *xq, uint32_t check) {
   if (!xq) return 0;
   ra_xsearch_opts xo;
   xopts(rp, &xo);
   xo.count = 0;
-  /* Enough to be sure of "any?" and to compare counts; no facets here. */
-  xo.check_at_least = 100;
+  xo.check_at_least = check;
   ra_xmset *m = NULL;
   ra_xsearch_ext ext = {.time_limit = rp->time_limit};
   if (ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, NULL) != RA_OK) return 0;
   uint32_t n = ra_xmset_estimate(m);
   ra_xmset_free(m);
   return n;
+}
+
+static uint32_t count_matches(ra_searcher *s, const ra_rank_params *rp,
+                              const ra_xquery *xq) {
+  return count_matches_at(s, rp, xq, RA_COUNT_CHECK);
 }
 
 /* ---- synonyms and acronyms -------------------------------------------------------- */
@@ -839,21 +847,24 @@ static void spell_word(ra_searcher *s, const ra_rank_params *rp, const char *w,
 }
 
 static uint32_t run_count(ra_searcher *s, const ra_rank_params *rp,
-                          const char *text, size_t len) {
+                          const char *text, size_t len, uint32_t check) {
   ra_query *q = NULL;
   if (ra_qparse(s->an, text, len, &q, NULL) != RA_OK) return 0;
   qarena a = {0};
   qb b = {.s = s, .q = q, .rp = rp, .a = &a};
   int boolean = 0;
   ra_xquery *xq = build_query(&b, NULL, &boolean);
-  uint32_t n = count_matches(s, rp, xq);
+  uint32_t n = count_matches_at(s, rp, xq, check);
   arena_free(&a);
   ra_query_free(q);
   return n;
 }
 
+/* strict: the reader's query's matches, counted examining strict_check
+ * documents; the suggestion is counted the same way, so the two compare. */
 static ra_status suggest(ra_searcher *s, const ra_rank_params *rp,
-                         ra_results *r, uint32_t strict, ra_error *err) {
+                         ra_results *r, uint32_t strict, uint32_t strict_check,
+                         ra_error *err) {
   const ra_query *q = r->query;
   size_t tlen = 0;
   const char *text = ra_query_text(q, &tlen);
@@ -892,7 +903,7 @@ static ra_status suggest(ra_searcher *s, const ra_rank_params *rp,
   memcpy(out + k, text + from, tlen - from);
   k += tlen - from;
   out[k] = '\0';
-  uint32_t n = run_count(s, rp, out, k);
+  uint32_t n = run_count(s, rp, out, k, strict_check);
   if (n > strict) {
     r->suggestion = out;
     r->suggestion_hits = n;
@@ -1518,7 +1529,7 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   b.any_word = !x->no_relax && rp->and_max_words && n_pos > rp->and_max_words;
   int boolean = 0;
   ra_xquery *xq = NULL;
-  uint32_t strict = 0;
+  uint32_t strict = 0, strict_check = RA_COUNT_CHECK;
   if (!st) {
     xq = build_query(&b, skip, &boolean);
     if (!xq && a.failed)
@@ -1535,6 +1546,7 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
     st = run_page(&b, o, count, x->explain, xq, r, err);
     ran = 1;
     strict = st ? 0 : r->estimate;
+    strict_check = rp->check_at_least;
   } else if (!st) {
     strict = count_matches(s, rp, xq);
   }
@@ -1606,7 +1618,7 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   arena_free(&a);
   free(skip);
   /* "Did you mean": only when the correction finds more. */
-  if (!st && !x->no_spell) st = suggest(s, rp, r, strict, err);
+  if (!st && !x->no_spell) st = suggest(s, rp, r, strict, strict_check, err);
   if (st) {
     ra_results_free(r);
     return st;

@@ -633,10 +633,14 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
    * everything (tests/test_snippet.c compares the two), at a fraction of
    * the cost: most passages of a long article never get near the top. */
   unsigned long long covered = 0;
-  int any_text = 0;
-  for (size_t i = 0; !st && i < n_src; i++)
+  int any_text = 0, illus = 0;
+  for (size_t i = 0; !st && i < n_src; i++) {
     if (cands[i].kind != SRC_ILLUSTRATION && cands[i].count) any_text = 1;
-  for (size_t i = 0; !st && !any_text && i < n_src; i++)
+    if (cands[i].kind == SRC_ILLUSTRATION && (cands[i].count || ub[i].maybe)) illus = 1;
+  }
+  /* Whether any text matches decides only whether illustrations may be
+   * shown: find out (analysing in source order) only when one could be. */
+  for (size_t i = 0; !st && illus && !any_text && i < n_src; i++)
     if (ub[i].maybe && !scanned[i] && cands[i].kind != SRC_ILLUSTRATION) {
       st = analyse(an, m, &cands[i], &toks[i], max_bytes, err);
       scanned[i] = 1;
@@ -671,8 +675,10 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
         }
       }
       if (p < 0) break;
+      /* Its bound must beat the best, or tie it from an earlier place. */
       int could_beat = best < 0 || p_new > best_new ||
-                       (p_new == best_new && (p_count > best_count || p < best));
+                       (p_new == best_new &&
+                        (p_count > best_count || (p_count == best_count && p < best)));
       if (!could_beat) break;
       st = analyse(an, m, &cands[p], &toks[p], max_bytes, err);
       scanned[p] = 1;
