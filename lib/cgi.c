@@ -8,6 +8,7 @@
 #include <fcgiapp.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -783,7 +784,10 @@ int ra_cgi_run(const char *db_dir) {
   const char *mb = getenv("RA_CACHE_MB");
   char *end = NULL;
   unsigned long cache_mb = mb && *mb ? strtoul(mb, &end, 10) : 32;
-  if (mb && *mb && (*end || cache_mb > 65536)) {
+  /* strtoul takes "-1" as a huge number: only digits are a size; and
+   * the byte count must fit a size_t (4095 MB on a 32-bit system). */
+  unsigned long max_mb = SIZE_MAX >> 20 < 65536 ? (unsigned long)(SIZE_MAX >> 20) : 65536;
+  if (mb && *mb && (*end || *mb < '0' || *mb > '9' || cache_mb > max_mb)) {
     fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
     ra_cgi_free(c);
     return 2;
