@@ -15,6 +15,8 @@
  */
 #include "analyze.h"
 
+#include "hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -452,15 +454,6 @@ static size_t copy_term(char *dst, const char *src, size_t n) {
   return n;
 }
 
-static uint32_t fnv1a(const char *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 16777619u;
-  }
-  return h;
-}
-
 /* Double the stem cache, keeping what it holds.  Failing to grow only
  * keeps the smaller table. */
 static void stem_cache_grow(ra_analyzer *a) {
@@ -469,7 +462,7 @@ static void stem_cache_grow(ra_analyzer *a) {
   if (!t) return;
   for (size_t i = 0; i < a->cache_slots; i++) {
     const stem_slot *o = &a->cache[i];
-    if (o->klen) t[fnv1a(o->key, o->klen) & (slots - 1)] = *o;
+    if (o->klen) t[ra_fnv1a(o->key, o->klen) & (slots - 1)] = *o;
   }
   free(a->cache);
   a->cache = t;
@@ -490,7 +483,7 @@ static ra_status stem_core(ra_analyzer *a, const char *w, size_t n,
   }
   stem_slot *slot = NULL;
   if (n <= CACHE_KEY) {
-    uint32_t h = fnv1a(w, n);
+    uint64_t h = ra_fnv1a(w, n);
     slot = &a->cache[h & (a->cache_slots - 1)];
     if (slot->klen == n && memcmp(slot->key, w, n) == 0) {
       *out = slot->stem;

@@ -12,6 +12,8 @@
 
 #include "article.h"
 
+#include "hash.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -154,10 +156,6 @@ static uint64_t mix64(uint64_t x) {
   return x;
 }
 
-#define FNV_INIT 1469598103934665603ULL
-static uint64_t fnv_byte(uint64_t h, unsigned char c) {
-  return (h ^ c) * 1099511628211ULL;
-}
 
 static uint64_t hfold(uint64_t h, uint64_t w) {
   return mix64(h * 0x9E3779B97F4A7C15ULL + w + 1);
@@ -371,14 +369,14 @@ static size_t norm_into(const char *s, size_t n, char *out) {
  * for n+1) when buf is non-NULL; returns its hash, 0 if the key is empty. */
 static uint64_t loose_key(const char *s, size_t n, char *buf, size_t *klen) {
   const unsigned char *u = (const unsigned char *)s;
-  uint64_t h = FNV_INIT;
+  uint64_t h = RA_FNV_INIT;
   size_t i = 0, k = 0;
   while (i < n) {
     unsigned c = u[i];
     if (c < 0x80) {
       if (is_alnum((int)c)) {
         c |= (c >= 'A' && c <= 'Z') ? 0x20u : 0u;
-        h = fnv_byte(h, (unsigned char)c);
+        h = ra_fnv1a_byte(h, (unsigned char)c);
         if (buf) buf[k] = (char)c;
         k++;
       }
@@ -393,7 +391,7 @@ static uint64_t loose_key(const char *s, size_t n, char *buf, size_t *klen) {
       if (!punct_cp(cp)) {
         size_t j;
         for (j = 0; j < l; j++) {
-          h = fnv_byte(h, u[i + j]);
+          h = ra_fnv1a_byte(h, u[i + j]);
           if (buf) buf[k] = (char)u[i + j];
           k++;
         }
@@ -949,7 +947,7 @@ static int tag_like(const char *s, size_t n) {
  * and ASCII punctuation dropped, "&" read as "and".  0 when empty. */
 static uint64_t subword_hash(const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
-  uint64_t h = FNV_INIT;
+  uint64_t h = RA_FNV_INIT;
   size_t a = 0, b = n, i, k = 0;
   while (a < b && u[a] < 0x80 && !is_alnum(u[a]) && u[a] != '&') a++;
   while (b > a && u[b - 1] < 0x80 && !is_alnum(u[b - 1]) && u[b - 1] != '&')
@@ -969,7 +967,7 @@ static uint64_t subword_hash(const char *s, size_t n) {
       c = '\'';
       i += 2;
     }
-    h = fnv_byte(h, (unsigned char)to_lower((int)c));
+    h = ra_fnv1a_byte(h, (unsigned char)to_lower((int)c));
     k++;
   }
   return k ? nz(mix64(h)) : 0;
@@ -2358,9 +2356,9 @@ typedef struct cuetab {
 } cuetab;
 
 static uint64_t cue_hash(const char *s, size_t n) {
-  uint64_t h = FNV_INIT;
+  uint64_t h = RA_FNV_INIT;
   size_t i;
-  for (i = 0; i < n; i++) h = fnv_byte(h, (unsigned char)to_lower((unsigned char)s[i]));
+  for (i = 0; i < n; i++) h = ra_fnv1a_byte(h, (unsigned char)to_lower((unsigned char)s[i]));
   return nz(h);
 }
 

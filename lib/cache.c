@@ -2,6 +2,8 @@
  * doubly linked recency list; each entry is one allocation. */
 #include "cache.h"
 
+#include "hash.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +23,6 @@ struct ra_cache {
   size_t bytes, max_bytes, entries;
   unsigned long long hits, misses;
 };
-
-static uint64_t hash_key(const char *k, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
-  return h;
-}
 
 static size_t entry_cost(size_t klen, size_t vlen) {
   return sizeof(centry) + klen + vlen + 32; /* 32: malloc's own overhead */
@@ -80,7 +76,7 @@ static void remove_entry(ra_cache *c, centry *e) {
 }
 
 const char *ra_cache_get(ra_cache *c, const char *key, size_t klen, size_t *vlen) {
-  uint64_t h = hash_key(key, klen);
+  uint64_t h = ra_fnv1a(key, klen);
   centry *e = *find_slot(c, key, klen, h);
   if (!e) {
     c->misses++;
@@ -110,7 +106,7 @@ static void grow(ra_cache *c) {
 
 ra_status ra_cache_put(ra_cache *c, const char *key, size_t klen,
                        const char *value, size_t vlen, ra_error *err) {
-  uint64_t h = hash_key(key, klen);
+  uint64_t h = ra_fnv1a(key, klen);
   centry *old = *find_slot(c, key, klen, h);
   if (old) remove_entry(c, old);
   size_t cost = entry_cost(klen, vlen);

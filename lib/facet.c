@@ -4,6 +4,8 @@
  * document keeps a run of key ids in one array, indexed by docid. */
 #include "facet.h"
 
+#include "hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,18 +34,12 @@ typedef struct loader {
   int nomem;
 } loader;
 
-static uint64_t fnv(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
-
 static int grow_slots(ra_facet_table *t) {
   size_t ns = t->n_slots ? 2 * t->n_slots : 1024;
   uint32_t *nv = calloc(ns, sizeof *nv);
   if (!nv) return -1;
   for (size_t k = 0; k < t->n_keys; k++) {
-    size_t h = (size_t)fnv(t->keys[k].key, t->keys[k].klen) & (ns - 1);
+    size_t h = (size_t)ra_fnv1a(t->keys[k].key, t->keys[k].klen) & (ns - 1);
     while (nv[h]) h = (h + 1) & (ns - 1);
     nv[h] = (uint32_t)k + 1;
   }
@@ -66,7 +62,7 @@ static void *grow(void *v, size_t *cap, size_t elem, size_t first) {
 static long intern(ra_facet_table *t, const char *k, size_t kl, const char *d,
                    size_t dl) {
   if (2 * (t->n_keys + 1) > t->n_slots && grow_slots(t)) return -1;
-  size_t h = (size_t)fnv(k, kl) & (t->n_slots - 1);
+  size_t h = (size_t)ra_fnv1a(k, kl) & (t->n_slots - 1);
   while (t->slots[h]) {
     const fkey *f = &t->keys[t->slots[h] - 1];
     if (f->klen == kl && memcmp(f->key, k, kl) == 0) return (long)t->slots[h] - 1;

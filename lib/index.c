@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "hash.h"
 #include "idxdir.h"
 #include "jsonl.h"
 #include "record.h"
@@ -213,8 +214,6 @@ typedef struct spell_map {
   int nomem;
 } spell_map;
 
-static uint64_t fnv1a(const char *s, size_t n);
-
 static void spell_add(spell_map *m, const char *w, size_t len) {
   if ((m->n + 1) * 2 > m->cap) {
     size_t nc = m->cap ? m->cap * 2 : 4096;
@@ -228,7 +227,7 @@ static void spell_add(spell_map *m, const char *w, size_t len) {
     }
     for (size_t i = 0; i < m->cap; i++) {
       if (!m->word[i]) continue;
-      size_t k = (size_t)fnv1a(m->word[i], strlen(m->word[i])) & (nc - 1);
+      size_t k = (size_t)ra_fnv1a(m->word[i], strlen(m->word[i])) & (nc - 1);
       while (nw[k]) k = (k + 1) & (nc - 1);
       nw[k] = m->word[i];
       ncnt[k] = m->count[i];
@@ -239,7 +238,7 @@ static void spell_add(spell_map *m, const char *w, size_t len) {
     m->count = ncnt;
     m->cap = nc;
   }
-  size_t k = (size_t)fnv1a(w, len) & (m->cap - 1);
+  size_t k = (size_t)ra_fnv1a(w, len) & (m->cap - 1);
   while (m->word[k]) {
     if (strncmp(m->word[k], w, len) == 0 && m->word[k][len] == '\0') {
       m->count[k]++;
@@ -256,13 +255,15 @@ static void spell_add(spell_map *m, const char *w, size_t len) {
   m->n++;
 }
 
-/* Hand the counted words to the writer and empty the map. */
+/* Hand the counted words to the writer (none when w is NULL: a failed
+ * run's map is only freed) and empty the map. */
 static ra_status spell_flush(spell_map *m, ra_xwriter *w, ra_error *err) {
-  ra_status st = m->nomem ? ra_error_set(err, RA_ERR_NOMEM, "spelling data")
-                          : RA_OK;
+  ra_status st = !w ? RA_OK
+                 : m->nomem ? ra_error_set(err, RA_ERR_NOMEM, "spelling data")
+                            : RA_OK;
   for (size_t i = 0; i < m->cap; i++) {
     if (!m->word[i]) continue;
-    if (!st)
+    if (!st && w)
       st = ra_xwriter_add_spelling(w, m->word[i], strlen(m->word[i]),
                                    m->count[i], err);
     free(m->word[i]);
@@ -289,14 +290,6 @@ typedef struct doc_ctx {
   char buf[300];
 } doc_ctx;
 
-static uint64_t fnv1a(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 static uint64_t mix64(uint64_t x) {
   x ^= x >> 33;
@@ -335,7 +328,7 @@ static int add_token(void *vctx, const ra_token *t) {
   if (!(t->flags & RA_TOK_COLOCATED)) {
     c->shingle[0] = c->shingle[1];
     c->shingle[1] = c->shingle[2];
-    c->shingle[2] = fnv1a(t->stem, t->stem_len);
+    c->shingle[2] = ra_fnv1a(t->stem, t->stem_len);
     if (++c->n_shingle >= 3) {
       uint64_t h = mix64(c->shingle[0] * 31u + c->shingle[1] * 17u + c->shingle[2]);
       for (int b = 0; b < 64; b++) c->sim[b] += (h >> b & 1) ? 1 : -1;
@@ -418,11 +411,12 @@ static ra_status fold_phrase(ra_analyzer *an, const char *s, size_t n,
  * pages and builds their documents (the sink queues each write), while the
  * main thread applies the queue to Xapian in order.  On two cores the
  * preparation of a page hides behind the writing of the one before. */
-enum { OP_ADD, OP_REPLACE, OP_SYNONYM, OP_SET_VALUE };
+enum { OP_ADD, OP_REPLACE, OP_SYNONYM, OP_SET_VALUE, OP_SPELLING };
 
 typedef struct write_op {
   int kind;
   ra_xdoc *doc;    /* OP_ADD, OP_REPLACE: owned by the op */
+  spell_map *spell; /* OP_SPELLING: owned by the op */
   char *a, *b;     /* id term; synonym pair; value (length alen) */
   size_t alen;
   uint32_t docid;  /* OP_SET_VALUE */
@@ -448,6 +442,10 @@ typedef struct wsink {
 } wsink;
 
 static void op_free(write_op *op) {
+  if (op->spell) {
+    spell_flush(op->spell, NULL, NULL);
+    free(op->spell);
+  }
   ra_xdoc_free(op->doc);
   free(op->a);
   free(op->b);
@@ -464,6 +462,8 @@ static ra_status op_apply(ra_xwriter *w, write_op *op, ra_error *err) {
     st = ra_xwriter_add_synonym(w, op->a, op->b, err);
     if (!st) st = ra_xwriter_add_synonym(w, op->b, op->a, err);
     return st;
+  case OP_SPELLING:
+    return spell_flush(op->spell, w, err);
   default:
     return ra_xwriter_set_value(w, op->docid, op->slot, op->a, op->alen, err);
   }
@@ -505,7 +505,7 @@ static char *dup_bytes(const char *s, size_t n) {
 /* Add *doc, or replace the document with idterm; the sink owns *doc. */
 static ra_status sink_doc(wsink *s, ra_xdoc **doc, const char *idterm,
                           ra_error *err) {
-  write_op op = {idterm ? OP_REPLACE : OP_ADD, *doc, NULL, NULL, 0, 0, 0};
+  write_op op = {.kind = idterm ? OP_REPLACE : OP_ADD, .doc = *doc};
   *doc = NULL;
   if (idterm && !(op.a = dup_bytes(idterm, strlen(idterm)))) {
     op_free(&op);
@@ -516,8 +516,8 @@ static ra_status sink_doc(wsink *s, ra_xdoc **doc, const char *idterm,
 
 static ra_status sink_synonym(wsink *s, const char *a, const char *b,
                               ra_error *err) {
-  write_op op = {OP_SYNONYM, NULL, dup_bytes(a, strlen(a)),
-                 dup_bytes(b, strlen(b)), 0, 0, 0};
+  write_op op = {.kind = OP_SYNONYM, .a = dup_bytes(a, strlen(a)),
+                 .b = dup_bytes(b, strlen(b))};
   if (!op.a || !op.b) {
     op_free(&op);
     return ra_error_set(err, RA_ERR_NOMEM, "synonym");
@@ -527,8 +527,22 @@ static ra_status sink_synonym(wsink *s, const char *a, const char *b,
 
 static ra_status sink_value(wsink *s, uint32_t docid, unsigned slot,
                             const char *val, size_t len, ra_error *err) {
-  write_op op = {OP_SET_VALUE, NULL, dup_bytes(val, len), NULL, len, docid, slot};
+  write_op op = {.kind = OP_SET_VALUE, .a = dup_bytes(val, len), .alen = len,
+                 .docid = docid, .slot = slot};
   if (!op.a) return ra_error_set(err, RA_ERR_NOMEM, "value");
+  return sink_put(s, &op, err);
+}
+
+/* The counted spelling words, behind every page written before them; the
+ * sink takes the map's words and leaves it empty. */
+static ra_status sink_spelling(wsink *s, spell_map *m, ra_error *err) {
+  write_op op = {.kind = OP_SPELLING, .spell = malloc(sizeof *m)};
+  if (!op.spell) {
+    spell_flush(m, NULL, NULL);
+    return ra_error_set(err, RA_ERR_NOMEM, "spelling data");
+  }
+  *op.spell = *m;
+  memset(m, 0, sizeof *m);
   return sink_put(s, &op, err);
 }
 
@@ -688,7 +702,7 @@ static void tagset_hash(ra_analyzer *an, const ra_article *a, char *hex) {
     if (ra_analyze_fold(an, a->tags[i], strlen(a->tags[i]), buf, sizeof buf,
                         &fl, NULL) != RA_OK)
       continue;
-    h += mix64(fnv1a(buf, fl));
+    h += mix64(ra_fnv1a(buf, fl));
     n++;
   }
   /* Fewer than three tags says too little to call two articles versions. */
@@ -838,7 +852,7 @@ typedef struct prev_map {
 
 static prev_doc *prev_find(prev_map *m, const char *id) {
   if (!m->cap) return NULL;
-  size_t i = (size_t)fnv1a(id, strlen(id)) & (m->cap - 1);
+  size_t i = (size_t)ra_fnv1a(id, strlen(id)) & (m->cap - 1);
   while (m->v[i].id) {
     if (strcmp(m->v[i].id, id) == 0) return &m->v[i];
     i = (i + 1) & (m->cap - 1);
@@ -853,7 +867,7 @@ static int prev_put(prev_map *m, const prev_doc *d) {
     if (!nv) return -1;
     for (size_t i = 0; i < m->cap; i++) {
       if (!m->v[i].id) continue;
-      size_t k = (size_t)fnv1a(m->v[i].id, strlen(m->v[i].id)) & (nc - 1);
+      size_t k = (size_t)ra_fnv1a(m->v[i].id, strlen(m->v[i].id)) & (nc - 1);
       while (nv[k].id) k = (k + 1) & (nc - 1);
       nv[k] = m->v[i];
     }
@@ -861,7 +875,7 @@ static int prev_put(prev_map *m, const prev_doc *d) {
     m->v = nv;
     m->cap = nc;
   }
-  size_t i = (size_t)fnv1a(d->id, strlen(d->id)) & (m->cap - 1);
+  size_t i = (size_t)ra_fnv1a(d->id, strlen(d->id)) & (m->cap - 1);
   while (m->v[i].id) i = (i + 1) & (m->cap - 1);
   m->v[i] = *d;
   m->n++;
@@ -1216,6 +1230,16 @@ typedef struct page_stat {
   int err; /* errno of a failed stat(), else 0 */
 } page_stat;
 
+static void stat_page(const char *path, page_stat *ps) {
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    *ps = (page_stat){0, 0, errno};
+    return;
+  }
+  *ps = (page_stat){(long long)sb.st_mtim.tv_sec * 1000000000ll + sb.st_mtim.tv_nsec,
+                    (unsigned long long)sb.st_size, 0};
+}
+
 /* Everything a build shares between its workers. */
 typedef struct build {
   const ra_index_opts *o;
@@ -1378,22 +1402,14 @@ static ra_status do_jsonl(worker *wk, const char *path) {
 static ra_status do_page(worker *wk, size_t i) {
   build *b = wk->b;
   const char *path = b->paths[i], *id = b->ids[i];
-  struct stat sb;
   wk->s.files++;
   prev_doc *p = b->prev ? prev_find(b->prev, id) : NULL;
-  int serr = 0;
-  long long mt = 0;
-  unsigned long long size = 0;
-  if (b->pst) {
-    serr = b->pst[i].err;
-    mt = b->pst[i].mtime_ns;
-    size = b->pst[i].size;
-  } else if (stat(path, &sb) != 0) {
-    serr = errno;
-  } else {
-    mt = (long long)sb.st_mtim.tv_sec * 1000000000ll + sb.st_mtim.tv_nsec;
-    size = (unsigned long long)sb.st_size;
-  }
+  page_stat ps;
+  if (b->pst) ps = b->pst[i];
+  else stat_page(path, &ps);
+  int serr = ps.err;
+  long long mt = ps.mtime_ns;
+  unsigned long long size = ps.size;
   if (serr) {
     if (serr == ENOENT) {
       /* Vanished since the scan: it is gone, like a deleted page. */
@@ -1423,7 +1439,7 @@ static ra_status do_page(worker *wk, size_t i) {
   ra_status fst = read_page(path, b->max_size, &text, &len, &repaired,
                             locked_warn, b, &ferr);
   ra_article *a = NULL;
-  doc_meta m = {fnv1a(text ? text : "", len), mt, size};
+  doc_meta m = {ra_fnv1a(text ? text : "", len), mt, size};
   if (!fst && p && !p->seen && p->hash == m.hash) {
     /* Touched but not changed: no need to parse. */
     ra_article fake = {0};
@@ -1470,20 +1486,17 @@ static void *worker_run(void *arg) {
       wk->st = do_page(wk, i);
     progress(wk->b, 1);
   }
-  if (wk->sink.q) {
-    /* An update's producer: the writer's thread flushes spelling after the
-     * queue. */
+  if (wk->st) spell_flush(&wk->spell, NULL, NULL);
+  else wk->st = sink_spelling(&wk->sink, &wk->spell, &wk->err);
+  /* A shard's last batch is written here, in parallel with the other
+   * workers', not one shard after another by the main thread. */
+  if (!wk->st && wk->fresh) wk->st = ra_xwriter_commit(wk->w, &wk->err);
+  if (wk->sink.q) { /* an update's producer: nothing more to queue */
     pthread_mutex_lock(&wk->sink.q->mu);
     wk->sink.q->done = 1;
     pthread_cond_signal(&wk->sink.q->more);
     pthread_mutex_unlock(&wk->sink.q->mu);
-    return NULL;
   }
-  ra_status st = spell_flush(&wk->spell, wk->w, &wk->err);
-  if (!wk->st) wk->st = st;
-  /* A shard's last batch is written here, in parallel with the other
-   * workers', not one shard after another by the main thread. */
-  if (!wk->st && wk->fresh) wk->st = ra_xwriter_commit(wk->w, &wk->err);
   return NULL;
 }
 
@@ -1503,7 +1516,7 @@ static void stats_add(ra_index_stats *t, const ra_index_stats *s) {
 /* Hash of everything outside the pages that shapes the index: if the tag
  * list, the synonyms or the index format change, an update is not enough. */
 static uint64_t config_hash(const char *tags, const char *syn) {
-  uint64_t h = fnv1a(RA_INDEX_FORMAT, strlen(RA_INDEX_FORMAT));
+  uint64_t h = ra_fnv1a(RA_INDEX_FORMAT, strlen(RA_INDEX_FORMAT));
   const char *files[2] = {tags, syn};
   for (int k = 0; k < 2; k++) {
     FILE *f = fopen(files[k], "re");
@@ -1513,7 +1526,7 @@ static uint64_t config_hash(const char *tags, const char *syn) {
     }
     char buf[8192];
     size_t r;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0) h = mix64(h ^ fnv1a(buf, r));
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0) h = mix64(h ^ ra_fnv1a(buf, r));
     fclose(f);
   }
   return h;
@@ -1624,8 +1637,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
   }
   if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
   for (int k = 0; k < jobs; k++) {
-    if (!wk[k].w) continue;
-    if (!st) st = ra_xwriter_commit(wk[k].w, err);
+    if (!wk[k].w) continue; /* each worker committed its own shard */
     ra_status cst = ra_xwriter_close(wk[k].w, err);
     if (!st) st = cst;
     ra_xwriter_free(wk[k].w);
@@ -1707,10 +1719,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
     /* The writer's own error first: the producer's is then "stopped". */
     if (q.st) st = ra_error_set(err, q.err.code, "%s", q.err.msg);
     else if (wk.st) st = ra_error_set(err, wk.err.code, "%s", wk.err.msg);
-    if (!st && wk.sink.q) {
-      wk.sink.q = NULL;
-      st = spell_flush(&wk.spell, w, err);
-    }
+    wk.sink.q = NULL;
     pthread_cond_destroy(&q.room);
     pthread_cond_destroy(&q.more);
     pthread_mutex_destroy(&q.mu);
@@ -1765,18 +1774,12 @@ static size_t count_candidates(build *b, unsigned long long *bytes) {
   for (size_t i = 0; i < b->n; i++) {
     if (ra_jsonl_is_name(b->paths[i])) continue;
     prev_doc *p = prev_find(b->prev, b->ids[i]);
-    struct stat sb;
-    int serr = stat(b->paths[i], &sb) != 0 ? errno : 0;
-    long long mt = 0;
-    unsigned long long size = 0;
-    if (!serr) {
-      mt = (long long)sb.st_mtim.tv_sec * 1000000000ll + sb.st_mtim.tv_nsec;
-      size = (unsigned long long)sb.st_size;
-    }
-    if (b->pst) b->pst[i] = (page_stat){mt, size, serr};
-    if (!p || serr || p->mtime_ns != mt || p->size != size) {
+    page_stat ps;
+    stat_page(b->paths[i], &ps);
+    if (b->pst) b->pst[i] = ps;
+    if (!p || ps.err || p->mtime_ns != ps.mtime_ns || p->size != ps.size) {
       c++;
-      *bytes += size;
+      *bytes += ps.size;
     }
   }
   return c;
@@ -1854,7 +1857,7 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
         size_t base = prev.n > b.n ? prev.n : b.n;
         if (cand > 64 && (double)cand > RA_UPDATE_MAX_SHARE * (double)base)
           why_full = "more than a quarter of the pages changed";
-        else if (cand > 64 && cand_bytes > max_update)
+        else if (cand_bytes > max_update)
           why_full = "more changed page text than --max-update-size";
       }
       free(v);

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "jsonl.h"
 
+#include "hash.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -110,15 +112,6 @@ static int read_line(ra_jsonl *j, size_t *len, int *too_long, ra_error *err) {
   j->buf[n] = '\0';
   *len = n;
   return 1;
-}
-
-static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 static char *dup_field(json_t *o, const char *key) {
@@ -242,7 +235,7 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
       return ra_error_set(err, RA_ERR_NOMEM, "%s: line %zu", j->path,
                           j->line_no);
     }
-    *hash = hash_bytes(j->buf, len);
+    *hash = ra_fnv1a(j->buf, len);
     *line_no = j->line_no;
     *out = a;
     return RA_OK;
