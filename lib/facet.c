@@ -1,7 +1,10 @@
 /* facet.c - the in-memory tag table behind facet counts (see facet.h).
  *
- * Keys are interned once (open addressing on an FNV-1a hash); each
- * document keeps a run of key ids in one array, indexed by docid. */
+ * Each (key, display form) pair is interned once (open addressing on an
+ * FNV-1a hash of the key); pairs with the same key share a group, the
+ * unit of counting.  Each document keeps a run of pair ids in one array,
+ * indexed by docid, so a count can show the display form of the first
+ * matching document, as counting through Xapian does. */
 #include "facet.h"
 
 #include "hash.h"
@@ -12,6 +15,7 @@
 typedef struct fkey {
   char *key, *display;
   size_t klen, dlen;
+  uint32_t group; /* id of the first pair with this key */
 } fkey;
 
 struct ra_facet_table {
@@ -58,14 +62,19 @@ static void *grow(void *v, size_t *cap, size_t elem, size_t first) {
   return nv;
 }
 
-/* The id of key (added with its display form if new); -1 out of memory. */
+/* The id of the pair (key, display), added if new; -1 out of memory.
+ * Pairs hash by key alone, so probing meets every pair of the key. */
 static long intern(ra_facet_table *t, const char *k, size_t kl, const char *d,
                    size_t dl) {
   if (2 * (t->n_keys + 1) > t->n_slots && grow_slots(t)) return -1;
   size_t h = (size_t)ra_fnv1a(k, kl) & (t->n_slots - 1);
+  long group = -1;
   while (t->slots[h]) {
     const fkey *f = &t->keys[t->slots[h] - 1];
-    if (f->klen == kl && memcmp(f->key, k, kl) == 0) return (long)t->slots[h] - 1;
+    if (f->klen == kl && memcmp(f->key, k, kl) == 0) {
+      if (f->dlen == dl && memcmp(f->display, d, dl) == 0) return (long)t->slots[h] - 1;
+      group = (long)f->group;
+    }
     h = (h + 1) & (t->n_slots - 1);
   }
   if (t->n_keys == t->cap_keys) {
@@ -87,6 +96,7 @@ static long intern(ra_facet_table *t, const char *k, size_t kl, const char *d,
   f->display[dl] = '\0';
   f->klen = kl;
   f->dlen = dl;
+  f->group = group >= 0 ? (uint32_t)group : (uint32_t)t->n_keys;
   t->bytes += kl + dl + 2 + sizeof *f;
   t->slots[h] = (uint32_t)t->n_keys + 1;
   return (long)t->n_keys++;
@@ -117,7 +127,8 @@ static int load_cb(void *ctx, uint32_t docid, const char *v, size_t len) {
       long id = intern(t, v + i, kend - i, d, dl);
       if (id < 0) goto nomem;
       int dup = 0; /* a key twice in one document counts once */
-      for (size_t j = first; j < t->n_ids; j++) dup |= t->ids[j] == (uint32_t)id;
+      for (size_t j = first; j < t->n_ids; j++)
+        dup |= t->keys[t->ids[j]].group == t->keys[id].group;
       if (!dup && push_id(t, (uint32_t)id)) goto nomem;
     }
     i = end + 1;
@@ -198,8 +209,9 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
                                size_t n, ra_facet_count_cb cb, void *ctx,
                                ra_error *err) {
   if (!t->n_keys || !n) return RA_OK;
-  uint32_t *count = calloc(t->n_keys, sizeof *count);
-  uint32_t *seen = malloc(t->n_keys * sizeof *seen); /* keys counted, in order */
+  uint32_t *count = calloc(t->n_keys, sizeof *count); /* by group */
+  uint32_t *seen = malloc(t->n_keys * sizeof *seen); /* the pair that first
+                                                        counted each group */
   if (!count || !seen) {
     free(count);
     free(seen);
@@ -211,12 +223,12 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
     if (d > t->max_docid) continue;
     for (uint32_t j = t->start[d]; j < t->start[d + 1]; j++) {
       uint32_t k = t->ids[j];
-      if (count[k]++ == 0) seen[n_seen++] = k;
+      if (count[t->keys[k].group]++ == 0) seen[n_seen++] = k;
     }
   }
   for (size_t i = 0; i < n_seen; i++) {
     const fkey *f = &t->keys[seen[i]];
-    if (cb(ctx, f->key, f->klen, f->display, f->dlen, count[seen[i]])) break;
+    if (cb(ctx, f->key, f->klen, f->display, f->dlen, count[f->group])) break;
   }
   free(count);
   free(seen);

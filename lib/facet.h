@@ -32,7 +32,9 @@ size_t ra_facet_table_bytes(const ra_facet_table *t);
 
 /* Count each key over the documents ids[0..n) (a key counts once per
  * document; unknown docids count nothing) and call cb once per key with
- * a non-zero count, with the display form of its lowest docid. */
+ * a non-zero count, with its display form in the first of ids (in the
+ * given order) that has it: for docids in matching order, the form Xapian's
+ * own counting shows. */
 typedef int (*ra_facet_count_cb)(void *ctx, const char *key, size_t klen,
                                  const char *display, size_t dlen,
                                  uint32_t docs);
