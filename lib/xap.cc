@@ -911,7 +911,8 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
     // The spies live on this stack frame only.
     m->enq.clear_matchspies();
     if (by_docid) {
-      std::sort(dspy.ids.begin(), dspy.ids.end());
+      // In the order the matcher met them, unsorted: the facet table labels
+      // each tag with its first document's spelling, as ValueFacetSpy does.
       ext->n_docids = dspy.ids.size();
       ext->facet_docs = static_cast<uint32_t>(dspy.ids.size());
       ext->docids = static_cast<uint32_t *>(

@@ -239,7 +239,8 @@ typedef struct ra_xsearch_ext {
   int (*facet_value_cb)(void *ctx, const char *key, size_t klen,
                         const char *display, size_t dlen, uint32_t docs);
   /* Instead of reading values: the docids of every examined document,
-   * ascending, for a caller that keeps the facet values in memory.
+   * in the order the matcher examined them (ascending, in practice), for
+   * a caller that keeps the facet values in memory.
    * Out: *docids malloc'd (caller frees), n_docids of them. */
   int collect_docids;
   uint32_t *docids;
