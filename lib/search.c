@@ -535,13 +535,18 @@ static void xopts(const ra_rank_params *rp, ra_xsearch_opts *xo) {
 #define RA_COUNT_CHECK 100
 
 /* Matches of a built query (an estimate, examining at least check
- * documents; 0 for an empty query). */
+ * documents; 0 for an empty query).  Unweighted, in docid order: a count
+ * needs no ranking, and without one the matcher stops after check
+ * documents instead of weighing every match (12 ms to 0.1 ms for a word
+ * in all 50,000 articles). */
 static uint32_t count_matches_at(ra_searcher *s, const ra_rank_params *rp,
                                  const ra_xquery *xq, uint32_t check) {
   if (!xq) return 0;
   ra_xsearch_opts xo;
   xopts(rp, &xo);
+  xo.sort_by_docid = 1;
   xo.count = 0;
+
   xo.check_at_least = check;
   ra_xmset *m = NULL;
   ra_xsearch_ext ext = {.time_limit = rp->time_limit};
