@@ -423,7 +423,12 @@ ra_xquery *ra_xquery_wildcard(const char *prefix, size_t len,
     return new ra_xquery{Xapian::Query(
         Xapian::Query::OP_WILDCARD, std::string(prefix, len), max_expansion,
         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-        Xapian::Query::OP_SYNONYM)};
+        // OR, not SYNONYM: a synonym's merged frequency covers nearly every
+        // article for a common prefix, so its idf, and every score, is 0;
+        // and it must read every posting of every word, where OR lets the
+        // matcher skip what cannot reach the page (ment* at 50,000
+        // articles: 10.7 ms -> 4.2 ms).
+        Xapian::Query::OP_OR)};
   } catch (...) {
     translate(err, "wildcard query");
     return nullptr;
