@@ -546,7 +546,6 @@ static uint32_t count_matches_at(ra_searcher *s, const ra_rank_params *rp,
   xopts(rp, &xo);
   xo.sort_by_docid = 1;
   xo.count = 0;
-
   xo.check_at_least = check;
   ra_xmset *m = NULL;
   ra_xsearch_ext ext = {.time_limit = rp->time_limit};
@@ -1264,16 +1263,21 @@ static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int expl
      * those of the first run (the second sees only these documents). */
     base = m;
     m = NULL;
+    /* Each match keeps the weight xq gave it (a posting source, not xq
+     * again: re-matching xq over the set was a third of the re-rank),
+     * plus whatever the boost adds. */
     uint32_t *ids = malloc(nbase * sizeof *ids);
-    if (!ids) st = ra_error_set(err, RA_ERR_NOMEM, "results");
-    for (size_t i = 0; !st && i < nbase; i++) ids[i] = ra_xmset_docid(base, i);
-    ra_xquery *set = st ? NULL : keep(b->a, ra_xquery_docids(ids, nbase, err));
+    double *wts = malloc(nbase * sizeof *wts);
+    if (!ids || !wts) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+    for (size_t i = 0; !st && i < nbase; i++) {
+      ids[i] = ra_xmset_docid(base, i);
+      wts[i] = ra_xmset_weight(base, i);
+    }
+    ra_xquery *set = st ? NULL : keep(b->a, ra_xquery_docids(ids, wts, nbase, err));
     free(ids);
-    ra_xquery *parts[2] = {xq, set};
-    ra_xquery *only = set ? combine(b, RA_XQ_FILTER, parts, 2, 0) : NULL;
-    parts[0] = only;
-    parts[1] = b->prox;
-    ra_xquery *rq = only ? combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
+    free(wts);
+    ra_xquery *parts[2] = {set, b->prox};
+    ra_xquery *rq = set ? combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
     ra_xsearch_opts ro;
     xopts(rp, &ro);
     ro.offset = (uint32_t)o->offset;
@@ -1309,6 +1313,14 @@ static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int expl
     h->score = ra_xmset_weight(m, first + i);
     h->percent = ra_xmset_percent(m, first + i);
     h->similar = ra_xmset_collapse_count(m, first + i);
+    if (base) {
+      /* Re-ranked: the second run's leaves are the set and the boost, so
+       * its percentages say nothing.  The best re-ranked match gets the
+       * first run's best percentage, the others theirs in proportion. */
+      double top = ra_xmset_max_attained(m);
+      int p = top > 0 ? (int)(h->score * ra_xmset_percent(base, 0) / top + 0.5) : 0;
+      h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
+    }
     for (size_t j = 0; base && j < nbase; j++)
       if (ra_xmset_docid(base, j) == docid) {
         h->similar = ra_xmset_collapse_count(base, j);

@@ -490,6 +490,8 @@ double ra_xmset_weight(const ra_xmset *m, size_t i) {
   return m->mset[static_cast<Xapian::doccount>(i)].get_weight();
 }
 
+double ra_xmset_max_attained(const ra_xmset *m) { return m->mset.get_max_attained(); }
+
 int ra_xmset_percent(const ra_xmset *m, size_t i) {
   return m->mset[static_cast<Xapian::doccount>(i)].get_percent();
 }
@@ -682,10 +684,16 @@ class DocidSpy : public Xapian::MatchSpy {
   std::vector<Xapian::docid> ids;
 };
 
-// A fixed set of documents (sorted docids), weight 0.
+// A fixed set of documents (sorted docids), each with a given weight (0
+// when none is given).
 class DocidSource : public Xapian::PostingSource {
  public:
-  explicit DocidSource(const std::vector<Xapian::docid> &v) : ids(v) {}
+  DocidSource(const std::vector<Xapian::docid> &v, const std::vector<double> &w)
+      : ids(v), wts(w) {
+    double mx = 0;
+    for (double x : wts) mx = std::max(mx, x);
+    set_maxweight(mx);
+  }
   Xapian::doccount get_termfreq_min() const override { return ids.size(); }
   Xapian::doccount get_termfreq_est() const override { return ids.size(); }
   Xapian::doccount get_termfreq_max() const override { return ids.size(); }
@@ -703,11 +711,13 @@ class DocidSource : public Xapian::PostingSource {
   }
   bool at_end() const override { return started && i >= ids.size(); }
   Xapian::docid get_docid() const override { return ids[i]; }
-  Xapian::PostingSource *clone() const override { return new DocidSource(ids); }
+  double get_weight() const override { return wts.empty() ? 0.0 : wts[i]; }
+  Xapian::PostingSource *clone() const override { return new DocidSource(ids, wts); }
   std::string get_description() const override { return "DocidSource"; }
 
  private:
   std::vector<Xapian::docid> ids;
+  std::vector<double> wts;
   size_t i = 0;
   bool started = false;
 };
@@ -842,13 +852,24 @@ ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
   }
 }
 
-ra_xquery *ra_xquery_docids(const uint32_t *ids, size_t n, ra_error *err) {
+ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n,
+                            ra_error *err) {
   try {
-    std::vector<Xapian::docid> v(ids, ids + n);
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
+    std::vector<std::pair<Xapian::docid, double>> p(n);
+    for (size_t i = 0; i < n; i++) p[i] = {ids[i], weights ? weights[i] : 0.0};
+    std::sort(p.begin(), p.end(), [](const std::pair<Xapian::docid, double> &a,
+                                     const std::pair<Xapian::docid, double> &b) {
+      return a.first < b.first;
+    });
+    std::vector<Xapian::docid> v;
+    std::vector<double> w;
+    for (size_t i = 0; i < n; i++) {
+      if (i && p[i].first == p[i - 1].first) continue;
+      v.push_back(p[i].first);
+      if (weights) w.push_back(p[i].second < 0 ? 0.0 : p[i].second);
+    }
     // The query owns the source (release()).
-    DocidSource *src = new DocidSource(v);
+    DocidSource *src = new DocidSource(v, w);
     return new ra_xquery{Xapian::Query(src->release())};
   } catch (...) {
     translate(err, "document set query");

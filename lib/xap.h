@@ -145,6 +145,7 @@ uint32_t ra_xmset_upper(const ra_xmset *m);
 uint32_t ra_xmset_docid(const ra_xmset *m, size_t i);
 double ra_xmset_weight(const ra_xmset *m, size_t i);
 int ra_xmset_percent(const ra_xmset *m, size_t i);
+double ra_xmset_max_attained(const ra_xmset *m); /* best weight of any match */
 uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i);
 /* The query terms that match hit i, visited in query order. */
 ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i,
@@ -253,9 +254,11 @@ typedef int (*ra_xvalue_cb)(void *ctx, uint32_t docid, const char *v, size_t len
 ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
                              void *ctx, ra_error *err);
 
-/* Matches exactly the documents ids (n of them, any order), adding no
- * weight: to re-rank a known set (FILTER it in).  NULL on failure. */
-ra_xquery *ra_xquery_docids(const uint32_t *ids, size_t n, ra_error *err);
+/* Matches exactly the documents ids (n of them, any order), each with
+ * weights[i] (negative counts as 0), or no weight when weights is NULL:
+ * to re-rank a known set.  NULL on failure. */
+ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n,
+                            ra_error *err);
 
 /* One value of a document: malloc'd (empty when unset), caller frees. */
 ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
