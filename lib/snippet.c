@@ -144,7 +144,9 @@ typedef struct screen {
   char key[2 * RA_MAX_SLOTS][RA_SCREEN_KEY];
   size_t klen[2 * RA_MAX_SLOTS];
   int clause[2 * RA_MAX_SLOTS]; /* the query clause a key stands for */
+  unsigned char slot[2 * RA_MAX_SLOTS]; /* the pattern word it stands for */
   size_t n;
+  const matcher *m;
   int always; /* some word cannot be screened */
   unsigned char first[256];
   unsigned char cls[256]; /* SC_* bits of each byte */
@@ -158,7 +160,8 @@ static inline int ascii_alnum(unsigned char c) {
   return (unsigned)(c - '0') < 10u || (unsigned)((c | 0x20) - 'a') < 26u;
 }
 
-static void screen_add(screen *sc, const char *w, size_t len, int clause) {
+static void screen_add(screen *sc, const char *w, size_t len, int clause,
+                       size_t slot) {
   if (len == 0) {
     sc->always = 1;
     return;
@@ -175,6 +178,7 @@ static void screen_add(screen *sc, const char *w, size_t len, int clause) {
   }
   memcpy(sc->key[sc->n], w, len);
   sc->clause[sc->n] = clause;
+  sc->slot[sc->n] = (unsigned char)slot;
   sc->klen[sc->n++] = len;
   unsigned char c = (unsigned char)w[0];
   sc->first[c] = 1;
@@ -183,14 +187,16 @@ static void screen_add(screen *sc, const char *w, size_t len, int clause) {
 
 static void screen_init(screen *sc, const matcher *m) {
   memset(sc, 0, sizeof *sc);
+  sc->m = m;
   for (size_t p = 0; p < m->n; p++)
     for (size_t j = 0; j < m->p[p].n; j++) {
       const ra_qword *w = &m->p[p].w[j];
-      screen_add(sc, w->word, strlen(w->word), m->p[p].clause);
+      size_t slot = m->p[p].base + j;
+      screen_add(sc, w->word, strlen(w->word), m->p[p].clause, slot);
       if (m->p[p].prefix || m->p[p].exact) continue;
       size_t sl = w->stem ? strlen(w->stem) : 0;
       if (sl < 4) sc->always = 1;
-      else screen_add(sc, w->stem, sl - 1, m->p[p].clause);
+      else screen_add(sc, w->stem, sl - 1, m->p[p].clause, slot);
     }
   for (unsigned c = 0; c < 256; c++)
     sc->cls[c] = (unsigned char)((c >= 0x80 ? SC_HIGH : 0) |
@@ -208,9 +214,11 @@ static int plain_punct(uint32_t cp) {
 }
 
 /* Keys starting at text[i] (a word start): the bits of their clauses, 0
- * if none; -1 (all bits) when a non-ASCII byte makes it undecidable. */
+ * if none; -1 (all bits) when a non-ASCII byte makes it undecidable.
+ * Each pattern word with a key here counts once in seen[] (at[] holds the
+ * last place counted, plus one). */
 static unsigned long long keys_at(const screen *sc, const char *text, size_t len,
-                                  size_t i) {
+                                  size_t i, uint32_t *seen, size_t *at) {
   unsigned long long cov = 0;
   for (size_t k = 0; k < sc->n; k++) {
     size_t kl = sc->klen[k];
@@ -222,7 +230,14 @@ static unsigned long long keys_at(const screen *sc, const char *text, size_t len
       if (t != (unsigned char)sc->key[k][j]) break;
       j++;
     }
-    if (j == kl) cov |= 1ull << (sc->clause[k] & 63);
+    if (j == kl) {
+      cov |= 1ull << (sc->clause[k] & 63);
+      size_t sl = sc->slot[k];
+      if (at[sl] != i + 1) {
+        at[sl] = i + 1;
+        seen[sl]++;
+      }
+    }
   }
   return cov;
 }
@@ -247,6 +262,11 @@ static bound screen_bound(const screen *sc, const char *text, size_t len) {
    * non-ASCII byte, needs a closer look. */
   const unsigned char *t = (const unsigned char *)text;
   unsigned prev_an = 0; /* the unit before i is an ASCII letter or digit */
+  uint32_t seen[RA_MAX_SLOTS];
+  size_t at[RA_MAX_SLOTS];
+  size_t ns = sc->m->n_slots;
+  memset(seen, 0, ns * sizeof *seen);
+  memset(at, 0, ns * sizeof *at);
   for (size_t i = 0; i < len;) {
     unsigned k = sc->cls[t[i]];
     if (!((k & (prev_an ? SC_HIGH : SC_HIGH | SC_FIRST)))) {
@@ -255,7 +275,7 @@ static bound screen_bound(const screen *sc, const char *text, size_t len) {
       continue;
     }
     if (k & SC_FIRST) { /* a token may start here with a key */
-      unsigned long long kb = keys_at(sc, text, len, i);
+      unsigned long long kb = keys_at(sc, text, len, i, seen, at);
       if (kb == ~0ull) return all;
       if (kb) {
         b.maybe = 1;
@@ -278,6 +298,23 @@ static bound screen_bound(const screen *sc, const char *text, size_t len) {
     prev_an = 0;
     i += sl;
   }
+  /* A pattern matches once per run of its words in a row, so at most as
+   * often as its least seen word: a phrase of two common words bounds a
+   * passage by its phrases, not by every use of either word. */
+  unsigned long long cover = 0;
+  long count = 0;
+  for (size_t p = 0; b.maybe && p < sc->m->n; p++) {
+    const pat *pt = &sc->m->p[p];
+    uint32_t least = seen[pt->base];
+    for (size_t j = 1; j < pt->n; j++)
+      if (seen[pt->base + j] < least) least = seen[pt->base + j];
+    if (!least) continue;
+    cover |= 1ull << (pt->clause & 63);
+    count += least;
+  }
+  b.cover &= cover;
+  if (count < b.count) b.count = (int)count;
+  if (!b.cover) b = (bound){0, 0, 0};
   return b;
 }
 

@@ -1236,6 +1236,13 @@ static void test_screen(void) {
     snprintf(q, sizeof q, "%.4s*", w);
     queries++;
     if (agree && !screen_agrees(a, q, why, sizeof why)) agree = 0;
+    /* A phrase is bounded by its least seen word: adjacent words (real
+     * phrases) and a word with the next-but-one (mostly none). */
+    for (size_t d = 1; i < v.n && d <= 2 && i + d < v.n; d++) {
+      snprintf(q, sizeof q, "\"%s %s\"", w, v.w[i + d]);
+      queries++;
+      if (agree && !screen_agrees(a, q, why, sizeof why)) agree = 0;
+    }
   }
   free(v.w);
   ra_article_free(a);
