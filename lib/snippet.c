@@ -133,8 +133,8 @@ static int has_slot(const rawtok *r, size_t slot) {
  * with the folded word (possessives and all), or, for a stem match, with
  * the stem less its last letter: Snowball's English rules rewrite at
  * most the last letter of what they keep (happy -> happi, hoping ->
- * hope); its exceptions (dying -> die, skies -> sky) have stems of three
- * letters or less, which are never screened.  Anything the screen cannot
+ * hope).  Of its exceptions only dying, lying and tying (die, lie, tie)
+ * start otherwise, and get a key of their own.  Anything the screen cannot
  * reason about says "maybe": a word with a digit or a non-ASCII letter, a
  * non-ASCII character where a token could start (it might fold to ASCII),
  * a non-ASCII byte inside a compared key (an ignorable soft hyphen). */
@@ -195,8 +195,17 @@ static void screen_init(screen *sc, const matcher *m) {
       screen_add(sc, w->word, strlen(w->word), m->p[p].clause, slot);
       if (m->p[p].prefix || m->p[p].exact) continue;
       size_t sl = w->stem ? strlen(w->stem) : 0;
-      if (sl < 4) sc->always = 1;
-      else screen_add(sc, w->stem, sl - 1, m->p[p].clause, slot);
+      if (sl < 2) {
+        sc->always = 1;
+        continue;
+      }
+      screen_add(sc, w->stem, sl - 1, m->p[p].clause, slot);
+      /* The only stems that do not start like their words. */
+      if (sl == 3 && w->stem[1] == 'i' && w->stem[2] == 'e' &&
+          (w->stem[0] == 'd' || w->stem[0] == 'l' || w->stem[0] == 't')) {
+        char y[2] = {w->stem[0], 'y'}; /* dying, lying, tying */
+        screen_add(sc, y, 2, m->p[p].clause, slot);
+      }
     }
   for (unsigned c = 0; c < 256; c++)
     sc->cls[c] = (unsigned char)((c >= 0x80 ? SC_HIGH : 0) |
