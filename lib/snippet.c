@@ -215,11 +215,14 @@ static void screen_init(screen *sc, const matcher *m) {
 
 /* Spaces and punctuation that neither start nor continue a word, and
  * fold to nothing a key could hold: no-break space, guillemets, the
- * General Punctuation block's spaces, dashes, quotes, bullets. */
+ * General Punctuation block's spaces, dashes, quotes, bullets; arrows and
+ * geometric shapes (list markers such as U+25E6), all word-break "Other"
+ * with no letter or digit in their NFKC case folding (checked with ICU). */
 static int plain_punct(uint32_t cp) {
   if (cp == 0xA0 || cp == 0xAB || cp == 0xBB || cp == 0xA7 || cp == 0xB6 || cp == 0xB7)
     return 1;
-  return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2010 && cp <= 0x205E);
+  return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2010 && cp <= 0x205E) ||
+         (cp >= 0x2190 && cp <= 0x21FF) || (cp >= 0x25A0 && cp <= 0x25FF);
 }
 
 /* Keys starting at text[i] (a word start): the bits of their clauses, 0

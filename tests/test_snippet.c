@@ -1192,6 +1192,7 @@ static const char *const tricky[] = {
     "αβγ residency Ωmega mentor ΑΛΦΑ; 日本の研修医 residents.",
     "ABOUT THE PROGRAM DIRECTOR: INTERVIEW SEASON, MATCH DAY.",
     "x\u2192residency \u00A9mentor \u2022bullet \u00A0nbsp\u00A0word.",
+    "\u25E6sub-bullet \u25AAsquare \u25CFdot\u25A0block \u21D2implies \u2191up.",
     "Organizational, organization, organize; possibility, possible, ability.",
     "relational, rational, sensational; reasonably, reasonable, capably.",
 };
