@@ -236,4 +236,35 @@ else
   skip_py "JSON schema"
 fi
 
+# ---- a prefix scores as its words; re-ranked percentages ------------------
+# Five articles say "mentor" twice, one says the rarer "mentee" once.  As
+# a synonym, ment* was one word in every article (idf near 0, and on a
+# large corpus exactly 0) and the most repeated came first; as an OR of
+# its words, the rare form ranks its article first.
+PDB="$T_TMP/pdb"
+mkdir -p "$T_TMP/pfx"
+for i in 1 2 3 4 5 6; do
+  body="A mentor meets residents weekly; the mentor listens."
+  [ "$i" = 4 ] && body="A mentee meets residents weekly."
+  printf '{"id":"p%s","title":"Page %s","body":"%s"}\n' "$i" "$i" "$body"
+done >"$T_TMP/pfx/pages.jsonl"
+run "$RA_INDEX" --quiet --db "$PDB" "$T_TMP/pfx"; is "$RC" 0 "prefix pages indexed"
+q "$PDB" "ment*"
+is "$(json_ids "$OUT" | head -1)" p4 "ment*: the article with the rarer form mentee ranks first"
+if [ "$HAVE_PY" = 1 ]; then
+  is "$(jget 'd["hits"][0]["score"] > 0')" True "ment*: the best hit scores above 0"
+  # A two-word query is re-ranked by proximity: percentages stay within
+  # 1..100 and never rise down the list (page 2 continues page 1).
+  for page in 1 2; do
+    run "$RA_QUERY" --db "$DB" --format json --per-page 3 --page $page -- residency networking
+    is "$(jget 'all(1 <= h["percent"] <= 100 for h in d["hits"]) and all(a["percent"] >= b["percent"] and a["score"] >= b["score"] for a, b in zip(d["hits"], d["hits"][1:]))')" \
+      True "re-ranked page $page: percentages in 1..100, falling with the score"
+    [ $page = 1 ] && last1=$(jget 'd["hits"][-1]["percent"]')
+    [ $page = 2 ] && ok "$([ "$(jget 'd["hits"][0]["percent"]')" -le "$last1" ]; echo $?)" \
+      "page 2 starts at or below page 1's last percentage"
+  done
+else
+  skip_py "prefix score"; skip_py "percentages"
+fi
+
 done_testing
