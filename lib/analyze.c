@@ -715,9 +715,32 @@ static ra_status do_words(emit_state *es, ra_analyzer *a, size_t base,
                  : icu_words(es, a, base, gs, u1, err);
 }
 
+/* The word (sentence: 0) break iterator, opened on first use. */
+static ra_status break_iterator(ra_analyzer *a, int word, ra_error *err) {
+  UErrorCode st = U_ZERO_ERROR;
+  if (word && !a->wbrk) {
+    a->wbrk = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+      a->wbrk = NULL;
+      return icu_fail(err, "word break iterator", st);
+    }
+  }
+  if (!word && !a->sbrk) {
+    /* ss=standard: no sentence break after "Mr." and similar. */
+    a->sbrk = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+      a->sbrk = NULL;
+      return icu_fail(err, "sentence break iterator", st);
+    }
+  }
+  return RA_OK;
+}
+
 static ra_status icu_words(emit_state *es, ra_analyzer *a, size_t base,
                            int32_t u0, int32_t u1, ra_error *err) {
   if (u1 <= u0) return RA_OK;
+  ra_status br = break_iterator(a, 1, err);
+  if (br != RA_OK) return br;
   UErrorCode st = U_ZERO_ERROR;
   ubrk_setText(a->wbrk, a->u16 + u0, u1 - u0, &st);
   if (U_FAILURE(st)) return icu_fail(err, "ubrk_setText", st);
@@ -1020,17 +1043,9 @@ ra_status ra_analyzer_new(ra_analyzer **out, ra_error *err) {
   ra_analyzer *a = calloc(1, sizeof *a);
   if (!a) return nomem(err, "analyzer");
 
-  a->wbrk = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
-  if (U_FAILURE(st)) {
-    r = icu_fail(err, "word break iterator", st);
-    goto fail;
-  }
-  /* ss=standard: no sentence break after "Mr." and similar. */
-  a->sbrk = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, &st);
-  if (U_FAILURE(st)) {
-    r = icu_fail(err, "sentence break iterator", st);
-    goto fail;
-  }
+  /* The break iterators are opened on first use (break_iterator()):
+   * ASCII text never needs the word iterator, and opening both was a
+   * millisecond of every one-shot CGI search. */
   a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
   if (U_SUCCESS(st)) a->nfd = unorm2_getNFDInstance(&st);
   if (U_SUCCESS(st)) a->nfc = unorm2_getNFCInstance(&st);
@@ -1167,6 +1182,8 @@ ra_status ra_analyze_sentences(ra_analyzer *a, const char *text, size_t len,
                         "analyze: NULL analyzer, text or output");
   const unsigned char *t = (const unsigned char *)text;
   size_t cap = 16, n = 0;
+  ra_status br = break_iterator(a, 0, err);
+  if (br != RA_OK) return br;
   size_t *v = malloc(cap * sizeof *v);
   if (!v) return nomem(err, "sentence starts");
   v[n++] = 0;
