@@ -9,8 +9,14 @@
 
 #include "hash.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct fkey {
   char *key, *display;
@@ -28,6 +34,8 @@ struct ra_facet_table {
   uint32_t *ids;
   size_t n_ids, cap_ids;
   size_t bytes;
+  void *map; /* mapped from a file: keys' strings, start and ids point in */
+  size_t map_len;
 };
 
 typedef struct loader {
@@ -155,14 +163,18 @@ nomem:
 
 void ra_facet_table_free(ra_facet_table *t) {
   if (!t) return;
-  for (size_t k = 0; k < t->n_keys; k++) {
-    free(t->keys[k].key);
-    free(t->keys[k].display);
+  if (t->map) {
+    munmap(t->map, t->map_len);
+  } else {
+    for (size_t k = 0; k < t->n_keys; k++) {
+      free(t->keys[k].key);
+      free(t->keys[k].display);
+    }
+    free(t->start);
+    free(t->ids);
   }
   free(t->keys);
   free(t->slots);
-  free(t->start);
-  free(t->ids);
   free(t);
 }
 
@@ -232,5 +244,156 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
   }
   free(count);
   free(seen);
+  return RA_OK;
+}
+
+/* ---- the table as a file ------------------------------------------------ */
+
+/* Header, then n_keys entries of 5 uint32 (key offset, key length, display
+ * offset, display length, group), start[max_docid + 2], ids[n_ids], and
+ * the strings, each NUL-terminated.  Native byte order, checked. */
+#define FACET_MAGIC "RAF1"
+#define FACET_ORDER 0x01020304u
+#define FACET_UUID 40
+
+typedef struct facet_header {
+  char magic[4];
+  uint32_t order, revision, max_docid, n_keys, n_ids, str_len, zero;
+  char uuid[FACET_UUID];
+} facet_header;
+
+static int write_all(FILE *f, const void *p, size_t n) {
+  return n == 0 || fwrite(p, 1, n, f) == n;
+}
+
+ra_status ra_facet_table_save(const ra_facet_table *t, const char *path,
+                              const char *uuid, uint32_t revision,
+                              ra_error *err) {
+  size_t str_len = 0;
+  for (size_t k = 0; k < t->n_keys; k++) str_len += t->keys[k].klen + t->keys[k].dlen + 2;
+  if (t->n_keys > UINT32_MAX || t->n_ids > UINT32_MAX || str_len > UINT32_MAX ||
+      strlen(uuid) >= FACET_UUID)
+    return ra_error_set(err, RA_ERR_TOOBIG, "%s: facet table too large", path);
+  facet_header h = {.magic = {'R', 'A', 'F', '1'}, .order = FACET_ORDER,
+                    .revision = revision, .max_docid = t->max_docid,
+                    .n_keys = (uint32_t)t->n_keys, .n_ids = (uint32_t)t->n_ids,
+                    .str_len = (uint32_t)str_len};
+  snprintf(h.uuid, sizeof h.uuid, "%s", uuid);
+  size_t pl = strlen(path);
+  char *tmp = malloc(pl + 5);
+  if (!tmp) return ra_error_set(err, RA_ERR_NOMEM, "facet file");
+  memcpy(tmp, path, pl);
+  memcpy(tmp + pl, ".tmp", 5);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) {
+    ra_status st = ra_error_set(err, RA_ERR_IO, "%s: %s", tmp, strerror(errno));
+    free(tmp);
+    return st;
+  }
+  int ok = write_all(f, &h, sizeof h);
+  uint32_t off = 0;
+  for (size_t k = 0; ok && k < t->n_keys; k++) {
+    const fkey *fk = &t->keys[k];
+    uint32_t e[5] = {off, (uint32_t)fk->klen, off + (uint32_t)fk->klen + 1,
+                     (uint32_t)fk->dlen, fk->group};
+    off += (uint32_t)(fk->klen + fk->dlen + 2);
+    ok = write_all(f, e, sizeof e);
+  }
+  uint32_t empty[2] = {0, 0};
+  if (ok) ok = t->start ? write_all(f, t->start, ((size_t)t->max_docid + 2) * sizeof *t->start)
+                        : write_all(f, empty, sizeof empty);
+  if (ok) ok = write_all(f, t->ids, t->n_ids * sizeof *t->ids);
+  for (size_t k = 0; ok && k < t->n_keys; k++)
+    ok = write_all(f, t->keys[k].key, t->keys[k].klen + 1) &&
+         write_all(f, t->keys[k].display, t->keys[k].dlen + 1);
+  if (fclose(f) != 0) ok = 0;
+  ra_status st = RA_OK;
+  if (!ok || rename(tmp, path) != 0) {
+    st = ra_error_set(err, RA_ERR_IO, "%s: %s", ok ? path : tmp, strerror(errno));
+    unlink(tmp);
+  }
+  free(tmp);
+  return st;
+}
+
+/* Check a mapped file end to end; 0 if usable. */
+static int facet_check(const unsigned char *m, size_t len, const facet_header *h) {
+  uint64_t need = sizeof *h + 20ull * h->n_keys + 4ull * ((uint64_t)h->max_docid + 2) +
+                  4ull * h->n_ids + h->str_len;
+  if (need != len) return -1;
+  const uint32_t *e = (const uint32_t *)(m + sizeof *h);
+  const uint32_t *start = e + 5ull * h->n_keys;
+  const uint32_t *ids = start + (size_t)h->max_docid + 2;
+  const char *str = (const char *)(ids + h->n_ids);
+  for (uint32_t k = 0; k < h->n_keys; k++) {
+    const uint32_t *x = e + 5ull * k;
+    for (int f = 0; f < 4; f += 2)
+      if ((uint64_t)x[f] + x[f + 1] >= h->str_len || str[x[f] + x[f + 1]] != '\0') return -1;
+    if (x[4] >= h->n_keys || e[5ull * x[4] + 4] != x[4]) return -1;
+  }
+  if (start[0] != 0 || start[(size_t)h->max_docid + 1] != h->n_ids) return -1;
+  for (size_t d = 0; d <= h->max_docid; d++)
+    if (start[d] > start[d + 1]) return -1;
+  for (uint32_t j = 0; j < h->n_ids; j++)
+    if (ids[j] >= h->n_keys) return -1;
+  return 0;
+}
+
+ra_status ra_facet_table_map(const char *path, const char *uuid,
+                             uint32_t revision, ra_facet_table **out,
+                             ra_error *err) {
+  *out = NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO, "%s: %s",
+                        path, strerror(errno));
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || sb.st_size < (off_t)sizeof(facet_header) ||
+      (uint64_t)sb.st_size > SIZE_MAX) {
+    close(fd);
+    return ra_error_set(err, RA_ERR_INVALID, "%s: not a facet table", path);
+  }
+  size_t len = (size_t)sb.st_size;
+  void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (m == MAP_FAILED) return ra_error_set(err, RA_ERR_IO, "%s: %s", path, strerror(errno));
+  facet_header h;
+  memcpy(&h, m, sizeof h);
+  ra_status st = RA_OK;
+  if (memcmp(h.magic, FACET_MAGIC, 4) != 0 || h.order != FACET_ORDER || h.zero != 0 ||
+      memchr(h.uuid, '\0', sizeof h.uuid) == NULL)
+    st = ra_error_set(err, RA_ERR_INVALID, "%s: not a facet table", path);
+  else if (h.revision != revision || strcmp(h.uuid, uuid) != 0)
+    st = ra_error_set(err, RA_ERR_NOTFOUND, "%s: made from revision %u of %s, not %u of %s",
+                      path, h.revision, h.uuid, revision, uuid);
+  else if (facet_check(m, len, &h) != 0)
+    st = ra_error_set(err, RA_ERR_INVALID, "%s: damaged facet table", path);
+  ra_facet_table *t = st ? NULL : calloc(1, sizeof *t);
+  if (!st && !t) st = ra_error_set(err, RA_ERR_NOMEM, "facet table");
+  if (!st && h.n_keys) {
+    t->keys = malloc(h.n_keys * sizeof *t->keys);
+    if (!t->keys) st = ra_error_set(err, RA_ERR_NOMEM, "facet table");
+  }
+  if (st) {
+    free(t);
+    munmap(m, len);
+    return st;
+  }
+  const uint32_t *e = (const uint32_t *)((const char *)m + sizeof h);
+  t->start = (uint32_t *)(e + 5ull * h.n_keys);
+  t->ids = t->start + (size_t)h.max_docid + 2;
+  char *str = (char *)(t->ids + h.n_ids);
+  for (uint32_t k = 0; k < h.n_keys; k++) {
+    const uint32_t *x = e + 5ull * k;
+    t->keys[k] = (fkey){.key = str + x[0], .klen = x[1], .display = str + x[2],
+                        .dlen = x[3], .group = x[4]};
+  }
+  t->n_keys = t->cap_keys = h.n_keys;
+  t->n_ids = t->cap_ids = h.n_ids;
+  t->max_docid = h.max_docid;
+  t->map = m;
+  t->map_len = len;
+  t->bytes = len + h.n_keys * sizeof *t->keys;
+  *out = t;
   return RA_OK;
 }

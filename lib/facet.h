@@ -42,6 +42,26 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
                                size_t n, ra_facet_count_cb cb, void *ctx,
                                ra_error *err);
 
+/* The table as a file in a generation's directory, written by the
+ * indexer after each commit and mapped by readers, so a one-shot CGI
+ * process counts tags without reading every examined document's value.
+ * The file names the database (UUID) and revision it was made from. */
+#define RA_FACET_FILE "rasearch-facets"
+
+/* Write t to path (through path.tmp and a rename, so a reader sees the old
+ * file or the new one), stamped with the database's uuid and revision. */
+ra_status ra_facet_table_save(const ra_facet_table *t, const char *path,
+                              const char *uuid, uint32_t revision,
+                              ra_error *err);
+
+/* Map the file at path as a table.  RA_ERR_NOTFOUND when there is none
+ * or it was made from another database or revision (stale), RA_ERR_INVALID
+ * when it is damaged: every offset, id and length is checked before use.
+ * *out is owned by the caller: ra_facet_table_free. */
+ra_status ra_facet_table_map(const char *path, const char *uuid,
+                             uint32_t revision, ra_facet_table **out,
+                             ra_error *err);
+
 #ifdef __cplusplus
 }
 #endif

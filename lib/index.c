@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "facet.h"
 #include "hash.h"
 #include "idxdir.h"
 #include "jsonl.h"
@@ -1569,6 +1570,28 @@ static int default_jobs(void) {
   return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+/* Write the tag table of the index at gen_path beside it (facet.h), unless
+ * the file there is already this revision's.  A one-shot reader maps it
+ * instead of reading the tags of every match it examines. */
+static ra_status write_facets(const char *gen_path, ra_error *err) {
+  ra_xdb *db = NULL;
+  ra_facet_table *t = NULL;
+  char path[RA_PATH_MAX + 64], uuid[64];
+  snprintf(path, sizeof path, "%s/%s", gen_path, RA_FACET_FILE);
+  ra_status st = ra_xdb_open(gen_path, &db, err);
+  if (!st) {
+    ra_xdb_uuid(db, uuid, sizeof uuid);
+    uint32_t rev = ra_xdb_revision(db);
+    if (ra_facet_table_map(path, uuid, rev, &t, NULL) != RA_OK) {
+      st = ra_facet_table_load(db, RA_SLOT_TAGS, &t, err);
+      if (!st) st = ra_facet_table_save(t, path, uuid, rev, err);
+    }
+  }
+  ra_facet_table_free(t);
+  ra_xdb_free(db);
+  return st;
+}
+
 /* Full build into a new generation: J workers each write a shard, the
  * shards are merged by Xapian compaction (docids follow scan order, so
  * results equal a serial build), then the generation is published. */
@@ -1660,6 +1683,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     if (!st) st = cst;
     ra_xwriter_free(w);
   }
+  if (!st) st = write_facets(gen_path, err);
   if (!st) st = ra_idxdir_publish(o->db_dir, gen, err);
   stats->merge_seconds = now_seconds() - t1;
   if (!st) {
@@ -1881,6 +1905,16 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
     ra_status cst = ra_xwriter_close(w, st ? NULL : err);
     if (!st) st = cst;
     ra_xwriter_free(w);
+    if (!st) {
+      /* The update is committed either way: without a table for its
+       * revision, readers count tags through Xapian as before. */
+      char gp[RA_PATH_MAX];
+      ra_error ferr;
+      ra_error_clear(&ferr);
+      snprintf(gp, sizeof gp, "%s/%s", o->db_dir, cur);
+      if (write_facets(gp, &ferr) != RA_OK && o->warn)
+        o->warn(o->warn_ctx, gp, 0, (size_t)-1, ra_error_message(&ferr));
+    }
   } else if (!st) {
     if (why_full && o->info) {
       char msg[200];

@@ -268,6 +268,15 @@ uint32_t ra_xdb_doccount(const ra_xdb *db) {
   }
 }
 
+void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size) {
+  if (size) buf[0] = '\0';
+  try {
+    std::string u = db->db.get_uuid();
+    if (u.size() < size) std::memcpy(buf, u.c_str(), u.size() + 1);
+  } catch (...) {
+  }
+}
+
 uint32_t ra_xdb_revision(const ra_xdb *db) {
   try {
     // get_revision() is public API from 1.4.11 on.

@@ -71,6 +71,8 @@ void ra_xdb_free(ra_xdb *db);
 ra_status ra_xdb_reopen(ra_xdb *db, ra_error *err);
 uint32_t ra_xdb_doccount(const ra_xdb *db);
 uint32_t ra_xdb_revision(const ra_xdb *db);
+/* The database's UUID into buf ("" if it has none or it does not fit). */
+void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size);
 /* Documents containing term (0 if none or on error). */
 uint32_t ra_xdb_termfreq(ra_xdb *db, const char *term, size_t len);
 /* Metadata value: malloc'd copy (may be empty), caller frees. */

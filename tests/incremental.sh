@@ -139,8 +139,13 @@ for f in "$U"/p1[0-9]_*.txt "$U"/p2[0-9]_*.txt; do
   # into the first long paragraph (text after the footer is not indexed)
   awk -v n="$n" '!d && length($0) > 200 { $0 = $0 " The Fictional Update Pipeline Service (FUPS) now covers item " n "."; d = 1 } { print }' "$f" > "$f.new" && mv "$f.new" "$f"
 done
+facets_sum() { cksum < "$T_TMP/u1/$(sed -n 's/^glass //p' "$T_TMP/u1/XAPIANDB")/rasearch-facets" 2>/dev/null; }
+before=$(facets_sum)
 run "$RA_INDEX" --db "$T_TMP/u1" "$U"
 like "$ERR" "update: 0 added, 70 updated, 0 removed, 230 unchanged" "70 changed pages of 300: an update"
+after=$(facets_sum)
+ok "$([ -n "$before" ] && [ -n "$after" ] && [ "$before" != "$after" ]; echo $?)" \
+  "the update rewrote the tag table file for its new revision"
 run "$RA_INDEX" --db "$T_TMP/u2" --rebuild "$U"; is "$RC" 0 "rebuild of the same pages"
 same=0
 for qq in mentorship "residency networking" fups "fictional update pipeline" upd7 'tag:mentorship' '"item 42"'; do
