@@ -95,6 +95,9 @@ struct ra_analyzer {
   size_t cache_misses; /* since the table last grew */
   int busy; /* inside ra_analyze: reject re-entry from a callback */
   int icu_only; /* no ASCII fast path (ra_analyzer_set_icu_only) */
+  const char *const *stem_keys; /* ra_analyzer_set_stem_keys; n 0: all */
+  const size_t *stem_key_lens;
+  size_t n_stem_keys;
 };
 
 /* Per-call state of ra_analyze. */
@@ -555,13 +558,26 @@ static void emit(emit_state *es, ra_analyzer *a, size_t wlen, size_t slen,
   if (es->cb(es->ctx, &t)) es->stopped = 1;
 }
 
+/* Must w be stemmed, given the stem keys?  Snowball's English stems start
+ * like their words less their last letter (ra_analyzer_set_stem_keys), so
+ * a plain lower-case word starting with no key cannot have a wanted stem. */
+static int stem_wanted(const ra_analyzer *a, const char *w, size_t n) {
+  if (!a->n_stem_keys) return 1;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned)(w[i] - 'a') > 25u) return 1; /* not plain: no shortcut */
+  for (size_t k = 0; k < a->n_stem_keys; k++)
+    if (n >= a->stem_key_lens[k] && memcmp(w, a->stem_keys[k], a->stem_key_lens[k]) == 0)
+      return 1;
+  return 0;
+}
+
 /* a->fold holds a folded word: cap it, stem it and emit it. */
 static ra_status emit_folded(emit_state *es, ra_analyzer *a, size_t start,
                              size_t end, unsigned flags, int stem_it,
                              ra_error *err) {
   size_t wl = copy_term(a->word, a->fold, a->fold_len);
   size_t sl = wl;
-  if (stem_it) {
+  if (stem_it && stem_wanted(a, a->word, wl)) {
     const char *s;
     ra_status r = stem_core(a, a->word, wl, &s, &sl, err);
     if (r != RA_OK) return r;
@@ -1034,6 +1050,13 @@ static ra_status do_chunk(emit_state *es, ra_analyzer *a, size_t c0,
 /* ---- public API ---------------------------------------------------------- */
 
 void ra_analyzer_set_icu_only(ra_analyzer *a, int on) { a->icu_only = on; }
+
+void ra_analyzer_set_stem_keys(ra_analyzer *a, const char *const *keys,
+                               const size_t *lens, size_t n) {
+  a->stem_keys = keys;
+  a->stem_key_lens = lens;
+  a->n_stem_keys = keys && lens ? n : 0;
+}
 
 ra_status ra_analyzer_new(ra_analyzer **out, ra_error *err) {
   UErrorCode st = U_ZERO_ERROR;

@@ -62,6 +62,17 @@ void ra_analyzer_free(ra_analyzer *a);
  * (for the tests that prove them equal, and for benchmarks). */
 void ra_analyzer_set_icu_only(ra_analyzer *a, int on);
 
+/* Stem only the words that are not plain lower-case ASCII or that start
+ * with one of keys[0..n) (lens[i] bytes each); any other word's stem is
+ * reported as the word itself.  For a caller that only compares token
+ * stems with some known stems, each key being such a stem less its last
+ * letter (plus "dy", "ly", "ty" for die, lie, tie): Snowball's English
+ * stems start like their words less the last letter, so no stem it wants
+ * is missed and no word posing as its stem equals one.  The analyzer
+ * keeps the pointers until reset with n 0 (or keys NULL): stem all. */
+void ra_analyzer_set_stem_keys(ra_analyzer *a, const char *const *keys,
+                               const size_t *lens, size_t n);
+
 /* Analyze len bytes of UTF-8 text.  Invalid UTF-8 never fails: each bad
  * byte is treated as U+FFFD (a word separator) and offsets stay exact.
  * Positions start at pos_base; *next_pos (may be NULL) receives the

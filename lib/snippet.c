@@ -27,7 +27,44 @@ typedef struct pat {
 typedef struct matcher {
   pat p[RA_MAX_SLOTS];
   size_t n, n_slots;
+  /* What the analyser must stem (ra_analyzer_set_stem_keys): the stems
+   * compared here less their last letter; stem_all when one is too short
+   * to say, or for an exhaustive snippet (the reference). */
+  const char *skey[2 * RA_MAX_SLOTS + 1];
+  size_t sklen[2 * RA_MAX_SLOTS + 1];
+  size_t n_skeys;
+  int stem_all;
 } matcher;
+
+static void stem_key_add(matcher *m, const char *k, size_t len) {
+  if (m->n_skeys < sizeof m->skey / sizeof *m->skey) {
+    m->skey[m->n_skeys] = k;
+    m->sklen[m->n_skeys++] = len;
+  } else {
+    m->stem_all = 1;
+  }
+}
+
+static void matcher_stem_keys(matcher *m) {
+  static const char *const y[] = {"dy", "ly", "ty"}; /* dying, lying, tying */
+  for (size_t p = 0; p < m->n; p++) {
+    if (m->p[p].prefix || m->p[p].exact) continue; /* no stem compared */
+    for (size_t j = 0; j < m->p[p].n; j++) {
+      const char *st = m->p[p].w[j].stem;
+      size_t sl = st ? strlen(st) : 0;
+      if (sl < 2) {
+        m->stem_all = 1;
+        continue;
+      }
+      stem_key_add(m, st, sl - 1);
+      if (sl == 3 && st[1] == 'i' && st[2] == 'e')
+        for (int k = 0; k < 3; k++)
+          if (st[0] == y[k][0]) stem_key_add(m, y[k], 2);
+    }
+  }
+  /* No stem compared at all: a key no plain word starts with. */
+  if (!m->n_skeys) stem_key_add(m, "\x01", 1);
+}
 
 static void add_pat(matcher *m, const ra_qword *w, size_t n, int prefix,
                     int exact, int clause) {
@@ -42,9 +79,16 @@ static void add_pat(matcher *m, const ra_qword *w, size_t n, int prefix,
   m->n_slots += n;
 }
 
+static void matcher_fill(matcher *m, const ra_query *q);
+
 static void matcher_init(matcher *m, const ra_query *q) {
   memset(m, 0, sizeof *m);
   if (!q) return;
+  matcher_fill(m, q);
+  matcher_stem_keys(m);
+}
+
+static void matcher_fill(matcher *m, const ra_query *q) {
   for (size_t c = 0; c < q->n_clauses; c++) {
     const ra_qclause *cl = &q->clauses[c];
     if (cl->kind != RA_QC_TEXT || cl->negated || cl->n_words == 0) continue;
@@ -341,7 +385,11 @@ static ra_status scan_text(ra_analyzer *an, const matcher *m, const char *text,
   *out = NULL;
   *n = 0;
   scan s = {.m = m};
+  /* Only words that could have a compared stem are stemmed: a cold
+   * process (a CGI request) spent a twentieth of its time in Snowball. */
+  if (!m->stem_all) ra_analyzer_set_stem_keys(an, m->skey, m->sklen, m->n_skeys);
   ra_status st = ra_analyze(an, text, len, 0, scan_cb, &s, NULL, err);
+  ra_analyzer_set_stem_keys(an, NULL, NULL, 0);
   if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   mtok *o = NULL;
   if (!st && s.n) {
@@ -647,6 +695,7 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   screen *sc = malloc(sizeof *sc);
   if (sc) screen_init(sc, m);
   if (sc && o && o->exhaustive) sc->always = 1;
+  if (o && o->exhaustive) m->stem_all = 1; /* the reference stems all */
   if (!st && (!sn || !cands || !toks || !used || !scanned || !ub || !sc))
     st = ra_error_set(err, RA_ERR_NOMEM, "snippet");
   for (size_t i = 0; !st && i < n_src; i++) {

@@ -860,6 +860,32 @@ static void test_ascii_fast_path(void) {
   ra_analyzer_free(c.icu);
 }
 
+/* Stem keys: only words starting with a key (or not plain lower-case
+ * ASCII) are stemmed, the rest report themselves; no keys: all again. */
+static void test_stem_keys(void) {
+  static const char text[] = "Mentoring mentors happily; the dying résumé x2 networks";
+  collect c = {0};
+  run(&c, text, strlen(text), 0, NULL);
+  char *all = render_stems(&c);
+  static const char *const keys[] = {"mento", "happi", "dy"};
+  static const size_t lens[] = {5, 5, 2};
+  ra_analyzer_set_stem_keys(A, keys, lens, 3);
+  run(&c, text, strlen(text), 0, NULL);
+  char *some = render_stems(&c);
+  ra_analyzer_set_stem_keys(A, NULL, NULL, 0);
+  run(&c, text, strlen(text), 0, NULL);
+  char *again = render_stems(&c);
+  ok(strcmp(all, "mentor mentor happili the die resum x2 network") == 0 &&
+         strcmp(some, "mentor mentor happili the die resume x2 networks") == 0 &&
+         strcmp(again, all) == 0,
+     "stem keys: only keyed (or non-plain) words are stemmed (%s | %s | %s)", all, some,
+     again);
+  free(all);
+  free(some);
+  free(again);
+  collect_reset(&c);
+}
+
 int main(void) {
   ra_error err;
   ra_error_clear(&err);
@@ -868,10 +894,11 @@ int main(void) {
     return 1;
   }
   size_t ntable = sizeof cases / sizeof *cases;
-  printf("1..%zu\n", ntable + 14 + 1 + 4 + 2 + 8 + 2 + 4 + 3);
+  printf("1..%zu\n", ntable + 14 + 1 + 1 + 4 + 2 + 8 + 2 + 4 + 3);
   run_table();            /* ntable */
   test_fold_and_stem();   /* 14 */
   test_stem_cache();      /* 1 */
+  test_stem_keys();       /* 1 */
   test_sentences();       /* 4 */
   test_random();          /* 2 */
   test_positions_and_stop(); /* 8 */
