@@ -752,9 +752,10 @@ static const char kOutOfMemory[] =
  * search at 20,000 articles first-touches ~180 fresh heap pages, and on a
  * virtual machine each such fault can cost 10-15 us; populating 1 MB up
  * front cost one call and saved ~1.2 ms of a 19 ms request here.  Big
- * buffers then come from that heap too, and freed memory stays.  Without
- * MADV_POPULATE_WRITE (Linux < 5.14) or with another allocator (the
- * sanitizers') it does nothing. */
+ * buffers then come from that heap too, and freed memory stays.  On a
+ * kernel without MADV_POPULATE_WRITE (< 5.14) only that populating fails;
+ * with another allocator (the sanitizers') the heap does not move and
+ * nothing is populated. */
 static void heap_prefault(size_t bytes) {
 #if defined(MADV_POPULATE_WRITE) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
   mallopt(M_MMAP_THRESHOLD, 16 << 20);

@@ -230,16 +230,17 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
     return ra_error_set(err, RA_ERR_NOMEM, "facets");
   }
   size_t n_seen = 0;
+  uint32_t d = 0;
   for (size_t i = 0; i < n; i++) {
-    uint32_t d = ids[i];
+    d = ids[i];
     if (d > t->max_docid) continue;
     /* A mapped file's runs and ids are only checked here, as they are
-     * read (a damaged one counts what it can, never out of bounds). */
-    uint32_t end = t->start[d + 1];
-    if (end > t->n_ids) end = (uint32_t)t->n_ids;
-    for (uint32_t j = t->start[d]; j < end; j++) {
+     * read: a damaged one is reported before anything is counted. */
+    uint32_t lo = t->start[d], end = t->start[d + 1];
+    if (lo > end || end > t->n_ids) goto damaged;
+    for (uint32_t j = lo; j < end; j++) {
       uint32_t k = t->ids[j];
-      if (k >= t->n_keys) continue;
+      if (k >= t->n_keys) goto damaged;
       if (count[t->keys[k].group]++ == 0) seen[n_seen++] = k;
     }
   }
@@ -250,6 +251,10 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
   free(count);
   free(seen);
   return RA_OK;
+damaged:
+  free(count);
+  free(seen);
+  return ra_error_set(err, RA_ERR_INVALID, "facet table: damaged run for document %u", d);
 }
 
 /* ---- the table as a file ------------------------------------------------ */
@@ -311,6 +316,9 @@ ra_status ra_facet_table_save(const ra_facet_table *t, const char *path,
   for (size_t k = 0; ok && k < t->n_keys; k++)
     ok = write_all(f, t->keys[k].key, t->keys[k].klen + 1) &&
          write_all(f, t->keys[k].display, t->keys[k].dlen + 1);
+  /* On disk before the rename: a crash must not leave the new name on
+   * blocks never written. */
+  if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0)) ok = 0;
   if (fclose(f) != 0) ok = 0;
   ra_status st = RA_OK;
   if (!ok || rename(tmp, path) != 0) {
@@ -323,6 +331,7 @@ ra_status ra_facet_table_save(const ra_facet_table *t, const char *path,
 
 /* Check a mapped file's layout and keys; 0 if usable. */
 static int facet_check(const unsigned char *m, size_t len, const facet_header *h) {
+  if ((uint64_t)h->max_docid + 2 > UINT32_MAX) return -1; /* as the loader */
   uint64_t need = sizeof *h + 20ull * h->n_keys + 4ull * ((uint64_t)h->max_docid + 2) +
                   4ull * h->n_ids + h->str_len;
   if (need != len) return -1;

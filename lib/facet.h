@@ -34,7 +34,8 @@ size_t ra_facet_table_bytes(const ra_facet_table *t);
  * document; unknown docids count nothing) and call cb once per key with
  * a non-zero count, with its display form in the first of ids (in the
  * given order) that has it: for docids in matching order, the form Xapian's
- * own counting shows. */
+ * own counting shows.  RA_ERR_INVALID (nothing counted) when a mapped
+ * table's run for one of ids is damaged. */
 typedef int (*ra_facet_count_cb)(void *ctx, const char *key, size_t klen,
                                  const char *display, size_t dlen,
                                  uint32_t docs);
@@ -56,8 +57,10 @@ ra_status ra_facet_table_save(const ra_facet_table *t, const char *path,
 
 /* Map the file at path as a table.  RA_ERR_NOTFOUND when there is none
  * or it was made from another database or revision (stale), RA_ERR_INVALID
- * when it is damaged: every offset, id and length is checked before use.
- * *out is owned by the caller: ra_facet_table_free. */
+ * when its layout or keys are damaged.  Each document's run of ids is
+ * checked where ra_facet_table_count reads it, which then fails with
+ * RA_ERR_INVALID before counting anything.  *out is owned by the caller:
+ * ra_facet_table_free. */
 ra_status ra_facet_table_map(const char *path, const char *uuid,
                              uint32_t revision, ra_facet_table **out,
                              ra_error *err);

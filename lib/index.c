@@ -1658,7 +1658,9 @@ static ra_status write_facets(const char *gen_path, ra_error *err) {
   ra_xdb *db = NULL;
   ra_facet_table *t = NULL;
   char path[RA_PATH_MAX + 64], uuid[64];
-  snprintf(path, sizeof path, "%s/%s", gen_path, RA_FACET_FILE);
+  int pl = snprintf(path, sizeof path, "%s/%s", gen_path, RA_FACET_FILE);
+  if (pl < 0 || (size_t)pl >= sizeof path)
+    return ra_error_set(err, RA_ERR_TOOBIG, "%s: path too long", gen_path);
   ra_status st = ra_xdb_open(gen_path, &db, err);
   if (!st) {
     ra_xdb_uuid(db, uuid, sizeof uuid);
@@ -1764,7 +1766,13 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     if (!st) st = cst;
     ra_xwriter_free(w);
   }
-  if (!st) st = write_facets(gen_path, err);
+  if (!st) {
+    /* Only an accelerator: without it readers count through Xapian. */
+    ra_error ferr;
+    ra_error_clear(&ferr);
+    if (write_facets(gen_path, &ferr) != RA_OK && o->warn)
+      o->warn(o->warn_ctx, gen_path, 0, (size_t)-1, ra_error_message(&ferr));
+  }
   if (!st) st = ra_idxdir_publish(o->db_dir, gen, err);
   stats->merge_seconds = now_seconds() - t1;
   if (!st) {
@@ -1989,11 +1997,14 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
     if (!st) {
       /* The update is committed either way: without a table for its
        * revision, readers count tags through Xapian as before. */
-      char gp[RA_PATH_MAX];
+      char gp[RA_PATH_MAX + 64];
       ra_error ferr;
       ra_error_clear(&ferr);
-      snprintf(gp, sizeof gp, "%s/%s", o->db_dir, cur);
-      if (write_facets(gp, &ferr) != RA_OK && o->warn)
+      int gl = snprintf(gp, sizeof gp, "%s/%s", o->db_dir, cur);
+      ra_status fs = gl < 0 || (size_t)gl >= sizeof gp
+                         ? ra_error_set(&ferr, RA_ERR_TOOBIG, "%s: path too long", o->db_dir)
+                         : write_facets(gp, &ferr);
+      if (fs != RA_OK && o->warn)
         o->warn(o->warn_ctx, gp, 0, (size_t)-1, ra_error_message(&ferr));
     }
   } else if (!st) {

@@ -116,10 +116,10 @@ ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
   /* The indexer's tag table for this revision, if there is one: counting
    * tags from it spares reading each examined match's tags (no table:
    * facets read them through Xapian, as before). */
-  char path[RA_PATH_MAX + 64], uuid[64];
+  char path[RA_PATH_MAX + 128], uuid[64];
   ra_xdb_uuid(s->db, uuid, sizeof uuid);
-  snprintf(path, sizeof path, "%s/%s/%s", db_dir, gen, RA_FACET_FILE);
-  if (uuid[0])
+  int pl = snprintf(path, sizeof path, "%s/%s/%s", db_dir, gen, RA_FACET_FILE);
+  if (uuid[0] && pl > 0 && (size_t)pl < sizeof path)
     (void)ra_facet_table_map(path, uuid, ra_xdb_revision(s->db), &s->facets, NULL);
   *out = s;
   return RA_OK;
@@ -872,8 +872,9 @@ static uint32_t run_count(ra_searcher *s, const ra_rank_params *rp,
   return n;
 }
 
-/* strict: the reader's query's matches, counted examining strict_check
- * documents; the suggestion is counted the same way, so the two compare. */
+/* strict: the reader's query's matches, an estimate after examining
+ * strict_check documents; the suggestion's count is an estimate after as
+ * many (unweighted, count_matches_at), so the two compare as estimates. */
 static ra_status suggest(ra_searcher *s, const ra_rank_params *rp,
                          ra_results *r, uint32_t strict, uint32_t strict_check,
                          ra_error *err) {
@@ -1257,8 +1258,26 @@ static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int expl
   ra_xmset *m = NULL, *base = NULL;
   size_t first = 0; /* the page's first hit in m */
   ra_status st = ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err);
-  if (!st && s->facets)
-    st = ra_facet_table_count(s->facets, ext.docids, ext.n_docids, facet_cb, &fc, err);
+  if (!st && s->facets) {
+    ra_error ferr;
+    ra_error_clear(&ferr);
+    st = ra_facet_table_count(s->facets, ext.docids, ext.n_docids, facet_cb, &fc, &ferr);
+    if (st == RA_ERR_INVALID) {
+      /* A damaged table file (it counted nothing): drop it and count
+       * through Xapian, now and for the rest of this searcher's life. */
+      ra_facet_table_free(s->facets);
+      s->facets = NULL;
+      free(ext.docids);
+      ext.docids = NULL;
+      ext.n_docids = 0;
+      ext.collect_docids = 0;
+      ra_xmset_free(m);
+      m = NULL;
+      st = ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err);
+    } else if (st) {
+      ra_error_set(err, st, "%s", ra_error_message(&ferr));
+    }
+  }
   free(ext.docids);
   if (!st && fc.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "facets");
   if (!st) {
@@ -1329,14 +1348,20 @@ static ra_status run_page(qb *b, const ra_search_opts *o, size_t count, int expl
       int p = top > 0 ? (int)(h->score * ra_xmset_percent(base, 0) / top + 0.5) : 0;
       h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
     }
+    /* Re-ranked: collapse counts and the matched terms are the first
+     * run's (the second matches only the set and the boost). */
+    ra_xmset *em = m;
+    size_t ei = first + i;
     for (size_t j = 0; base && j < nbase; j++)
       if (ra_xmset_docid(base, j) == docid) {
         h->similar = ra_xmset_collapse_count(base, j);
+        em = base;
+        ei = j;
         break;
       }
     r->n_hits = i + 1;
     st = load_hit(s, r->query, docid, o, h, err);
-    if (!st && explain) st = explain_hit(s, rp, r->query, m, first + i, h, err);
+    if (!st && explain) st = explain_hit(s, rp, r->query, em, ei, h, err);
   }
   ra_xmset_free(m);
   ra_xmset_free(base);

@@ -36,6 +36,20 @@ typedef struct matcher {
   int stem_all;
 } matcher;
 
+/* Snowball's English stems start like their words less the last letter,
+ * except dying, lying and tying (die, lie, tie): the extra two-letter
+ * start such a stem's words may have, or NULL.  Shared by the byte screen
+ * and the analyser's stem keys, which must agree. */
+static const char *stem_odd_start(const char *stem, size_t sl) {
+  if (sl != 3 || stem[1] != 'i' || stem[2] != 'e') return NULL;
+  switch (stem[0]) {
+  case 'd': return "dy";
+  case 'l': return "ly";
+  case 't': return "ty";
+  default: return NULL;
+  }
+}
+
 static void stem_key_add(matcher *m, const char *k, size_t len) {
   if (m->n_skeys < sizeof m->skey / sizeof *m->skey) {
     m->skey[m->n_skeys] = k;
@@ -46,7 +60,6 @@ static void stem_key_add(matcher *m, const char *k, size_t len) {
 }
 
 static void matcher_stem_keys(matcher *m) {
-  static const char *const y[] = {"dy", "ly", "ty"}; /* dying, lying, tying */
   for (size_t p = 0; p < m->n; p++) {
     if (m->p[p].prefix || m->p[p].exact) continue; /* no stem compared */
     for (size_t j = 0; j < m->p[p].n; j++) {
@@ -57,9 +70,8 @@ static void matcher_stem_keys(matcher *m) {
         continue;
       }
       stem_key_add(m, st, sl - 1);
-      if (sl == 3 && st[1] == 'i' && st[2] == 'e')
-        for (int k = 0; k < 3; k++)
-          if (st[0] == y[k][0]) stem_key_add(m, y[k], 2);
+      const char *odd = stem_odd_start(st, sl);
+      if (odd) stem_key_add(m, odd, 2);
     }
   }
   /* No stem compared at all: a key no plain word starts with. */
@@ -189,6 +201,7 @@ typedef struct screen {
   size_t klen[2 * RA_MAX_SLOTS];
   int clause[2 * RA_MAX_SLOTS]; /* the query clause a key stands for */
   unsigned char slot[2 * RA_MAX_SLOTS]; /* the pattern word it stands for */
+  _Static_assert(RA_MAX_SLOTS <= 256, "screen slots are one byte");
   size_t n;
   const matcher *m;
   int always; /* some word cannot be screened */
@@ -244,12 +257,8 @@ static void screen_init(screen *sc, const matcher *m) {
         continue;
       }
       screen_add(sc, w->stem, sl - 1, m->p[p].clause, slot);
-      /* The only stems that do not start like their words. */
-      if (sl == 3 && w->stem[1] == 'i' && w->stem[2] == 'e' &&
-          (w->stem[0] == 'd' || w->stem[0] == 'l' || w->stem[0] == 't')) {
-        char y[2] = {w->stem[0], 'y'}; /* dying, lying, tying */
-        screen_add(sc, y, 2, m->p[p].clause, slot);
-      }
+      const char *odd = stem_odd_start(w->stem, sl);
+      if (odd) screen_add(sc, odd, 2, m->p[p].clause, slot);
     }
   for (unsigned c = 0; c < 256; c++)
     sc->cls[c] = (unsigned char)((c >= 0x80 ? SC_HIGH : 0) |

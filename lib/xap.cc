@@ -866,8 +866,9 @@ ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n
   try {
     std::vector<std::pair<Xapian::docid, double>> p(n);
     for (size_t i = 0; i < n; i++) p[i] = {ids[i], weights ? weights[i] : 0.0};
-    std::sort(p.begin(), p.end(), [](const std::pair<Xapian::docid, double> &a,
-                                     const std::pair<Xapian::docid, double> &b) {
+    // Stable: of a docid given twice, the first weight is kept.
+    std::stable_sort(p.begin(), p.end(), [](const std::pair<Xapian::docid, double> &a,
+                                            const std::pair<Xapian::docid, double> &b) {
       return a.first < b.first;
     });
     std::vector<Xapian::docid> v;

@@ -154,6 +154,10 @@ like "$ERR" "no article with id 'no-such-id'" "and names the id"
 run "$RA_QUERY" --db "$FDB" --color=never --explain stethoscope
 like "$OUT" "explain: fields: title body" "--explain names the matched fields"
 like "$OUT" "Zstethoscop  [stem] wdf" "--explain lists the terms with wdf and score part"
+# Two words are re-ranked by proximity: the terms are still the query's.
+run "$RA_QUERY" --db "$DB" --color=never --explain -n 1 residency networking
+like "$OUT" "Zresid  [stem] wdf" "--explain of a re-ranked query lists the stems"
+like "$OUT" "residency  [exact form] wdf" "and the exact forms"
 
 # ---- paging and limits ------------------------------------------------------------------
 q "$DB" mentorship
