@@ -1,11 +1,13 @@
-/* facet.h - tag counts over a result set from a table kept in memory.
+/* facet.h - tag counts over a result set from a table of every article's
+ * tags.
  *
  * Facet counts read one value (RA_SLOT_TAGS) per examined match; through
- * Xapian that is a B-tree lookup each, a fifth of a query's time.  A
- * long-lived reader (the FastCGI endpoint, a benchmark) loads the slot
- * once as one sequential stream into this table, and a search then only
- * collects the matched docids.  One table belongs to one open database
- * snapshot: load it again after reopening. */
+ * Xapian that is a B-tree lookup each, a fifth of a query's time.  The
+ * indexer writes the table beside the index after each commit, and every
+ * reader maps it at open (a long-lived one without the file loads the slot
+ * once as one sequential stream); a search then only collects the matched
+ * docids.  One table belongs to one database revision: map or load it
+ * again after reopening. */
 #ifndef RA_FACET_H
 #define RA_FACET_H
 
