@@ -289,7 +289,7 @@ static ra_xquery *text_clause_q(qb *b, const ra_qclause *c) {
     char buf[300];
     snprintf(buf, sizeof buf, "%s%s", c->title_only ? RA_PREFIX_TITLE : "",
              c->words[0].word);
-    m = keep(b->a, ra_xquery_wildcard(buf, strlen(buf), b->rp->max_wildcard,
+    m = keep(b->a, ra_xquery_wildcard(b->s->db, buf, strlen(buf), b->rp->max_wildcard,
                                       b->a->err));
   } else if (c->phrase) {
     m = phrase_q(b, c->words, c->n_words, c->title_only ? RA_PREFIX_TITLE : "");

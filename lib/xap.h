@@ -117,9 +117,10 @@ ra_xquery *ra_xquery_term(const char *term, size_t len, unsigned wqf,
 ra_xquery *ra_xquery_combine(ra_xq_op op, ra_xquery *const *subs, size_t n,
                              unsigned window, ra_error *err);
 ra_xquery *ra_xquery_scale(const ra_xquery *q, double factor, ra_error *err);
-/* Every term starting with prefix, capped at max_expansion (most frequent
- * first); combined with OR (as a SYNONYM). */
-ra_xquery *ra_xquery_wildcard(const char *prefix, size_t len,
+/* Every term of db starting with prefix, capped at max_expansion (the
+ * most frequent; 0: no cap), each scored as itself (OR); matches nothing
+ * when there is none. */
+ra_xquery *ra_xquery_wildcard(ra_xdb *db, const char *prefix, size_t len,
                               unsigned max_expansion, ra_error *err);
 ra_xquery *ra_xquery_match_all(ra_error *err);
 int ra_xquery_empty(const ra_xquery *q);
