@@ -940,12 +940,14 @@ static void test_parsed_article(void) {
   ra_model_free(m);
 }
 
-/* The sample pages (corpus/0*.txt), read and learned from as the
- * indexer would.  0 when there are none (pat names where it looked). */
+/* The sample pages (corpus/0*.txt), read, learned from and parsed as the
+ * indexer would. */
 typedef struct samples {
   ra_model *m;
   char *texts[64];
-  size_t lens[64], n;
+  size_t lens[64], n_texts;
+  ra_article *art[64]; /* the pages that parse */
+  size_t n;
 } samples;
 
 /* Load the sample pages; without them, pass the caller's n_skip test
@@ -964,21 +966,27 @@ static int samples_load(samples *sp, int n_skip) {
   ra_error err;
   ra_error_clear(&err);
   ra_model_new(&sp->m, &err);
-  for (size_t i = 0; i < g.gl_pathc && sp->n < 64; i++) {
+  for (size_t i = 0; i < g.gl_pathc && sp->n_texts < 64; i++) {
     int rep = 0;
-    if (ra_article_read_file(g.gl_pathv[i], 0, &sp->texts[sp->n], &sp->lens[sp->n], &rep,
-                             NULL, NULL, &err) != RA_OK)
+    size_t k = sp->n_texts;
+    if (ra_article_read_file(g.gl_pathv[i], 0, &sp->texts[k], &sp->lens[k], &rep, NULL,
+                             NULL, &err) != RA_OK)
       continue;
-    ra_model_learn(sp->m, sp->texts[sp->n], sp->lens[sp->n], &err);
-    sp->n++;
+    ra_model_learn(sp->m, sp->texts[k], sp->lens[k], &err);
+    sp->n_texts++;
   }
   ra_model_finish(sp->m, &err);
   globfree(&g);
+  for (size_t i = 0; i < sp->n_texts; i++)
+    if (ra_article_parse(sp->m, "sample", NULL, sp->texts[i], sp->lens[i], &sp->art[sp->n],
+                         NULL, NULL, &err) == RA_OK)
+      sp->n++;
   return 1;
 }
 
 static void samples_free(samples *sp) {
-  for (size_t i = 0; i < sp->n; i++) free(sp->texts[i]);
+  for (size_t i = 0; i < sp->n; i++) ra_article_free(sp->art[i]);
+  for (size_t i = 0; i < sp->n_texts; i++) free(sp->texts[i]);
   ra_model_free(sp->m);
 }
 
@@ -986,38 +994,28 @@ static void samples_free(samples *sp) {
 static void test_corpus(void) {
   samples sp;
   if (!samples_load(&sp, 2)) return;
-  ra_model *m = sp.m;
-  char **texts = sp.texts;
-  size_t *lens = sp.lens, n = sp.n;
-  ra_error err;
-  ra_error_clear(&err);
   static const char *const queries[] = {
       "residency mentor", "interview program", "support community",
       "cafe", "burnout wellness -stress", "\"medical school\"", "giraffe"};
   static const size_t maxes[] = {0, 40, 90, 150};
   int all_valid = 1, nonsize_valid = 1, pages = 0, hits = 0;
   char first_bad[1024] = "";
-  for (size_t i = 0; i < n; i++) {
-    ra_article *a = NULL;
-    ra_error_clear(&err);
-    if (ra_article_parse(m, "x", NULL, texts[i], lens[i], &a, NULL, NULL,
-                         &err) == RA_OK) {
-      pages++;
-      for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
-        for (size_t mi = 0; mi < sizeof maxes / sizeof *maxes; mi++) {
-          ra_snippet *sn = build(a, queries[qi], 0, maxes[mi]);
-          if (!last_valid) {
-            if (all_valid)
-              snprintf(first_bad, sizeof first_bad, "page %zu, \"%s\", max "
-                       "%zu: %.900s", i, queries[qi], maxes[mi], last_why);
-            all_valid = 0;
-            if (!strstr(last_why, "> max")) nonsize_valid = 0;
-          }
-          hits += (int)total_hls(sn);
-          ra_snippet_free(sn);
+  for (size_t i = 0; i < sp.n; i++) {
+    const ra_article *a = sp.art[i];
+    pages++;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+      for (size_t mi = 0; mi < sizeof maxes / sizeof *maxes; mi++) {
+        ra_snippet *sn = build(a, queries[qi], 0, maxes[mi]);
+        if (!last_valid) {
+          if (all_valid)
+            snprintf(first_bad, sizeof first_bad, "page %zu, \"%s\", max "
+                     "%zu: %.900s", i, queries[qi], maxes[mi], last_why);
+          all_valid = 0;
+          if (!strstr(last_why, "> max")) nonsize_valid = 0;
         }
-      ra_article_free(a);
-    }
+        hits += (int)total_hls(sn);
+        ra_snippet_free(sn);
+      }
   }
   samples_free(&sp);
   ok(pages > 0 && nonsize_valid && hits > 0,
@@ -1066,17 +1064,12 @@ static int vocab_cb(void *ctx, const ra_token *t) {
 static void test_generated(void) {
   samples sp;
   if (!samples_load(&sp, 2)) return;
-  ra_model *m = sp.m;
-  char **texts = sp.texts;
-  size_t *lens = sp.lens, n = sp.n;
   ra_error err;
   ra_error_clear(&err);
   int queries = 0, valid = 1, found = 1;
   char first_bad[1100] = "";
-  for (size_t i = 0; i < n; i++) {
-    ra_article *a = NULL;
-    if (ra_article_parse(m, "g", NULL, texts[i], lens[i], &a, NULL, NULL, &err) != RA_OK)
-      continue;
+  for (size_t i = 0; i < sp.n; i++) {
+    const ra_article *a = sp.art[i];
     vocab v = {0};
     for (size_t s = 0; s < a->n_sections; s++)
       for (size_t b = 0; b < a->sections[s].n_blocks; b++)
@@ -1116,7 +1109,6 @@ static void test_generated(void) {
       ra_snippet_free(sn);
     }
     free(v.w);
-    ra_article_free(a);
   }
   samples_free(&sp);
   ok(queries >= 3000 && valid,
@@ -1253,35 +1245,29 @@ static void test_screen(void) {
   /* The sample pages, with words and pairs drawn from their own text. */
   samples sp;
   if (!samples_load(&sp, 1)) return;
-  ra_model *m = sp.m;
-  char **texts = sp.texts;
-  size_t *lens = sp.lens, n = sp.n;
   int pq = 0;
-  for (size_t i = 0; i < n; i++) {
-    ra_article *pa = NULL;
-    if (ra_article_parse(m, "s", NULL, texts[i], lens[i], &pa, NULL, NULL, &err) == RA_OK) {
-      vocab pv = {.all = 1};
-      for (size_t s = 0; s < pa->n_sections; s++)
-        for (size_t b = 0; b < pa->sections[s].n_blocks; b++)
-          ra_analyze(AN, pa->sections[s].blocks[b].text,
-                     strlen(pa->sections[s].blocks[b].text), 0, vocab_cb, &pv, NULL, &err);
-      for (size_t k = 0; k < pv.n && k < 400; k++) {
-        char q[160];
-        const char *w1 = pv.w[rnd((unsigned)pv.n)], *w2 = pv.w[rnd((unsigned)pv.n)];
-        switch (k % 6) {
-        case 0: snprintf(q, sizeof q, "%s %s", pv.w[k], w2); break;
-        case 1: snprintf(q, sizeof q, "%s %s %s", w1, w2, pv.w[k]); break;
-        case 2: snprintf(q, sizeof q, "\"%s %s\"", pv.w[k], k + 1 < pv.n ? pv.w[k + 1] : w1); break;
-        case 3: snprintf(q, sizeof q, "%.4s* %s", w1, w2); break;
-        case 4: snprintf(q, sizeof q, "%s OR %s", w1, w2); break;
-        default: snprintf(q, sizeof q, "%s", w1); break;
-        }
-        pq++;
-        if (agree && !screen_agrees(pa, q, why, sizeof why)) agree = 0;
+  for (size_t i = 0; i < sp.n; i++) {
+    const ra_article *pa = sp.art[i];
+    vocab pv = {.all = 1};
+    for (size_t s = 0; s < pa->n_sections; s++)
+      for (size_t b = 0; b < pa->sections[s].n_blocks; b++)
+        ra_analyze(AN, pa->sections[s].blocks[b].text,
+                   strlen(pa->sections[s].blocks[b].text), 0, vocab_cb, &pv, NULL, &err);
+    for (size_t k = 0; k < pv.n && k < 400; k++) {
+      char q[160];
+      const char *w1 = pv.w[rnd((unsigned)pv.n)], *w2 = pv.w[rnd((unsigned)pv.n)];
+      switch (k % 6) {
+      case 0: snprintf(q, sizeof q, "%s %s", pv.w[k], w2); break;
+      case 1: snprintf(q, sizeof q, "%s %s %s", w1, w2, pv.w[k]); break;
+      case 2: snprintf(q, sizeof q, "\"%s %s\"", pv.w[k], k + 1 < pv.n ? pv.w[k + 1] : w1); break;
+      case 3: snprintf(q, sizeof q, "%.4s* %s", w1, w2); break;
+      case 4: snprintf(q, sizeof q, "%s OR %s", w1, w2); break;
+      default: snprintf(q, sizeof q, "%s", w1); break;
       }
-      free(pv.w);
-      ra_article_free(pa);
+      pq++;
+      if (agree && !screen_agrees(pa, q, why, sizeof why)) agree = 0;
     }
+    free(pv.w);
   }
   samples_free(&sp);
   ok(agree && pq > 1000, "screen: %d queries over the sample pages agree with "
