@@ -27,14 +27,21 @@ typedef struct pat {
 typedef struct matcher {
   pat p[RA_MAX_SLOTS];
   size_t n, n_slots;
-  /* What the analyser must stem (ra_analyzer_set_stem_keys): the stems
-   * compared here less their last letter; stem_all when one is too short
-   * to say, or for an exhaustive snippet (the reference). */
-  const char *skey[2 * RA_MAX_SLOTS + 1];
-  size_t sklen[2 * RA_MAX_SLOTS + 1];
+  /* The starts a word must have for its stem to be one compared here:
+   * each such stem less its last letter (plus odd starts), with the slot
+   * and clause it stands for.  The byte screen and the analyser's stem
+   * keys both use them.  stem_unkeyed: some stem is too short to say;
+   * stem_all: the analyser stems every word (that, or an exhaustive
+   * snippet, the reference). */
+  const char *skey[2 * RA_MAX_SLOTS];
+  size_t sklen[2 * RA_MAX_SLOTS];
+  unsigned char skslot[2 * RA_MAX_SLOTS];
+  int skclause[2 * RA_MAX_SLOTS];
   size_t n_skeys;
-  int stem_all;
+  int stem_unkeyed, stem_all;
 } matcher;
+
+_Static_assert(RA_MAX_SLOTS <= 256, "slots are kept in one byte");
 
 /* Snowball's English stems start like their words less the last letter,
  * except dying, lying and tying (die, lie, tie): the extra two-letter
@@ -50,12 +57,15 @@ static const char *stem_odd_start(const char *stem, size_t sl) {
   }
 }
 
-static void stem_key_add(matcher *m, const char *k, size_t len) {
+static void stem_key_add(matcher *m, const char *k, size_t len, size_t slot,
+                         int clause) {
   if (m->n_skeys < sizeof m->skey / sizeof *m->skey) {
     m->skey[m->n_skeys] = k;
-    m->sklen[m->n_skeys++] = len;
+    m->sklen[m->n_skeys] = len;
+    m->skslot[m->n_skeys] = (unsigned char)slot;
+    m->skclause[m->n_skeys++] = clause;
   } else {
-    m->stem_all = 1;
+    m->stem_unkeyed = 1;
   }
 }
 
@@ -66,16 +76,16 @@ static void matcher_stem_keys(matcher *m) {
       const char *st = m->p[p].w[j].stem;
       size_t sl = st ? strlen(st) : 0;
       if (sl < 2) {
-        m->stem_all = 1;
+        m->stem_unkeyed = 1;
         continue;
       }
-      stem_key_add(m, st, sl - 1);
+      size_t slot = m->p[p].base + j;
+      stem_key_add(m, st, sl - 1, slot, m->p[p].clause);
       const char *odd = stem_odd_start(st, sl);
-      if (odd) stem_key_add(m, odd, 2);
+      if (odd) stem_key_add(m, odd, 2, slot, m->p[p].clause);
     }
   }
-  /* No stem compared at all: a key no plain word starts with. */
-  if (!m->n_skeys) stem_key_add(m, "\x01", 1);
+  m->stem_all = m->stem_unkeyed;
 }
 
 static void add_pat(matcher *m, const ra_qword *w, size_t n, int prefix,
@@ -201,7 +211,6 @@ typedef struct screen {
   size_t klen[2 * RA_MAX_SLOTS];
   int clause[2 * RA_MAX_SLOTS]; /* the query clause a key stands for */
   unsigned char slot[2 * RA_MAX_SLOTS]; /* the pattern word it stands for */
-  _Static_assert(RA_MAX_SLOTS <= 256, "screen slots are one byte");
   size_t n;
   const matcher *m;
   int always; /* some word cannot be screened */
@@ -248,18 +257,11 @@ static void screen_init(screen *sc, const matcher *m) {
   for (size_t p = 0; p < m->n; p++)
     for (size_t j = 0; j < m->p[p].n; j++) {
       const ra_qword *w = &m->p[p].w[j];
-      size_t slot = m->p[p].base + j;
-      screen_add(sc, w->word, strlen(w->word), m->p[p].clause, slot);
-      if (m->p[p].prefix || m->p[p].exact) continue;
-      size_t sl = w->stem ? strlen(w->stem) : 0;
-      if (sl < 2) {
-        sc->always = 1;
-        continue;
-      }
-      screen_add(sc, w->stem, sl - 1, m->p[p].clause, slot);
-      const char *odd = stem_odd_start(w->stem, sl);
-      if (odd) screen_add(sc, odd, 2, m->p[p].clause, slot);
+      screen_add(sc, w->word, strlen(w->word), m->p[p].clause, m->p[p].base + j);
     }
+  if (m->stem_unkeyed) sc->always = 1;
+  for (size_t k = 0; k < m->n_skeys; k++)
+    screen_add(sc, m->skey[k], m->sklen[k], m->skclause[k], m->skslot[k]);
   for (unsigned c = 0; c < 256; c++)
     sc->cls[c] = (unsigned char)((c >= 0x80 ? SC_HIGH : 0) |
                                  (ascii_alnum((unsigned char)c) ? SC_ALNUM : 0) |
@@ -396,7 +398,12 @@ static ra_status scan_text(ra_analyzer *an, const matcher *m, const char *text,
   scan s = {.m = m};
   /* Only words that could have a compared stem are stemmed: a cold
    * process (a CGI request) spent a twentieth of its time in Snowball. */
-  if (!m->stem_all) ra_analyzer_set_stem_keys(an, m->skey, m->sklen, m->n_skeys);
+  static const char *const none[] = {"\x01"}; /* no plain word starts so */
+  static const size_t none_len[] = {1};
+  if (!m->stem_all && m->n_skeys)
+    ra_analyzer_set_stem_keys(an, m->skey, m->sklen, m->n_skeys);
+  else if (!m->stem_all)
+    ra_analyzer_set_stem_keys(an, none, none_len, 1); /* no stem compared */
   ra_status st = ra_analyze(an, text, len, 0, scan_cb, &s, NULL, err);
   ra_analyzer_set_stem_keys(an, NULL, NULL, 0);
   if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "snippet");

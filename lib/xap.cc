@@ -706,8 +706,7 @@ class DocidSpy : public Xapian::MatchSpy {
   std::vector<Xapian::docid> ids;
 };
 
-// A fixed set of documents (sorted docids), each with a given weight (0
-// when none is given).
+// A fixed set of documents (sorted docids), each with a given weight.
 class DocidSource : public Xapian::PostingSource {
  public:
   DocidSource(const std::vector<Xapian::docid> &v, const std::vector<double> &w)
@@ -733,7 +732,7 @@ class DocidSource : public Xapian::PostingSource {
   }
   bool at_end() const override { return started && i >= ids.size(); }
   Xapian::docid get_docid() const override { return ids[i]; }
-  double get_weight() const override { return wts.empty() ? 0.0 : wts[i]; }
+  double get_weight() const override { return wts[i]; }
   Xapian::PostingSource *clone() const override { return new DocidSource(ids, wts); }
   std::string get_description() const override { return "DocidSource"; }
 
@@ -878,7 +877,7 @@ ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n
                             ra_error *err) {
   try {
     std::vector<std::pair<Xapian::docid, double>> p(n);
-    for (size_t i = 0; i < n; i++) p[i] = {ids[i], weights ? weights[i] : 0.0};
+    for (size_t i = 0; i < n; i++) p[i] = {ids[i], weights[i] < 0 ? 0.0 : weights[i]};
     // Stable: of a docid given twice, the first weight is kept.
     std::stable_sort(p.begin(), p.end(), [](const std::pair<Xapian::docid, double> &a,
                                             const std::pair<Xapian::docid, double> &b) {
@@ -889,7 +888,7 @@ ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n
     for (size_t i = 0; i < n; i++) {
       if (i && p[i].first == p[i - 1].first) continue;
       v.push_back(p[i].first);
-      if (weights) w.push_back(p[i].second < 0 ? 0.0 : p[i].second);
+      w.push_back(p[i].second);
     }
     // The query owns the source (release()).
     DocidSource *src = new DocidSource(v, w);

@@ -258,8 +258,8 @@ ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
                              void *ctx, ra_error *err);
 
 /* Matches exactly the documents ids (n of them, any order), each with
- * weights[i] (negative counts as 0), or no weight when weights is NULL:
- * to re-rank a known set.  NULL on failure. */
+ * weights[i] (negative counts as 0): to re-rank a known set.  NULL on
+ * failure. */
 ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n,
                             ra_error *err);
 
