@@ -206,96 +206,98 @@ ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
 
 /* ---- documents ----------------------------------------------------------- */
 
-/* Spelling words counted in memory and handed to Xapian once per distinct
- * word: one Xapian call per token cost a third of the indexing time. */
-typedef struct spell_map {
-  char **word;
-  uint32_t *count;
-  size_t cap, n;
-  int nomem;
-} spell_map;
+/* Terms counted in memory and handed to Xapian once each: Xapian looks a
+ * term up in a std::map on every call.  Spelling words (one call per token
+ * cost a third of the indexing time) and each article's stems (a quarter
+ * of its map walks were repeats) both go through one. */
+typedef struct term_counts {
+  char *arena;    /* the terms, NUL-terminated, in order of first sight */
+  size_t used, cap;
+  uint32_t *slot; /* open addressing: entry index + 1, 0 empty */
+  size_t n_slots;
+  struct tc_ent {
+    uint32_t off, len, count;
+  } *ent;
+  size_t n, ent_cap;
+  int nomem; /* sticky: some term was lost */
+} term_counts;
 
-static void spell_add(spell_map *m, const char *w, size_t len) {
-  if ((m->n + 1) * 2 > m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 4096;
-    char **nw = calloc(nc, sizeof *nw);
-    uint32_t *ncnt = calloc(nc, sizeof *ncnt);
-    if (!nw || !ncnt) {
-      free(nw);
-      free(ncnt);
-      m->nomem = 1;
-      return;
+/* Add inc to term (len bytes); -1 (and nomem set) out of memory. */
+static int tc_add(term_counts *m, const char *term, size_t len, unsigned inc) {
+  if (2 * (m->n + 1) > m->n_slots) {
+    size_t ns = m->n_slots ? 2 * m->n_slots : 1024;
+    uint32_t *nv = calloc(ns, sizeof *nv);
+    if (!nv) goto nomem;
+    for (size_t i = 0; i < m->n; i++) {
+      size_t h = (size_t)ra_fnv1a(m->arena + m->ent[i].off, m->ent[i].len) & (ns - 1);
+      while (nv[h]) h = (h + 1) & (ns - 1);
+      nv[h] = (uint32_t)i + 1;
     }
-    for (size_t i = 0; i < m->cap; i++) {
-      if (!m->word[i]) continue;
-      size_t k = (size_t)ra_fnv1a(m->word[i], strlen(m->word[i])) & (nc - 1);
-      while (nw[k]) k = (k + 1) & (nc - 1);
-      nw[k] = m->word[i];
-      ncnt[k] = m->count[i];
+    free(m->slot);
+    m->slot = nv;
+    m->n_slots = ns;
+  }
+  size_t h = (size_t)ra_fnv1a(term, len) & (m->n_slots - 1);
+  while (m->slot[h]) {
+    struct tc_ent *e = &m->ent[m->slot[h] - 1];
+    if (e->len == len && memcmp(m->arena + e->off, term, len) == 0) {
+      e->count += inc;
+      return 0;
     }
-    free(m->word);
-    free(m->count);
-    m->word = nw;
-    m->count = ncnt;
+    h = (h + 1) & (m->n_slots - 1);
+  }
+  if (m->n == m->ent_cap) {
+    size_t nc = m->ent_cap ? 2 * m->ent_cap : 512;
+    struct tc_ent *ne = realloc(m->ent, nc * sizeof *ne);
+    if (!ne) goto nomem;
+    m->ent = ne;
+    m->ent_cap = nc;
+  }
+  if (m->used + len + 1 > m->cap) {
+    size_t nc = m->cap ? 2 * m->cap : 8192;
+    while (nc < m->used + len + 1) nc *= 2;
+    char *na = realloc(m->arena, nc);
+    if (!na) goto nomem;
+    m->arena = na;
     m->cap = nc;
   }
-  size_t k = (size_t)ra_fnv1a(w, len) & (m->cap - 1);
-  while (m->word[k]) {
-    if (strncmp(m->word[k], w, len) == 0 && m->word[k][len] == '\0') {
-      m->count[k]++;
-      return;
-    }
-    k = (k + 1) & (m->cap - 1);
-  }
-  m->word[k] = strndup(w, len);
-  if (!m->word[k]) {
-    m->nomem = 1;
-    return;
-  }
-  m->count[k] = 1;
-  m->n++;
+  memcpy(m->arena + m->used, term, len);
+  m->arena[m->used + len] = '\0';
+  m->ent[m->n] = (struct tc_ent){(uint32_t)m->used, (uint32_t)len, inc};
+  m->used += len + 1;
+  m->slot[h] = (uint32_t)++m->n;
+  return 0;
+nomem:
+  m->nomem = 1;
+  return -1;
 }
 
-/* Hand the counted words to the writer (none when w is NULL: a failed
- * run's map is only freed) and empty the map. */
-static ra_status spell_flush(spell_map *m, ra_xwriter *w, ra_error *err) {
+static void tc_free(term_counts *m) {
+  free(m->arena);
+  free(m->slot);
+  free(m->ent);
+  memset(m, 0, sizeof *m);
+}
+
+/* Hand the counted spelling words to the writer (none when w is NULL: a
+ * failed run's map is only freed) and empty the map. */
+static ra_status spell_flush(term_counts *m, ra_xwriter *w, ra_error *err) {
   ra_status st = !w ? RA_OK
                  : m->nomem ? ra_error_set(err, RA_ERR_NOMEM, "spelling data")
                             : RA_OK;
-  for (size_t i = 0; i < m->cap; i++) {
-    if (!m->word[i]) continue;
-    if (!st && w)
-      st = ra_xwriter_add_spelling(w, m->word[i], strlen(m->word[i]),
-                                   m->count[i], err);
-    free(m->word[i]);
-  }
-  free(m->word);
-  free(m->count);
-  memset(m, 0, sizeof *m);
+  for (size_t i = 0; !st && w && i < m->n; i++)
+    st = ra_xwriter_add_spelling(w, m->arena + m->ent[i].off, m->ent[i].len,
+                                 m->ent[i].count, err);
+  tc_free(m);
   return st;
 }
-
-/* A document's stem terms and their summed wdf: Xapian looks a term up in
- * the document's std::map on every add_term, so each distinct stem is
- * added once at the end instead of once per token (a quarter fewer map
- * walks per article). */
-typedef struct stem_acc {
-  char *arena;        /* "Z"+stem strings, NUL-separated */
-  size_t used, cap;
-  uint32_t *slot;     /* open addressing: entry index + 1, 0 empty */
-  size_t n_slots;
-  struct stem_ent {
-    uint32_t off, len, wdf;
-  } *ent;
-  size_t n, ent_cap;
-} stem_acc;
 
 /* Per-document analysis state: Xapian terms, spelling words, and the
  * SimHash accumulator used to find near-duplicates. */
 typedef struct doc_ctx {
   ra_xdoc *doc;
-  stem_acc stems;
-  spell_map *spell_words;
+  term_counts stems; /* "Z"+stem -> summed wdf */
+  term_counts *spell_words;
   unsigned wdf;
   int title; /* also add S-prefixed title terms */
   int spell;
@@ -317,65 +319,13 @@ static uint64_t mix64(uint64_t x) {
   return x;
 }
 
-/* Add wdf to term (len bytes) in a; -1 out of memory. */
-static int stem_acc_add(stem_acc *a, const char *term, size_t len, unsigned wdf) {
-  if (2 * (a->n + 1) > a->n_slots) {
-    size_t ns = a->n_slots ? 2 * a->n_slots : 1024;
-    uint32_t *nv = calloc(ns, sizeof *nv);
-    if (!nv) return -1;
-    for (size_t i = 0; i < a->n; i++) {
-      size_t h = (size_t)ra_fnv1a(a->arena + a->ent[i].off, a->ent[i].len) & (ns - 1);
-      while (nv[h]) h = (h + 1) & (ns - 1);
-      nv[h] = (uint32_t)i + 1;
-    }
-    free(a->slot);
-    a->slot = nv;
-    a->n_slots = ns;
-  }
-  size_t h = (size_t)ra_fnv1a(term, len) & (a->n_slots - 1);
-  while (a->slot[h]) {
-    struct stem_ent *e = &a->ent[a->slot[h] - 1];
-    if (e->len == len && memcmp(a->arena + e->off, term, len) == 0) {
-      e->wdf += wdf;
-      return 0;
-    }
-    h = (h + 1) & (a->n_slots - 1);
-  }
-  if (a->n == a->ent_cap) {
-    size_t nc = a->ent_cap ? 2 * a->ent_cap : 512;
-    struct stem_ent *ne = realloc(a->ent, nc * sizeof *ne);
-    if (!ne) return -1;
-    a->ent = ne;
-    a->ent_cap = nc;
-  }
-  if (a->used + len + 1 > a->cap) {
-    size_t nc = a->cap ? 2 * a->cap : 8192;
-    while (nc < a->used + len + 1) nc *= 2;
-    char *na = realloc(a->arena, nc);
-    if (!na) return -1;
-    a->arena = na;
-    a->cap = nc;
-  }
-  memcpy(a->arena + a->used, term, len);
-  a->arena[a->used + len] = '\0';
-  a->ent[a->n] = (struct stem_ent){(uint32_t)a->used, (uint32_t)len, wdf};
-  a->used += len + 1;
-  a->slot[h] = (uint32_t)++a->n;
-  return 0;
-}
-
-/* Hand the document's stems to Xapian, once each. */
-static ra_status stem_acc_flush(stem_acc *a, ra_xdoc *doc, ra_error *err) {
+/* Hand an article's stems to Xapian, once each, with their summed wdf. */
+static ra_status stems_flush(const term_counts *m, ra_xdoc *doc, ra_error *err) {
+  if (m->nomem) return ra_error_set(err, RA_ERR_NOMEM, "stem terms");
   ra_status st = RA_OK;
-  for (size_t i = 0; !st && i < a->n; i++)
-    st = ra_xdoc_add_term(doc, a->arena + a->ent[i].off, a->ent[i].len, a->ent[i].wdf, err);
+  for (size_t i = 0; !st && i < m->n; i++)
+    st = ra_xdoc_add_term(doc, m->arena + m->ent[i].off, m->ent[i].len, m->ent[i].count, err);
   return st;
-}
-
-static void stem_acc_free(stem_acc *a) {
-  free(a->arena);
-  free(a->slot);
-  free(a->ent);
 }
 
 static int add_token(void *vctx, const ra_token *t) {
@@ -386,7 +336,7 @@ static int add_token(void *vctx, const ra_token *t) {
   if (t->stem_len + 3 < sizeof c->buf) {
     c->buf[0] = 'Z';
     memcpy(c->buf + 1, t->stem, t->stem_len);
-    if (stem_acc_add(&c->stems, c->buf, t->stem_len + 1, c->wdf)) {
+    if (tc_add(&c->stems, c->buf, t->stem_len + 1, c->wdf)) {
       c->st = ra_error_set(c->err, RA_ERR_NOMEM, "stem terms");
       return 1;
     }
@@ -402,7 +352,7 @@ static int add_token(void *vctx, const ra_token *t) {
   if (c->spell && t->word_len >= 3 && t->word_len < 40 &&
       !(t->flags & (RA_TOK_NUMERIC | RA_TOK_URL | RA_TOK_EMAIL |
                     RA_TOK_COLOCATED | RA_TOK_JOINED))) {
-    spell_add(c->spell_words, t->word, t->word_len);
+    (void)tc_add(c->spell_words, t->word, t->word_len, 1); /* nomem is sticky */
   }
   /* SimHash over stem 3-shingles of the whole text. */
   if (!(t->flags & RA_TOK_COLOCATED)) {
@@ -496,7 +446,7 @@ enum { OP_ADD, OP_REPLACE, OP_SYNONYM, OP_SET_VALUE, OP_SPELLING };
 typedef struct write_op {
   int kind;
   ra_xdoc *doc;    /* OP_ADD, OP_REPLACE: owned by the op */
-  spell_map *spell; /* OP_SPELLING: owned by the op */
+  term_counts *spell; /* OP_SPELLING: owned by the op */
   char *a, *b;     /* id term; synonym pair; value (length alen) */
   size_t alen;
   uint32_t docid;  /* OP_SET_VALUE */
@@ -615,7 +565,7 @@ static ra_status sink_value(wsink *s, uint32_t docid, unsigned slot,
 
 /* The counted spelling words, behind every page written before them; the
  * sink takes the map's words and leaves it empty. */
-static ra_status sink_spelling(wsink *s, spell_map *m, ra_error *err) {
+static ra_status sink_spelling(wsink *s, term_counts *m, ra_error *err) {
   write_op op = {.kind = OP_SPELLING, .spell = malloc(sizeof *m)};
   if (!op.spell) {
     spell_flush(m, NULL, NULL);
@@ -820,7 +770,7 @@ static ra_status set_tags_value(ra_analyzer *an, ra_xdoc *doc,
 }
 
 static ra_status index_article(ra_analyzer *an, wsink *ws,
-                               spell_map *spell, const ra_article *a,
+                               term_counts *spell, const ra_article *a,
                                const doc_meta *m, size_t *acronyms, int fresh,
                                ra_error *err) {
   ra_xdoc *doc = NULL;
@@ -869,7 +819,7 @@ static ra_status index_article(ra_analyzer *an, wsink *ws,
   c->n_shingle = -1000000;
   for (size_t i = 0; !st && i < a->n_illustrations; i++)
     st = add_field(an, c, a->illustrations[i], RA_WDF_ILLUSTRATION, &pos);
-  if (!st) st = stem_acc_flush(&c->stems, doc, err);
+  if (!st) st = stems_flush(&c->stems, doc, err);
   size_t rec_len = 0;
   if (!st) st = ra_record_encode(a, &json, &rec_len, err);
   if (!st) st = ra_store_pack(json, rec_len, &blob, &blob_len, err);
@@ -909,7 +859,7 @@ static ra_status index_article(ra_analyzer *an, wsink *ws,
   free(val);
   free(json);
   free(blob);
-  stem_acc_free(&c->stems);
+  tc_free(&c->stems);
   free(c);
   ra_xdoc_free(doc);
   return st;
@@ -1345,7 +1295,7 @@ typedef struct worker {
   ra_xwriter *w;
   wsink sink;            /* w, or the update's write queue */
   int fresh;             /* new database: add without id lookup */
-  spell_map spell;       /* spelling words not yet given to Xapian */
+  term_counts spell;       /* spelling words not yet given to Xapian */
   size_t since_commit;
   unsigned long long bytes_since_commit;
   ra_index_stats s;      /* this worker's counts */
