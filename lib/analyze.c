@@ -66,7 +66,7 @@ typedef struct url_span {
 struct ra_analyzer {
   UBreakIterator *wbrk; /* UAX #29 words */
   UBreakIterator *sbrk; /* sentences */
-  const UNormalizer2 *nfkc_cf, *nfd, *nfc;
+  const UNormalizer2 *nfkc_cf, *nfd, *nfc; /* normalizers(): on first use */
   struct sb_stemmer *stemmer;
 
   /* ra_analyze's UTF-16 text and unit -> byte (chunk-relative) map. */
@@ -280,6 +280,21 @@ static ra_status fold_reserve(ra_analyzer *a, size_t n, ra_error *err) {
 }
 
 /* unorm2_normalize into scratch buffer `which`, growing it as needed. */
+/* ICU's normalizers, fetched on first use: ASCII words never need them,
+ * and loading their data was 0.3-0.6 ms of a one-shot CGI search. */
+static ra_status normalizers(ra_analyzer *a, ra_error *err) {
+  if (a->nfc) return RA_OK;
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *kc = unorm2_getNFKCCasefoldInstance(&st);
+  const UNormalizer2 *d = U_SUCCESS(st) ? unorm2_getNFDInstance(&st) : NULL;
+  const UNormalizer2 *c = U_SUCCESS(st) ? unorm2_getNFCInstance(&st) : NULL;
+  if (U_FAILURE(st)) return icu_fail(err, "normalizer", st);
+  a->nfkc_cf = kc;
+  a->nfd = d;
+  a->nfc = c; /* last: it says all three are there */
+  return RA_OK;
+}
+
 static ra_status normalize(ra_analyzer *a, const UNormalizer2 *nz,
                            const UChar *src, int32_t n, int which,
                            int32_t *out_n, ra_error *err) {
@@ -355,6 +370,8 @@ static ra_status fold_unicode(ra_analyzer *a, const UChar *src, int32_t n,
   }
   for (i = 0; i < n; i++) a->nb[0][i] = is_apos(src[i]) ? 0x27 : src[i];
 
+  r = normalizers(a, err);
+  if (r != RA_OK) return r;
   r = normalize(a, a->nfkc_cf, a->nb[0], n, 1, &n1, err);
   if (r != RA_OK) return r;
   r = normalize(a, a->nfd, a->nb[1], n1, 2, &n2, err);
@@ -651,32 +668,55 @@ static const unsigned char ascii_class[128] = {
     0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
 };
 
+/* The class of a UTF-16 unit the fast path segments: ASCII, the Latin-1
+ * and Latin Extended-A letters (Word_Break ALetter, as the ASCII ones),
+ * the typographic apostrophes (MidNumLet, as '\'') and common
+ * punctuation that breaks on both sides (Word_Break Other: dashes,
+ * double quotes, bullets, ellipsis, guillemets, no-break space).
+ * AC_SLOW: anything else, left to ICU.  tests/test_analyze.c checks each
+ * against ICU's own Word_Break property. */
+enum { AC_SLOW = 9 };
+static unsigned fast_class(UChar c) {
+  if (c < 0x80) return ascii_class[c];
+  if (c >= 0xC0 && c <= 0x17F) return c == 0xD7 || c == 0xF7 ? AC_OTHER : AC_LETTER;
+  switch (c) {
+  case 0x2018: case 0x2019:
+    return AC_MIDNUMLET;
+  case 0xA0: case 0xAB: case 0xBB: case 0x2013: case 0x2014: case 0x201C:
+  case 0x201D: case 0x2022: case 0x2026: case 0x25E6:
+    return AC_OTHER;
+  default:
+    return AC_SLOW;
+  }
+}
+
 /* Word segments of ASCII-only UTF-16 text, exactly those ICU finds
  * (tests/test_analyze.c compares them on random and corpus text): runs
  * of letters, digits and '_' (WB5, WB8-10, WB13) joined across one '.'
  * or '\'' between letters (WB6-7) or one '.', '\'', ',', ';' between
  * digits (WB11-12); every other ASCII character breaks on both sides.
  * A lone '_' is not a word to ICU.  Most article text is ASCII and this
- * is several times faster than the rule-based iterator. */
+ * is several times faster than the rule-based iterator.  The non-ASCII
+ * units of fast_class() are taken as the ASCII units of their class. */
 static ra_status ascii_words(emit_state *es, ra_analyzer *a, size_t base,
                              int32_t u0, int32_t u1, ra_error *err) {
   const UChar *u = a->u16;
   int32_t i = u0;
   while (i < u1 && !es->stopped) {
-    unsigned c = ascii_class[u[i]];
+    unsigned c = fast_class(u[i]);
     if (c != AC_LETTER && c != AC_DIGIT && c != AC_USCORE) {
       i++;
       continue;
     }
     int32_t j = i + 1;
     while (j < u1) {
-      unsigned cj = ascii_class[u[j]];
+      unsigned cj = fast_class(u[j]);
       if (cj == AC_LETTER || cj == AC_DIGIT || cj == AC_USCORE) {
         j++;
         continue;
       }
       if ((cj == AC_MIDNUMLET || cj == AC_MIDNUM) && j + 1 < u1) {
-        unsigned p = ascii_class[u[j - 1]], q = ascii_class[u[j + 1]];
+        unsigned p = fast_class(u[j - 1]), q = fast_class(u[j + 1]);
         if ((cj == AC_MIDNUMLET && p == AC_LETTER && q == AC_LETTER) ||
             (p == AC_DIGIT && q == AC_DIGIT)) {
           j += 2;
@@ -697,12 +737,13 @@ static ra_status ascii_words(emit_state *es, ra_analyzer *a, size_t base,
 static ra_status icu_words(emit_state *es, ra_analyzer *a, size_t base,
                            int32_t u0, int32_t u1, ra_error *err);
 
-/* Word segments of u16[u0, u1): ASCII stretches by ascii_words, the rest
- * by ICU.  The text is cut only after an ASCII character that is neither
- * letter, digit nor joiner and is followed by ASCII (or the end): UAX #29
+/* Word segments of u16[u0, u1): stretches of fast_class() units by
+ * ascii_words, the rest by ICU.  The text is cut only after a unit of
+ * class AC_OTHER followed by another fast unit (or the end): UAX #29
  * breaks on both sides of such a character whatever surrounds it (only a
- * following Extend/Format/ZWJ could attach to it, and those are not
- * ASCII), so each stretch segments as it would in the whole text. */
+ * following Extend/Format/ZWJ could attach to it, and no fast unit is
+ * one; none is Extended_Pictographic, which could attach to a ZWJ before
+ * it), so each stretch segments as it would in the whole text. */
 static ra_status do_words(emit_state *es, ra_analyzer *a, size_t base,
                           int32_t u0, int32_t u1, ra_error *err) {
   if (u1 <= u0) return RA_OK;
@@ -714,9 +755,9 @@ static ra_status do_words(emit_state *es, ra_analyzer *a, size_t base,
     int32_t j = i;
     int ascii = 1;
     while (j < u1) {
-      UChar c = u[j++];
-      if (c >= 0x80) ascii = 0;
-      else if (ascii_class[c] == AC_OTHER && (j == u1 || u[j] < 0x80)) break;
+      unsigned c = fast_class(u[j++]);
+      if (c == AC_SLOW) ascii = 0;
+      else if (c == AC_OTHER && (j == u1 || fast_class(u[j]) != AC_SLOW)) break;
     }
     if (g_ascii >= 0 && ascii != g_ascii) {
       ra_status r = g_ascii ? ascii_words(es, a, base, gs, i, err)
@@ -988,7 +1029,8 @@ static ra_status do_span(emit_state *es, ra_analyzer *a, size_t base,
     a->fold_len = (size_t)n;
   } else {
     int32_t n1;
-    r = normalize(a, a->nfkc_cf, u + us, n, 1, &n1, err);
+    r = normalizers(a, err);
+    if (r == RA_OK) r = normalize(a, a->nfkc_cf, u + us, n, 1, &n1, err);
     if (r == RA_OK) r = utf16_to_fold(a, a->nb[1], n1, err);
     if (r != RA_OK) return r;
   }
@@ -1059,23 +1101,16 @@ void ra_analyzer_set_stem_keys(ra_analyzer *a, const char *const *keys,
 }
 
 ra_status ra_analyzer_new(ra_analyzer **out, ra_error *err) {
-  UErrorCode st = U_ZERO_ERROR;
   ra_status r = RA_OK;
   if (!out) return ra_error_set(err, RA_ERR_INVALID, "analyze: out is NULL");
   *out = NULL;
   ra_analyzer *a = calloc(1, sizeof *a);
   if (!a) return nomem(err, "analyzer");
 
-  /* The break iterators are opened on first use (break_iterator()):
-   * ASCII text never needs the word iterator, and opening both was a
+  /* The break iterators (break_iterator()) and normalizers
+   * (normalizers()) are fetched on first use: ASCII text never needs the
+   * word iterator nor the normalizers, and opening them all was over a
    * millisecond of every one-shot CGI search. */
-  a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
-  if (U_SUCCESS(st)) a->nfd = unorm2_getNFDInstance(&st);
-  if (U_SUCCESS(st)) a->nfc = unorm2_getNFCInstance(&st);
-  if (U_FAILURE(st)) {
-    r = icu_fail(err, "normalizer", st);
-    goto fail;
-  }
   a->stemmer = sb_stemmer_new("english", "UTF_8");
   if (!a->stemmer) {
     r = ra_error_set(err, RA_ERR_STEMMER,

@@ -816,7 +816,10 @@ static void test_ascii_fast_path(void) {
    * marks, variation selectors, keycaps, joiners, quotes, spaces, emoji. */
   static const char *const uni[] = {"é", "\xcc\x81", "\xef\xb8\x8f", "\xe2\x83\xa3",
                                     "\xe2\x80\x8d", "’", "—", "\xc2\xa0", "😀", "中",
-                                    "α", "\xc2\xad", "\xe2\x80\x8b", "ｒ", "٣"};
+                                    "α", "\xc2\xad", "\xe2\x80\x8b", "ｒ", "٣",
+                                    /* the fast path's own non-ASCII units */
+                                    "‘", "“", "”", "–", "•", "…", "◦", "«", "»", "ç",
+                                    "Ł", "ß", "ÿ", "×", "÷", "·", "ſ", "ƀ"};
   c.n = c.bad = 0;
   c.first[0] = '\0';
   for (int it = 0; it < 40000; it++) {
@@ -833,6 +836,48 @@ static void test_ascii_fast_path(void) {
     compare_paths(&c, NULL, buf, len);
   }
   ok(c.bad == 0, "%d strings of ASCII and non-ASCII: split at the same places as ICU%s%s",
+     c.n, c.bad ? " - " : "", c.first);
+
+  /* Every non-ASCII unit the fast path segments itself (U+00C0..U+017F and
+   * the punctuation of fast_class()), and its neighbours, in the contexts
+   * its class decides: between letters, between digits, alone, before a
+   * combining mark or a joiner, after a joiner. */
+  static const char *const ctx[] = {"a%sb", "1%s2", "%s", "ab%s cd", "x.%s.y", "%s'a",
+                                    "a%s\xcc\x81", "a%s\xe2\x80\x8d", "\xe2\x80\x8d%s",
+                                    "%s%s", "9%sx", "_%s_", "a’%s", "%s’s"};
+  static const unsigned extra[] = {0xA0, 0xAB, 0xBB, 0x2013, 0x2014, 0x2018, 0x2019,
+                                   0x201C, 0x201D, 0x2022, 0x2026, 0x25E6, 0xBF, 0x180};
+  c.n = c.bad = 0;
+  c.first[0] = '\0';
+  for (unsigned k = 0; k < (0x17F - 0xC0 + 1) + sizeof extra / sizeof *extra; k++) {
+    unsigned cp = k <= 0x17F - 0xC0 ? 0xC0 + k : extra[k - (0x17F - 0xC0 + 1)];
+    char ch[4];
+    if (cp < 0x800) {
+      ch[0] = (char)(0xC0 | (cp >> 6));
+      ch[1] = (char)(0x80 | (cp & 0x3F));
+      ch[2] = '\0';
+    } else {
+      ch[0] = (char)(0xE0 | (cp >> 12));
+      ch[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+      ch[2] = (char)(0x80 | (cp & 0x3F));
+      ch[3] = '\0';
+    }
+    for (size_t x = 0; x < sizeof ctx / sizeof *ctx; x++) {
+      /* Each "%s" of the context is the unit. */
+      size_t len = 0;
+      for (const char *t = ctx[x]; *t && len + 8 < sizeof buf; t++) {
+        if (t[0] == '%' && t[1] == 's') {
+          memcpy(buf + len, ch, strlen(ch));
+          len += strlen(ch);
+          t++;
+        } else {
+          buf[len++] = *t;
+        }
+      }
+      compare_paths(&c, NULL, buf, len);
+    }
+  }
+  ok(c.bad == 0, "%d Latin letters and punctuation in context: split as ICU splits them%s%s",
      c.n, c.bad ? " - " : "", c.first);
 
   /* Real text: every sample page, whole. */
@@ -894,7 +939,7 @@ int main(void) {
     return 1;
   }
   size_t ntable = sizeof cases / sizeof *cases;
-  printf("1..%zu\n", ntable + 14 + 1 + 1 + 4 + 2 + 8 + 2 + 4 + 3);
+  printf("1..%zu\n", ntable + 14 + 1 + 1 + 4 + 2 + 8 + 2 + 4 + 4);
   run_table();            /* ntable */
   test_fold_and_stem();   /* 14 */
   test_stem_cache();      /* 1 */
@@ -904,7 +949,7 @@ int main(void) {
   test_positions_and_stop(); /* 8 */
   test_reentry();         /* 2 */
   test_big();             /* 4 */
-  test_ascii_fast_path(); /* 3 */
+  test_ascii_fast_path(); /* 4 */
   ra_analyzer_free(A);
   ra_analyzer_free(NULL);
   return 0;
