@@ -63,9 +63,9 @@ static void print_info(void *ctx, const char *path, size_t line, size_t off,
 static int write_stats_json(const char *file, const ra_index_stats *s,
                             const char *db, const char *status) {
   json_t *o = json_pack(
-      "{s:i,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
+      "{s:i,s:s,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
       "schema", 1, "status", status, "db", db, "generation", s->generation,
-      "mode", s->incremental ? "update" : "rebuild",
+      "mode", s->incremental ? "update" : "rebuild", "committed", s->committed,
       "files", (json_int_t)s->files, "indexed", (json_int_t)s->indexed,
       "added", (json_int_t)s->added, "updated", (json_int_t)s->updated,
       "removed", (json_int_t)s->removed, "unchanged", (json_int_t)s->unchanged,
@@ -290,10 +290,11 @@ int main(int argc, char **argv) {
     if (!w.quiet || stats.failed)
       fprintf(stderr,
               "ra-index: %s: %zu added, %zu updated, %zu removed, %zu unchanged, "
-              "%zu failed (%zu repaired), %.2f s -> %s/%s\n",
+              "%zu failed (%zu repaired), %.2f s -> %s/%s%s\n",
               stats.incremental ? "update" : "rebuild", stats.added,
               stats.updated, stats.removed, stats.unchanged, stats.failed,
-              stats.repaired, stats.seconds, o.db_dir, stats.generation);
+              stats.repaired, stats.seconds, o.db_dir, stats.generation,
+              stats.committed ? "" : " (nothing to write: the index keeps its revision)");
     return stats.failed ? EXIT_PARTIAL : EXIT_OK;
   }
 }

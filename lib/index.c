@@ -610,13 +610,15 @@ static ra_status add_synonym_pair(ra_analyzer *an, wsink *ws,
   if (fold_phrase(an, a, an_, fa, sizeof fa) || fold_phrase(an, b, bn, fb, sizeof fb))
     return RA_OK;
   if (strcmp(fa, fb) == 0) return RA_OK;
-  ra_status st = sink_synonym(ws, fa, fb, err);
+  ra_status st = ws->w ? sink_synonym(ws, fa, fb, err) : RA_OK;
   if (!st && count) (*count)++;
   return st;
 }
 
 /* synonyms.txt: one group per line, members separated by " = ", every
- * member a synonym of every other; '#' starts a comment. */
+ * member a synonym of every other; '#' starts a comment.  w NULL: only
+ * count them (and warn), for an update: the index has them already (a
+ * changed file means a rebuild). */
 static ra_status load_synonyms(ra_analyzer *an, ra_xwriter *w,
                                const char *path, size_t *count,
                                ra_warn_fn warn, void *warn_ctx,
@@ -1729,6 +1731,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     /* Keep the previous generation one cycle for readers still on it. */
     ra_idxdir_gc(o->db_dir, prev_gen, NULL);
     snprintf(stats->generation, sizeof stats->generation, "%s", gen);
+    stats->committed = 1;
   } else if (gen[0]) {
     char p[RA_PATH_MAX];
     snprintf(p, sizeof p, "%s/%s", o->db_dir, gen);
@@ -1761,7 +1764,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   ra_status st = ra_analyzer_new(&wk.an, err);
   if (!st) st = ra_xwriter_begin(w, err);
   if (!st)
-    st = load_synonyms(wk.an, w, syn_file, &stats->synonyms, locked_warn, b, err);
+    st = load_synonyms(wk.an, NULL, syn_file, &stats->synonyms, locked_warn, b, err);
   if (!st) {
     write_queue q;
     memset(&q, 0, sizeof q);
@@ -1818,8 +1821,12 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   }
   int changed = stats->added || stats->updated || stats->removed;
   if (!st && changed) st = mark_duplicates(w, &stats->duplicate_groups, err);
-  if (!st) st = write_metadata(w, NULL, gen, cfg, err);
-  if (!st) st = ra_xwriter_end(w, 1, err);
+  /* Nothing written (no page changed, not even a touched one's mtime):
+   * no commit, so the revision, and with it the readers' caches, ETags
+   * and tag table, stay as they are. */
+  stats->committed = !st && ra_xwriter_changes(w) > 0;
+  if (stats->committed) st = write_metadata(w, NULL, gen, cfg, err);
+  if (!st && stats->committed) st = ra_xwriter_end(w, 1, err);
   else ra_xwriter_end(w, 0, NULL);
   ra_analyzer_free(wk.an);
   if (!st) snprintf(stats->generation, sizeof stats->generation, "%s", gen);
@@ -1944,7 +1951,7 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
     ra_status cst = ra_xwriter_close(w, st ? NULL : err);
     if (!st) st = cst;
     ra_xwriter_free(w);
-    if (!st) {
+    if (!st && stats->committed) {
       /* The update is committed either way: without a table for its
        * revision, readers count tags through Xapian as before. */
       char gp[RA_PATH_MAX + 64];

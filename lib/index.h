@@ -74,6 +74,8 @@ typedef struct ra_index_stats {
   size_t acronyms;         /* acronym pairs learned from the text */
   size_t duplicate_groups; /* groups of near-duplicate articles */
   int incremental;         /* 1: the live index was updated in place */
+  int committed;           /* 1: a new revision was published (0: an
+                              update found nothing to write) */
   unsigned long long bytes; /* bytes of page text read */
   double seconds;
   /* A rebuild's two phases: the workers indexing their shards, then

@@ -19,6 +19,7 @@
 struct ra_xwriter {
   Xapian::WritableDatabase db;
   bool open;
+  uint64_t changes; // calls that modified the database (ra_xwriter_changes)
 };
 struct ra_xdoc {
   Xapian::Document doc;
@@ -88,7 +89,7 @@ ra_status ra_xwriter_open(const char *path, int flags, ra_xwriter **out,
                                     : Xapian::DB_CREATE_OR_OPEN;
     if (flags & RA_XW_NO_SYNC) xf |= Xapian::DB_NO_SYNC;
     xf |= Xapian::DB_BACKEND_GLASS;
-    w = new ra_xwriter{Xapian::WritableDatabase(path, xf), true};
+    w = new ra_xwriter{Xapian::WritableDatabase(path, xf), true, 0};
     *out = w;
     return RA_OK;
   } catch (...) {
@@ -101,6 +102,7 @@ ra_status ra_xwriter_replace(ra_xwriter *w, const char *idterm, ra_xdoc *doc,
                              ra_error *err) {
   try {
     w->db.replace_document(idterm, doc->doc);
+    w->changes++;
     return RA_OK;
   } catch (...) {
     return translate(err, "replace document");
@@ -111,6 +113,7 @@ ra_status ra_xwriter_delete(ra_xwriter *w, const char *idterm,
                             ra_error *err) {
   try {
     w->db.delete_document(idterm);
+    w->changes++;
     return RA_OK;
   } catch (...) {
     return translate(err, "delete document");
@@ -122,6 +125,7 @@ ra_status ra_xwriter_set_metadata(ra_xwriter *w, const char *key,
                                   ra_error *err) {
   try {
     w->db.set_metadata(key, std::string(val, len));
+    w->changes++;
     return RA_OK;
   } catch (...) {
     return translate(err, "set metadata");
@@ -132,6 +136,7 @@ ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word, size_t len,
                                   unsigned freqinc, ra_error *err) {
   try {
     w->db.add_spelling(std::string(word, len), freqinc);
+    w->changes++;
     return RA_OK;
   } catch (...) {
     return translate(err, "add spelling");
@@ -547,6 +552,7 @@ ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
                          ra_error *err) {
   try {
     Xapian::docid d = w->db.add_document(doc->doc);
+    w->changes++;
     if (docid) *docid = d;
     return RA_OK;
   } catch (...) {
@@ -558,6 +564,7 @@ ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
                                  const char *syn, ra_error *err) {
   try {
     w->db.add_synonym(key, syn);
+    w->changes++;
     return RA_OK;
   } catch (...) {
     return translate(err, "add synonym");
@@ -609,11 +616,14 @@ ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
     else
       d.remove_value(slot);
     w->db.replace_document(docid, d);
+    w->changes++;
     return RA_OK;
   } catch (...) {
     return translate(err, "set value");
   }
 }
+
+uint64_t ra_xwriter_changes(const ra_xwriter *w) { return w->changes; }
 
 ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err) {
   try {

@@ -176,6 +176,10 @@ ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
 /* Set (len > 0) or remove (len == 0) one value of a stored document. */
 ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
                                const char *val, size_t len, ra_error *err);
+/* Calls through w that modified the database so far (documents, values,
+ * synonyms, spellings, metadata): 0 means a commit would change nothing
+ * but the revision. */
+uint64_t ra_xwriter_changes(const ra_xwriter *w);
 /* One transaction around an update: all of it is committed, or none. */
 ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err);
 ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err);

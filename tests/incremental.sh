@@ -17,8 +17,15 @@ is "$(stat_of duplicate_groups)" 1 "the two versions of one article form one dup
 like "$(cat "$T_TMP/stats.json")" '"index_seconds":' "--stats-json gives a rebuild's indexing phase"
 like "$(cat "$T_TMP/stats.json")" '"merge_seconds":' "and its merge phase"
 
-run "$RA_INDEX" --db "$DB" "$C"
+rev_of() { q mentorship; printf '%s' "$OUT" | sed -n 's/.*"revision":\([0-9]*\).*/\1/p'; }
+facets_of() { ls -l --time-style=+%s.%N "$DB"/gen-*/rasearch-facets 2>/dev/null | awk '{print $6}'; }
+rev0=$(rev_of); tab0=$(facets_of)
+run "$RA_INDEX" --db "$DB" --stats-json "$T_TMP/stats.json" "$C"
 like "$ERR" "update: 0 added, 0 updated, 0 removed, 5 unchanged, 0 failed" "rerun: nothing changed"
+like "$ERR" "nothing to write: the index keeps its revision" "rerun: says it wrote nothing"
+like "$(cat "$T_TMP/stats.json")" '"committed": false' "--stats-json: committed is false"
+is "$(rev_of)" "$rev0" "rerun: the revision (and so the ETag) is unchanged"
+is "$(facets_of)" "$tab0" "rerun: the tag table file is not rewritten"
 
 # Change one page: it is re-indexed, the old text is gone.
 P="$C/001_32d40953c92d2718.txt"
@@ -31,9 +38,14 @@ q xylophonic; like "$OUT" "Navigating the Xylophonic Scene" "the stored text is 
 unlike "$OUT" "Navigating the Social Scene" "the old title is gone"
 
 # Touch without change: detected by hash, not re-indexed.
+rev1=$(rev_of)
 touch "$C/000_f98e010c7e6657bf.txt"
 run "$RA_INDEX" --db "$DB" "$C"
 like "$ERR" "0 updated, 0 removed, 5 unchanged" "a touched page is unchanged (content hash)"
+unlike "$ERR" "nothing to write" "the touched page's new mtime is written"
+ok $([ "$(rev_of)" -gt "$rev1" ] && echo 0 || echo 1) "so that update commits a new revision"
+run "$RA_INDEX" --db "$DB" "$C"
+like "$ERR" "nothing to write" "and the next run skips the page unread, writing nothing"
 
 # Add and delete.
 sed 's/Supportive Community/Quokka Community/' "$CORPUS/000_f98e010c7e6657bf.txt" > "$C/new_page.txt"
