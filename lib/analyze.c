@@ -279,7 +279,6 @@ static ra_status fold_reserve(ra_analyzer *a, size_t n, ra_error *err) {
   return RA_OK;
 }
 
-/* unorm2_normalize into scratch buffer `which`, growing it as needed. */
 /* ICU's normalizers, fetched on first use: ASCII words never need them,
  * and loading their data was 0.3-0.6 ms of a one-shot CGI search. */
 static ra_status normalizers(ra_analyzer *a, ra_error *err) {
@@ -295,6 +294,7 @@ static ra_status normalizers(ra_analyzer *a, ra_error *err) {
   return RA_OK;
 }
 
+/* unorm2_normalize into scratch buffer `which`, growing it as needed. */
 static ra_status normalize(ra_analyzer *a, const UNormalizer2 *nz,
                            const UChar *src, int32_t n, int which,
                            int32_t *out_n, ra_error *err) {
@@ -673,8 +673,9 @@ static const unsigned char ascii_class[128] = {
  * the typographic apostrophes (MidNumLet, as '\'') and common
  * punctuation that breaks on both sides (Word_Break Other: dashes,
  * double quotes, bullets, ellipsis, guillemets, no-break space).
- * AC_SLOW: anything else, left to ICU.  tests/test_analyze.c checks each
- * against ICU's own Word_Break property. */
+ * AC_SLOW: anything else, left to ICU.  tests/test_analyze.c compares
+ * the tokens with ICU's for every one of them in the contexts its class
+ * decides. */
 enum { AC_SLOW = 9 };
 static unsigned fast_class(UChar c) {
   if (c < 0x80) return ascii_class[c];
@@ -750,26 +751,26 @@ static ra_status do_words(emit_state *es, ra_analyzer *a, size_t base,
   if (a->icu_only) return icu_words(es, a, base, u0, u1, err);
   const UChar *u = a->u16;
   int32_t gs = u0, i = u0;
-  int g_ascii = -1; /* kind of the stretch [gs, i) */
+  int g_fast = -1; /* kind of the stretch [gs, i) */
   while (i < u1) {
     int32_t j = i;
-    int ascii = 1;
+    int fast = 1;
     while (j < u1) {
       unsigned c = fast_class(u[j++]);
-      if (c == AC_SLOW) ascii = 0;
+      if (c == AC_SLOW) fast = 0;
       else if (c == AC_OTHER && (j == u1 || fast_class(u[j]) != AC_SLOW)) break;
     }
-    if (g_ascii >= 0 && ascii != g_ascii) {
-      ra_status r = g_ascii ? ascii_words(es, a, base, gs, i, err)
-                            : icu_words(es, a, base, gs, i, err);
+    if (g_fast >= 0 && fast != g_fast) {
+      ra_status r = g_fast ? ascii_words(es, a, base, gs, i, err)
+                           : icu_words(es, a, base, gs, i, err);
       if (r != RA_OK || es->stopped) return r;
       gs = i;
     }
-    g_ascii = ascii;
+    g_fast = fast;
     i = j;
   }
-  return g_ascii ? ascii_words(es, a, base, gs, u1, err)
-                 : icu_words(es, a, base, gs, u1, err);
+  return g_fast ? ascii_words(es, a, base, gs, u1, err)
+                : icu_words(es, a, base, gs, u1, err);
 }
 
 /* The word (sentence: 0) break iterator, opened on first use. */
