@@ -1,8 +1,12 @@
 /* fuzz_analyze.c - libFuzzer target: the analysis pipeline on arbitrary
  * bytes (invalid UTF-8 included).  Every token's byte range must lie inside
- * the input and positions must not go backwards. */
+ * the input and positions must not go backwards, and the fast path must
+ * give ICU's tokens (an analyser with ra_analyzer_set_icu_only is the
+ * reference). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "analyze.h"
 
@@ -11,6 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 typedef struct check {
   size_t size;
   uint32_t last_pos;
+  char *log; /* every token, to compare the two paths */
+  size_t n, cap;
 } check;
 
 static int on_token(void *ctx, const ra_token *t) {
@@ -19,14 +25,33 @@ static int on_token(void *ctx, const ra_token *t) {
   if (t->pos < c->last_pos) abort();
   if (!t->word || !t->stem || t->word[t->word_len] != '\0') abort();
   c->last_pos = t->pos;
+  size_t need = c->n + t->word_len + t->stem_len + 64;
+  if (need > c->cap) {
+    c->cap = need * 2;
+    c->log = realloc(c->log, c->cap);
+    if (!c->log) abort();
+  }
+  c->n += (size_t)snprintf(c->log + c->n, c->cap - c->n, "%zu-%zu:%u:%u:%s/%s|", t->start,
+                           t->end, (unsigned)t->pos, t->flags, t->word, t->stem);
   return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static ra_analyzer *an;
+  static ra_analyzer *an, *icu;
   if (!an && ra_analyzer_new(&an, NULL)) abort();
-  check c = {size, 0};
-  ra_analyze(an, (const char *)data, size, 0, on_token, &c, NULL, NULL);
+  if (!icu) {
+    if (ra_analyzer_new(&icu, NULL)) abort();
+    ra_analyzer_set_icu_only(icu, 1);
+  }
+  check c = {size, 0, NULL, 0, 0}, r = {size, 0, NULL, 0, 0};
+  int fs = ra_analyze(an, (const char *)data, size, 0, on_token, &c, NULL, NULL);
+  int rs = ra_analyze(icu, (const char *)data, size, 0, on_token, &r, NULL, NULL);
+  if (fs != rs || c.n != r.n || (c.n && memcmp(c.log, r.log, c.n) != 0)) {
+    fprintf(stderr, "fast path %.300s\nICU       %.300s\n", c.log ? c.log : "", r.log ? r.log : "");
+    abort();
+  }
+  free(c.log);
+  free(r.log);
   size_t *starts = NULL, n = 0;
   if (!ra_analyze_sentences(an, (const char *)data, size, &starts, &n, NULL)) {
     for (size_t i = 0; i < n; i++)
