@@ -123,23 +123,15 @@ static int push_id(ra_facet_table *t, uint32_t id) {
 static int load_cb(void *ctx, uint32_t docid, const char *v, size_t len) {
   loader *l = ctx;
   ra_facet_table *t = l->t;
-  size_t first = t->n_ids;
-  for (size_t i = 0; i < len;) {
-    const char *e = memchr(v + i, '\x1e', len - i);
-    size_t end = e ? (size_t)(e - v) : len;
-    const char *u = memchr(v + i, '\x1f', end - i);
-    size_t kend = u ? (size_t)(u - v) : end;
-    if (kend > i) {
-      const char *d = u ? u + 1 : v + i;
-      size_t dl = u ? end - kend - 1 : kend - i;
-      long id = intern(t, v + i, kend - i, d, dl);
-      if (id < 0) goto nomem;
-      int dup = 0; /* a key twice in one document counts once */
-      for (size_t j = first; j < t->n_ids; j++)
-        dup |= t->keys[t->ids[j]].group == t->keys[id].group;
-      if (!dup && push_id(t, (uint32_t)id)) goto nomem;
-    }
-    i = end + 1;
+  size_t first = t->n_ids, pos = 0;
+  ra_xtag_pair p;
+  while (ra_xtag_pair_next(v, len, &pos, &p)) {
+    long id = intern(t, p.key, p.key_len, p.display, p.display_len);
+    if (id < 0) goto nomem;
+    int dup = 0; /* a key twice in one document counts once */
+    for (size_t j = first; j < t->n_ids; j++)
+      dup |= t->keys[t->ids[j]].group == t->keys[id].group;
+    if (!dup && push_id(t, (uint32_t)id)) goto nomem;
   }
   if (l->n_runs == l->cap_runs) {
     /* Two arrays, one capacity: it changes once both have grown. */

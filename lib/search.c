@@ -939,14 +939,11 @@ static char *tag_display(ra_searcher *s, const char *folded) {
   size_t vl = 0, fl = strlen(folded);
   if (ra_xdb_find(s->db, term, &docid, NULL) == RA_OK &&
       ra_xdb_get_value(s->db, docid, RA_SLOT_TAGS, &v, &vl, NULL) == RA_OK) {
-    for (size_t i = 0; i < vl && !res;) {
-      const char *e = memchr(v + i, '\x1e', vl - i);
-      size_t end = e ? (size_t)(e - v) : vl;
-      const char *u = memchr(v + i, '\x1f', end - i);
-      if (u && (size_t)(u - v) - i == fl && memcmp(v + i, folded, fl) == 0)
-        res = strndup(u + 1, end - (size_t)(u - v) - 1);
-      i = end + 1;
-    }
+    size_t pos = 0;
+    ra_xtag_pair p;
+    while (!res && ra_xtag_pair_next(v, vl, &pos, &p))
+      if (p.key_len == fl && memcmp(p.key, folded, fl) == 0)
+        res = strndup(p.display, p.display_len);
   }
   free(v);
   return res ? res : strdup(folded);

@@ -682,20 +682,14 @@ class ValueFacetSpy : public Xapian::MatchSpy {
   void operator()(const Xapian::Document &doc, double) override {
     ++docs;
     const std::string v = doc.get_value(slot);
-    size_t i = 0;
-    while (i < v.size()) {
-      size_t e = v.find('\x1e', i);
-      if (e == std::string::npos) e = v.size();
-      size_t u = v.find('\x1f', i);
-      if (u == std::string::npos || u > e) u = e;
-      if (u > i) {
-        Facet &f = counts[v.substr(i, u - i)];
-        if (f.last != docs) {  // a key twice in one document counts once
-          f.last = docs;
-          if (f.n++ == 0) f.display = u < e ? v.substr(u + 1, e - u - 1) : v.substr(i, u - i);
-        }
+    size_t pos = 0;
+    ra_xtag_pair p;
+    while (ra_xtag_pair_next(v.data(), v.size(), &pos, &p)) {
+      Facet &f = counts[std::string(p.key, p.key_len)];
+      if (f.last != docs) {  // a key twice in one document counts once
+        f.last = docs;
+        if (f.n++ == 0) f.display.assign(p.display, p.display_len);
       }
-      i = e + 1;
     }
   }
   struct Facet {
