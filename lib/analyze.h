@@ -62,6 +62,11 @@ void ra_analyzer_free(ra_analyzer *a);
  * (for the tests that prove them equal, and for benchmarks). */
 void ra_analyzer_set_icu_only(ra_analyzer *a, int on);
 
+/* For tests: 1 if ra_analyze_sentences finds text's sentence starts
+ * without ICU's iterator (its rules applied by rasearch), 0 if it asks
+ * ICU. */
+int ra_analyze_sentences_fast(ra_analyzer *a, const char *text, size_t len);
+
 /* Stem only the words that are not plain lower-case ASCII or that start
  * with one of keys[0..n) (lens[i] bytes each); any other word's stem is
  * reported as the word itself.  For a caller that only compares token

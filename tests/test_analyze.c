@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include <libstemmer.h>
+#include <unicode/ures.h>
+#include <unicode/ustring.h>
 
 #include "analyze.h"
 
@@ -591,6 +593,132 @@ static void test_sentences(void) {
   free(v);
 }
 
+static uint32_t rnd(void);
+
+/* Sentence starts of text by an and by ICU-only ref: the same?  The first
+ * difference goes to first. */
+typedef struct sentcmp {
+  ra_analyzer *ref;
+  int n, bad, fast;
+  char first[400];
+} sentcmp;
+
+static void compare_sentences(sentcmp *c, const char *text, size_t len) {
+  size_t *x = NULL, *y = NULL, nx = 0, ny = 0;
+  ra_status sx = ra_analyze_sentences(A, text, len, &x, &nx, NULL);
+  ra_status sy = ra_analyze_sentences(c->ref, text, len, &y, &ny, NULL);
+  c->n++;
+  c->fast += ra_analyze_sentences_fast(A, text, len);
+  int same = sx == sy && nx == ny && (!nx || memcmp(x, y, nx * sizeof *x) == 0);
+  if (!same && !c->bad++) {
+    int k = snprintf(c->first, sizeof c->first, "\"%.*s\": fast", (int)(len < 120 ? len : 120), text);
+    for (size_t i = 0; i < nx && k < 300; i++) k += snprintf(c->first + k, sizeof c->first - (size_t)k, " %zu", x[i]);
+    k += snprintf(c->first + k, sizeof c->first - (size_t)k, " vs ICU");
+    for (size_t i = 0; i < ny && k < 380; i++) k += snprintf(c->first + k, sizeof c->first - (size_t)k, " %zu", y[i]);
+  }
+  free(x);
+  free(y);
+}
+
+/* The fast sentence path against ICU's iterator: random mixes of what
+ * the rules and the abbreviation filter look at, every abbreviation of
+ * ICU's own list in context, and the sample pages. */
+static void test_sentences_fast(void) {
+  sentcmp c = {0};
+  if (ra_analyzer_new(&c.ref, NULL) != RA_OK) {
+    printf("Bail out! ra_analyzer_new\n");
+    exit(1);
+  }
+  ra_analyzer_set_icu_only(c.ref, 1);
+  static const char *const parts[] = {
+      "a", "word", "Z", "The", "1", "42", ".", ".", "?", "!", " ", " ", "  ", "\n", "\r\n", "\r", "\t",
+      "\"", "'", "(", ")", "[", "]", ",", "-", ":", ";", "Mr", "Mrs", "U.S", "e.g", "Ph.D",
+      "Dept", "A", "etc", "No", "’", "“", "”", "—", "–", "\xc2\xa0", "é", "É", "中", "\xe2\x80\xa8",
+      "\xc2\x85", "\xcc\x81", "\xe2\x80\x8b", "٣", "…", "•", "\xef\xbc\x8e", "\xef\xbd\xa1", "\xff"};
+  char buf[256];
+  for (int it = 0; it < 60000; it++) {
+    size_t len = 0, k = 1 + rnd() % 16;
+    for (size_t i = 0; i < k; i++) {
+      const char *p = parts[rnd() % (sizeof parts / sizeof *parts)];
+      size_t pl = strlen(p);
+      if (len + pl >= sizeof buf) break;
+      memcpy(buf + len, p, pl);
+      len += pl;
+    }
+    compare_sentences(&c, buf, len);
+  }
+  ok(c.bad == 0 && c.fast > c.n / 4, "%d random strings: the same sentence starts as ICU's (%d without it)%s%s",
+     c.n, c.fast, c.bad ? " - " : "", c.first);
+
+  /* ICU's abbreviation list (the filter of "en@ss=standard"): each one
+   * before a capital, a lower-case word, the end, twice in a row. */
+  c.n = c.bad = c.fast = 0;
+  c.first[0] = '\0';
+  UErrorCode st = U_ZERO_ERROR;
+  UResourceBundle *b = ures_open(U_ICUDATA_NAME "-brkitr", "en", &st);
+  UResourceBundle *e = ures_getByKey(b, "exceptions", NULL, &st);
+  UResourceBundle *l = ures_getByKey(e, "SentenceBreak", NULL, &st);
+  int nabbr = 0;
+  while (U_SUCCESS(st) && ures_hasNext(l)) {
+    int32_t ul = 0;
+    const UChar *u = ures_getNextString(l, &ul, NULL, &st);
+    char ab[64];
+    u_strToUTF8(ab, sizeof ab, NULL, u, ul, &st);
+    if (U_FAILURE(st)) break;
+    nabbr++;
+    static const char *const ctx[] = {"See %s Smith now.", "%s Smith.", "It was %s and then. Next",
+                                      "x%s Bob", "%s", "(%s) Then", "%s %s Yes.", "Ask %s\nNew",
+                                      "Is %s  Two spaces.", "%s, ok. Fine"};
+    for (size_t x = 0; x < sizeof ctx / sizeof *ctx; x++) {
+      size_t len = 0;
+      for (const char *t = ctx[x]; *t && len + 70 < sizeof buf; t++) {
+        if (t[0] == '%' && t[1] == 's') {
+          memcpy(buf + len, ab, strlen(ab));
+          len += strlen(ab);
+          t++;
+        } else {
+          buf[len++] = *t;
+        }
+      }
+      compare_sentences(&c, buf, len);
+    }
+  }
+  ures_close(l);
+  ures_close(e);
+  ures_close(b);
+  ok(nabbr > 100 && c.bad == 0, "%d of ICU's %d abbreviations in context: the same starts%s%s", c.n,
+     nabbr, c.bad ? " - " : "", c.first);
+
+  /* Real text: every paragraph of the sample pages. */
+  const char *srcdir = getenv("RA_SRCDIR");
+  char pat[1200];
+  glob_t g;
+  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir && *srcdir ? srcdir : "..");
+  c.n = c.bad = c.fast = 0;
+  c.first[0] = '\0';
+  if (glob(pat, 0, NULL, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+      FILE *f = fopen(g.gl_pathv[i], "rb");
+      if (!f) continue;
+      static char text[1 << 20];
+      size_t len = fread(text, 1, sizeof text, f);
+      fclose(f);
+      compare_sentences(&c, text, len);
+      for (size_t s0 = 0; s0 < len;) {
+        const char *nl = memchr(text + s0, '\n', len - s0);
+        size_t e0 = nl ? (size_t)(nl - text) : len;
+        if (e0 > s0) compare_sentences(&c, text + s0, e0 - s0);
+        s0 = e0 + 1;
+      }
+    }
+    globfree(&g);
+  }
+  ok(c.n > 0 && c.bad == 0 && c.fast > c.n / 2,
+     "%d sample pages and paragraphs: the same starts (%d without ICU)%s%s", c.n, c.fast,
+     c.bad ? " - " : "", c.first);
+  ra_analyzer_free(c.ref);
+}
+
 /* ---- big and random inputs ------------------------------------------------ */
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
@@ -939,12 +1067,13 @@ int main(void) {
     return 1;
   }
   size_t ntable = sizeof cases / sizeof *cases;
-  printf("1..%zu\n", ntable + 14 + 1 + 1 + 4 + 2 + 8 + 2 + 4 + 4);
+  printf("1..%zu\n", ntable + 14 + 1 + 1 + 4 + 3 + 2 + 8 + 2 + 4 + 4);
   run_table();            /* ntable */
   test_fold_and_stem();   /* 14 */
   test_stem_cache();      /* 1 */
   test_stem_keys();       /* 1 */
   test_sentences();       /* 4 */
+  test_sentences_fast();  /* 3 */
   test_random();          /* 2 */
   test_positions_and_stop(); /* 8 */
   test_reentry();         /* 2 */

@@ -1,8 +1,8 @@
 /* fuzz_analyze.c - libFuzzer target: the analysis pipeline on arbitrary
  * bytes (invalid UTF-8 included).  Every token's byte range must lie inside
- * the input and positions must not go backwards, and the fast path must
- * give ICU's tokens (an analyser with ra_analyzer_set_icu_only is the
- * reference). */
+ * the input and positions must not go backwards, and the fast paths must
+ * give ICU's tokens and sentence starts (an analyser with
+ * ra_analyzer_set_icu_only is the reference). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +52,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   free(c.log);
   free(r.log);
-  size_t *starts = NULL, n = 0;
-  if (!ra_analyze_sentences(an, (const char *)data, size, &starts, &n, NULL)) {
+  size_t *starts = NULL, n = 0, *ref = NULL, nref = 0;
+  int ss = ra_analyze_sentences(an, (const char *)data, size, &starts, &n, NULL);
+  if (!ss) {
     for (size_t i = 0; i < n; i++)
       if (starts[i] > size || (i && starts[i] < starts[i - 1])) abort();
   }
+  /* Sentence starts: rasearch's rules and ICU's iterator agree. */
+  int rs2 = ra_analyze_sentences(icu, (const char *)data, size, &ref, &nref, NULL);
+  if (ss != rs2 || (!ss && (n != nref || memcmp(starts, ref, n * sizeof *ref) != 0))) {
+    fprintf(stderr, "sentence starts differ: %zu vs ICU %zu\n", n, nref);
+    abort();
+  }
+  free(ref);
   free(starts);
   char out[256];
   size_t ol = 0;
