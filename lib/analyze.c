@@ -1249,14 +1249,14 @@ ra_status ra_analyze_stem(ra_analyzer *a, const char *folded, size_t len,
  * 0.6-1.3 ms of a one-shot CGI search (a snippet starts its fragments on
  * a sentence).  sentence_starts_fast() applies UAX #29's sentence rules
  * itself, with each character's Sentence_Break property from ICU, and
- * leaves to ICU every passage it could get wrong: one with
- * Extend/Format characters (rule SB5), invalid UTF-8, or a break that
- * ICU's abbreviation filter might suppress.  That filter only suppresses a
- * break whose text before it (less one space) ends with one of CLDR's
- * English abbreviations below, or with the part of one up to its first
- * '.', so any such break sends the passage to ICU.  The list is ICU 72's
- * (tests/test_analyze.c compares it with ICU's data and the starts with
- * ICU's on random and real text); with another ICU the fast path is off. */
+ * then ICU's "ss=standard" filter, which keeps no break after one of
+ * CLDR's English abbreviations below (ICU 72's list, walked as ICU walks
+ * its tries: sb_suppressed).  It leaves to ICU every passage it could get
+ * wrong: Extend/Format characters (rule SB5), invalid UTF-8, or a filter
+ * walk that would read a trie state without a value.  tests/test_analyze.c
+ * and the analyse fuzz target compare the starts with ICU's (random text,
+ * every abbreviation of ICU's own data in context, the sample pages);
+ * with another ICU version the fast path is off. */
 #if U_ICU_VERSION_MAJOR_NUM == 72
 #define RA_SB_FAST 1
 static const char *const sb_exceptions[] = {
@@ -1278,6 +1278,8 @@ static const char *const sb_exceptions[] = {
     "D.", "Adv.", "Lib.", "E.g.", "Pro.", "U.S.A.", "S.E.", "AA.", "Rep.",
     "Sq.", "As.",
 };
+_Static_assert(sizeof sb_exceptions / sizeof *sb_exceptions <= 160,
+               "sb_filter holds up to 160 entries a table");
 #else
 #define RA_SB_FAST 0
 #endif
