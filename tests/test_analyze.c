@@ -595,6 +595,41 @@ static void test_sentences(void) {
 
 static uint32_t rnd(void);
 
+/* fn(ctx, path, text, len) for each sample page in corpus/. */
+static void for_each_sample_page(void (*fn)(void *, const char *, const char *, size_t),
+                                 void *ctx) {
+  const char *srcdir = getenv("RA_SRCDIR");
+  char pat[1200];
+  glob_t g;
+  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir && *srcdir ? srcdir : "..");
+  if (glob(pat, 0, NULL, &g) != 0) return;
+  for (size_t i = 0; i < g.gl_pathc; i++) {
+    FILE *f = fopen(g.gl_pathv[i], "rb");
+    if (!f) continue;
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof text, f);
+    fclose(f);
+    fn(ctx, g.gl_pathv[i], text, len);
+  }
+  globfree(&g);
+}
+
+/* tmpl with each "%s" replaced by ins, into buf (truncated to fit);
+ * returns the length. */
+static size_t fill_ctx(char *buf, size_t size, const char *tmpl, const char *ins) {
+  size_t len = 0, il = strlen(ins);
+  for (const char *t = tmpl; *t && len + il + 1 < size; t++) {
+    if (t[0] == '%' && t[1] == 's') {
+      memcpy(buf + len, ins, il);
+      len += il;
+      t++;
+    } else {
+      buf[len++] = *t;
+    }
+  }
+  return len;
+}
+
 /* Sentence starts of text by an and by ICU-only ref: the same?  The first
  * difference goes to first. */
 typedef struct sentcmp {
@@ -618,6 +653,18 @@ static void compare_sentences(sentcmp *c, const char *text, size_t len) {
   }
   free(x);
   free(y);
+}
+
+static void sentences_of_page(void *ctx, const char *path, const char *text, size_t len) {
+  (void)path;
+  sentcmp *c = ctx;
+  compare_sentences(c, text, len);
+  for (size_t s0 = 0; s0 < len;) {
+    const char *nl = memchr(text + s0, '\n', len - s0);
+    size_t e0 = nl ? (size_t)(nl - text) : len;
+    if (e0 > s0) compare_sentences(c, text + s0, e0 - s0);
+    s0 = e0 + 1;
+  }
 }
 
 /* The fast sentence path against ICU's iterator: random mixes of what
@@ -669,19 +716,8 @@ static void test_sentences_fast(void) {
     static const char *const ctx[] = {"See %s Smith now.", "%s Smith.", "It was %s and then. Next",
                                       "x%s Bob", "%s", "(%s) Then", "%s %s Yes.", "Ask %s\nNew",
                                       "Is %s  Two spaces.", "%s, ok. Fine"};
-    for (size_t x = 0; x < sizeof ctx / sizeof *ctx; x++) {
-      size_t len = 0;
-      for (const char *t = ctx[x]; *t && len + 70 < sizeof buf; t++) {
-        if (t[0] == '%' && t[1] == 's') {
-          memcpy(buf + len, ab, strlen(ab));
-          len += strlen(ab);
-          t++;
-        } else {
-          buf[len++] = *t;
-        }
-      }
-      compare_sentences(&c, buf, len);
-    }
+    for (size_t x = 0; x < sizeof ctx / sizeof *ctx; x++)
+      compare_sentences(&c, buf, fill_ctx(buf, sizeof buf, ctx[x], ab));
   }
   ures_close(l);
   ures_close(e);
@@ -689,30 +725,10 @@ static void test_sentences_fast(void) {
   ok(nabbr > 100 && c.bad == 0, "%d of ICU's %d abbreviations in context: the same starts%s%s", c.n,
      nabbr, c.bad ? " - " : "", c.first);
 
-  /* Real text: every paragraph of the sample pages. */
-  const char *srcdir = getenv("RA_SRCDIR");
-  char pat[1200];
-  glob_t g;
-  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir && *srcdir ? srcdir : "..");
+  /* Real text: every sample page, and each of its paragraphs. */
   c.n = c.bad = c.fast = 0;
   c.first[0] = '\0';
-  if (glob(pat, 0, NULL, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; i++) {
-      FILE *f = fopen(g.gl_pathv[i], "rb");
-      if (!f) continue;
-      static char text[1 << 20];
-      size_t len = fread(text, 1, sizeof text, f);
-      fclose(f);
-      compare_sentences(&c, text, len);
-      for (size_t s0 = 0; s0 < len;) {
-        const char *nl = memchr(text + s0, '\n', len - s0);
-        size_t e0 = nl ? (size_t)(nl - text) : len;
-        if (e0 > s0) compare_sentences(&c, text + s0, e0 - s0);
-        s0 = e0 + 1;
-      }
-    }
-    globfree(&g);
-  }
+  for_each_sample_page(sentences_of_page, &c);
   ok(c.n > 0 && c.bad == 0 && c.fast > c.n / 2,
      "%d sample pages and paragraphs: the same starts (%d without ICU)%s%s", c.n, c.fast,
      c.bad ? " - " : "", c.first);
@@ -920,6 +936,10 @@ static void compare_paths(fastcmp *c, const char *what, const char *text, size_t
              c->x.n ? c->x.p : "", c->y.n ? c->y.p : "");
 }
 
+static void tokens_of_page(void *ctx, const char *path, const char *text, size_t len) {
+  compare_paths(ctx, path, text, len);
+}
+
 static void test_ascii_fast_path(void) {
   fastcmp c = {0};
   ra_error err;
@@ -992,16 +1012,7 @@ static void test_ascii_fast_path(void) {
     }
     for (size_t x = 0; x < sizeof ctx / sizeof *ctx; x++) {
       /* Each "%s" of the context is the unit. */
-      size_t len = 0;
-      for (const char *t = ctx[x]; *t && len + 8 < sizeof buf; t++) {
-        if (t[0] == '%' && t[1] == 's') {
-          memcpy(buf + len, ch, strlen(ch));
-          len += strlen(ch);
-          t++;
-        } else {
-          buf[len++] = *t;
-        }
-      }
+      size_t len = fill_ctx(buf, sizeof buf, ctx[x], ch);
       compare_paths(&c, NULL, buf, len);
     }
   }
@@ -1009,23 +1020,9 @@ static void test_ascii_fast_path(void) {
      c.n, c.bad ? " - " : "", c.first);
 
   /* Real text: every sample page, whole. */
-  const char *srcdir = getenv("RA_SRCDIR");
-  char pat[1200];
-  glob_t g;
-  snprintf(pat, sizeof pat, "%s/corpus/0*.txt", srcdir && *srcdir ? srcdir : "..");
   c.n = c.bad = 0;
   c.first[0] = '\0';
-  if (glob(pat, 0, NULL, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; i++) {
-      FILE *f = fopen(g.gl_pathv[i], "rb");
-      if (!f) continue;
-      static char text[1 << 20];
-      size_t len = fread(text, 1, sizeof text, f);
-      fclose(f);
-      compare_paths(&c, g.gl_pathv[i], text, len);
-    }
-    globfree(&g);
-  }
+  for_each_sample_page(tokens_of_page, &c);
   ok(c.n == 0 || c.bad == 0, "%d sample pages: the same tokens with and without the fast path%s%s",
      c.n, c.bad ? " - " : "", c.first);
   free(c.x.p);
