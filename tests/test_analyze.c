@@ -694,7 +694,10 @@ static void test_sentences_fast(void) {
     }
     compare_sentences(&c, buf, len);
   }
-  ok(c.bad == 0 && c.fast > c.n / 4, "%d random strings: the same sentence starts as ICU's (%d without it)%s%s",
+  /* The fast path is built for ICU 72's abbreviation list only. */
+  const int want_fast = U_ICU_VERSION_MAJOR_NUM == 72;
+  ok(c.bad == 0 && (!want_fast || c.fast > c.n / 4),
+     "%d random strings: the same sentence starts as ICU's (%d without it)%s%s",
      c.n, c.fast, c.bad ? " - " : "", c.first);
 
   /* ICU's abbreviation list (the filter of "en@ss=standard"): each one
@@ -729,7 +732,7 @@ static void test_sentences_fast(void) {
   c.n = c.bad = c.fast = 0;
   c.first[0] = '\0';
   for_each_sample_page(sentences_of_page, &c);
-  ok(c.n > 0 && c.bad == 0 && c.fast > c.n / 2,
+  ok(c.n > 0 && c.bad == 0 && (!want_fast || c.fast > c.n / 2),
      "%d sample pages and paragraphs: the same starts (%d without ICU)%s%s", c.n, c.fast,
      c.bad ? " - " : "", c.first);
   ra_analyzer_free(c.ref);
