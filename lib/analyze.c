@@ -63,8 +63,6 @@ typedef struct url_span {
   unsigned flags;    /* RA_TOK_URL or RA_TOK_EMAIL */
 } url_span;
 
-enum { SB_NONE = 0xFF }; /* ra_analyzer.sb_ascii not filled yet */
-
 struct ra_analyzer {
   UBreakIterator *wbrk; /* UAX #29 words */
   UBreakIterator *sbrk; /* sentences */
@@ -98,7 +96,7 @@ struct ra_analyzer {
   int busy; /* inside ra_analyze: reject re-entry from a callback */
   int icu_only; /* no ASCII fast path (ra_analyzer_set_icu_only) */
   unsigned char sb_ascii[128]; /* sentence_starts_fast: Sentence_Break of
-                                  each ASCII character, once (0xFF: not yet) */
+                                  each ASCII character (filled with sbf) */
   uint8_t *sb;                 /* per code point of a passage, and */
   uint32_t *sb_off;            /* its byte offset */
   size_t sb_cap;
@@ -1120,7 +1118,6 @@ ra_status ra_analyzer_new(ra_analyzer **out, ra_error *err) {
    * (normalizers()) are fetched on first use: ASCII text never needs the
    * word iterator nor the normalizers, and opening them all was over a
    * millisecond of every one-shot CGI search. */
-  a->sb_ascii[0] = SB_NONE;
   a->stemmer = sb_stemmer_new("english", "UTF_8");
   if (!a->stemmer) {
     r = ra_error_set(err, RA_ERR_STEMMER,
@@ -1309,6 +1306,10 @@ static int sb_cmp(const void *x, const void *y) {
   return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+static int sb_entry_cmp(const void *x, const void *y) {
+  return memcmp(((const sb_entry *)x)->s, ((const sb_entry *)y)->s, sizeof ((const sb_entry *)x)->s);
+}
+
 static int sb_filter_build(sb_filter *f) {
 #if RA_SB_FAST
   enum { N = sizeof sb_exceptions / sizeof *sb_exceptions };
@@ -1343,6 +1344,8 @@ static int sb_filter_build(sb_filter *f) {
     for (size_t k = 0; k < li; k++) e->s[k] = part[i] ? u[i][k] : u[i][li - 1 - k];
     e->len = (unsigned char)li;
   }
+  qsort(f->back, f->n_back, sizeof *f->back, sb_entry_cmp);
+  qsort(f->fwd, f->n_fwd, sizeof *f->fwd, sb_entry_cmp);
   return 1;
 #else
   (void)f;
@@ -1350,22 +1353,34 @@ static int sb_filter_build(sb_filter *f) {
 #endif
 }
 
-/* A UCharsTrie step over entries: the trie holds the strings v[0..n);
- * after consuming str[0..len), is there no entry with that prefix
- * (NO_MATCH), one equal to it (a value), a longer one (a next)? */
+/* A UCharsTrie step: v[*lo..*hi) are the entries (sorted, NUL-padded)
+ * that start with what was consumed so far, len - 1 characters; consume c
+ * as character len and narrow the range to the entries starting with
+ * that.  Is there then no entry (NO_MATCH), one equal to the consumed
+ * string (a value: the first of the range, its padding sorting first), a
+ * longer one (a next)? */
 enum { TR_NO_MATCH = 0, TR_NO_VALUE = 1, TR_FINAL = 2, TR_INTERMEDIATE = 3 };
-static int sb_step(const sb_entry *v, size_t n, const char *str, size_t len, int *partial) {
-  int value = 0, next = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (v[i].len < len || memcmp(v[i].s, str, len) != 0) continue;
-    if (v[i].len == len) {
-      value = 1;
-      *partial = v[i].partial;
-    } else {
-      next = 1;
-    }
+static int sb_step(const sb_entry *v, size_t *lo, size_t *hi, unsigned char c, size_t len,
+                   int *partial) {
+  size_t a = *lo, b = *hi;
+  while (a < b) { /* first entry whose character len is >= c */
+    size_t mid = a + (b - a) / 2;
+    if ((unsigned char)v[mid].s[len - 1] < c) a = mid + 1;
+    else b = mid;
   }
-  if (!value && !next) return TR_NO_MATCH;
+  size_t first = a;
+  b = *hi;
+  while (a < b) { /* first entry whose character len is > c */
+    size_t mid = a + (b - a) / 2;
+    if ((unsigned char)v[mid].s[len - 1] <= c) a = mid + 1;
+    else b = mid;
+  }
+  *lo = first;
+  *hi = a;
+  if (first == a) return TR_NO_MATCH;
+  int value = v[first].len == len;
+  if (value) *partial = v[first].partial;
+  int next = a - first > (size_t)value;
   return value ? (next ? TR_INTERMEDIATE : TR_FINAL) : TR_NO_VALUE;
 }
 
@@ -1374,9 +1389,9 @@ static int sb_step(const sb_entry *v, size_t n, const char *str, size_t len, int
  * depends on ICU reading a trie state with no value (let ICU decide).
  * The entries are ASCII, so a non-ASCII byte never continues a match. */
 static int sb_suppressed(const sb_filter *f, const unsigned char *t, size_t len, size_t n) {
+  const size_t max = sizeof f->back[0].s; /* no entry is this long */
   size_t q = n > 0 && t[n - 1] == ' ' ? n - 1 : n; /* "Mr. |Brown" */
-  char acc[16];
-  size_t al = 0;
+  size_t al = 0, lo = 0, hi = f->n_back;
   int r = TR_INTERMEDIATE, partial = 0, best_partial = 0;
   long best = -1;
   size_t at = q;
@@ -1384,12 +1399,11 @@ static int sb_suppressed(const sb_filter *f, const unsigned char *t, size_t len,
     if (at == 0) break; /* U_SENTINEL */
     unsigned char c = t[at - 1];
     at--;
-    if (c >= 0x80 || al == sizeof acc) {
+    if (c >= 0x80 || al == max) {
       r = TR_NO_MATCH;
       break;
     }
-    acc[al++] = (char)c;
-    r = sb_step(f->back, f->n_back, acc, al, &partial);
+    r = sb_step(f->back, &lo, &hi, c, ++al, &partial);
     if (!(r & 1)) break; /* no next */
     if (r >= TR_FINAL) {
       best = (long)at;
@@ -1405,14 +1419,15 @@ static int sb_suppressed(const sb_filter *f, const unsigned char *t, size_t len,
   if (!best_partial) return 1;
   /* "Ph." of "Ph.D.": the forward table must match from there on. */
   al = 0;
+  lo = 0;
+  hi = f->n_fwd;
   int rf = TR_INTERMEDIATE, unused = 0;
   for (size_t i = (size_t)best; i < len; i++) {
-    if (t[i] >= 0x80 || al == sizeof acc) {
+    if (t[i] >= 0x80 || al == max) {
       rf = TR_NO_MATCH;
       break;
     }
-    acc[al++] = (char)t[i];
-    rf = sb_step(f->fwd, f->n_fwd, acc, al, &unused);
+    rf = sb_step(f->fwd, &lo, &hi, t[i], ++al, &unused);
     if (!(rf & 1)) break;
   }
   return rf != TR_NO_MATCH;
@@ -1423,7 +1438,7 @@ static int sb_suppressed(const sb_filter *f, const unsigned char *t, size_t len,
 static int sentence_starts_fast(ra_analyzer *a, const unsigned char *t, size_t len,
                                 size_t **out, size_t *n_out) {
   if (!RA_SB_FAST || a->icu_only || len > CHUNK_BYTES) return 0;
-  if (a->sb_ascii[0] == SB_NONE) {
+  if (!a->sbf) { /* first use: the filter and the ASCII classes */
     a->sbf = malloc(sizeof *a->sbf);
     if (!a->sbf || !sb_filter_build(a->sbf)) {
       free(a->sbf);
@@ -1467,8 +1482,23 @@ static int sentence_starts_fast(ra_analyzer *a, const unsigned char *t, size_t l
   size_t *v = malloc(cap * sizeof *v);
   if (!v) return 0;
   v[n++] = 0;
+  /* What precedes k, kept as k advances (rescanning it made a long run of
+   * spaces quadratic): term is the (S|A)Term of a "Term Close* Sp*" that
+   * ends just before k (U_SB_OTHER: none), nsp its spaces. */
+  unsigned term = U_SB_OTHER;
+  size_t nsp = 0;
   for (size_t k = 1; k < m; k++) {
     unsigned prev = cls[k - 1], cur = cls[k];
+    if (prev == U_SB_ATERM || prev == U_SB_STERM) {
+      term = prev;
+      nsp = 0;
+    } else if (prev == U_SB_CLOSE && term != U_SB_OTHER && nsp == 0) {
+      /* Close* */
+    } else if (prev == U_SB_SP && term != U_SB_OTHER) {
+      nsp++;
+    } else {
+      term = U_SB_OTHER;
+    }
     int brk;
     if (prev == U_SB_CR && cur == U_SB_LF) {
       brk = 0; /* SB3 */
@@ -1479,30 +1509,25 @@ static int sentence_starts_fast(ra_analyzer *a, const unsigned char *t, size_t l
     } else if (k >= 2 && (cls[k - 2] == U_SB_UPPER || cls[k - 2] == U_SB_LOWER) &&
                prev == U_SB_ATERM && cur == U_SB_UPPER) {
       brk = 0; /* SB7 */
+    } else if (term == U_SB_OTHER) {
+      brk = 0; /* SB998 */
+    } else if (cur == U_SB_SCONTINUE || cur == U_SB_ATERM || cur == U_SB_STERM) {
+      brk = 0; /* SB8a */
+    } else if (nsp == 0 && cur == U_SB_CLOSE) {
+      brk = 0; /* SB9 */
+    } else if (cur == U_SB_SP || sb_para(cur)) {
+      brk = 0; /* SB9, SB10 */
     } else {
-      /* (S|A)Term Close* Sp* before k? */
-      size_t i = k;
-      while (i > 0 && cls[i - 1] == U_SB_SP) i--;
-      size_t nsp = k - i;
-      while (i > 0 && cls[i - 1] == U_SB_CLOSE) i--;
-      unsigned term = i > 0 ? cls[i - 1] : U_SB_OTHER;
-      if (term != U_SB_ATERM && term != U_SB_STERM) {
-        brk = 0; /* SB998 */
-      } else {
-        brk = 1; /* SB11, unless: */
-        if (term == U_SB_ATERM) { /* SB8 */
-          size_t j = k;
-          while (j < m && cls[j] != U_SB_OLETTER && cls[j] != U_SB_UPPER &&
-                 cls[j] != U_SB_LOWER && !sb_para(cls[j]) && cls[j] != U_SB_ATERM &&
-                 cls[j] != U_SB_STERM)
-            j++;
-          if (j < m && cls[j] == U_SB_LOWER) brk = 0;
-        }
-        if (cur == U_SB_SCONTINUE || cur == U_SB_ATERM || cur == U_SB_STERM)
-          brk = 0; /* SB8a */
-        if (nsp == 0 && (cur == U_SB_CLOSE || cur == U_SB_SP || sb_para(cur)))
-          brk = 0; /* SB9 */
-        if (cur == U_SB_SP || sb_para(cur)) brk = 0; /* SB10 */
+      brk = 1; /* SB11, unless SB8: */
+      if (term == U_SB_ATERM) {
+        /* Scanned at most once per terminator: the scan stops at the
+         * next one, which any later candidate needs. */
+        size_t j = k;
+        while (j < m && cls[j] != U_SB_OLETTER && cls[j] != U_SB_UPPER &&
+               cls[j] != U_SB_LOWER && !sb_para(cls[j]) && cls[j] != U_SB_ATERM &&
+               cls[j] != U_SB_STERM)
+          j++;
+        if (j < m && cls[j] == U_SB_LOWER) brk = 0;
       }
     }
     if (!brk) continue;
