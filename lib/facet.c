@@ -124,8 +124,8 @@ static int load_cb(void *ctx, uint32_t docid, const char *v, size_t len) {
   loader *l = ctx;
   ra_facet_table *t = l->t;
   size_t first = t->n_ids, pos = 0;
-  ra_xtag_pair p;
-  while (ra_xtag_pair_next(v, len, &pos, &p)) {
+  ra_tag_pair p;
+  while (ra_tag_pair_next(v, len, &pos, &p)) {
     long id = intern(t, p.key, p.key_len, p.display, p.display_len);
     if (id < 0) goto nomem;
     int dup = 0; /* a key twice in one document counts once */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "schema.h"
 #include "status.h"
 #include "xap.h"
 
@@ -45,11 +46,11 @@ ra_status ra_facet_table_count(const ra_facet_table *t, const uint32_t *ids,
                                size_t n, ra_facet_count_cb cb, void *ctx,
                                ra_error *err);
 
-/* The table as a file in a generation's directory, written by the
- * indexer after each commit and mapped by readers, so a one-shot CGI
- * process counts tags without reading every examined document's value.
- * The file names the database (UUID) and revision it was made from. */
-#define RA_FACET_FILE "rasearch-facets"
+/* The table is written as a file in a generation's directory
+ * (RA_FACET_FILE, schema.h) by the indexer after each commit and mapped by
+ * readers, so a one-shot CGI process counts tags without reading every
+ * examined document's value.  The file names the database (UUID) and
+ * revision it was made from. */
 
 /* Write t to path (through path.tmp and a rename, so a reader sees the old
  * file or the new one), stamped with the database's uuid and revision. */

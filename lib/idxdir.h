@@ -1,8 +1,14 @@
 /* idxdir.h - the on-disk layout of an index directory.
  *
- *   DIR/XAPIANDB      Xapian stub naming the live generation ("glass gen-N")
- *   DIR/gen-NNNNNN/   glass databases, one per full build
- *   DIR/lock          writer lock (fcntl open-file-description lock) + holder
+ *   DIR/XAPIANDB            Xapian stub naming the live generation ("glass gen-N")
+ *   DIR/XAPIANDB.tmp        a stub being written, then renamed over XAPIANDB
+ *   DIR/gen-NNNNNN/         one glass database per full build, holding
+ *     *.glass, iamglass, flintlock   Xapian's own tables and lock
+ *     rasearch-facets       the tag table (RA_FACET_FILE, schema.h, facet.h),
+ *     rasearch-facets.tmp   written as this, then renamed
+ *   DIR/tmp-shards/shard-NNN/  a rebuild's per-worker databases, merged
+ *                           into the new generation, then removed
+ *   DIR/lock                writer lock (fcntl open-file-description lock) + holder
  *
  * Readers open DIR and Xapian follows the stub.  A full rebuild writes a new
  * generation aside and publishes it by rename()ing a new stub over the old

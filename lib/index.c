@@ -1572,16 +1572,16 @@ static ra_status write_metadata(ra_xwriter *w, const ra_model *model,
   size_t saved_len = 0;
   ra_status st = model ? ra_model_save(model, &saved, &saved_len, err) : RA_OK;
   if (!st && model)
-    st = ra_xwriter_set_metadata(w, "ra:model", saved, saved_len, err);
+    st = ra_xwriter_set_metadata(w, RA_META_MODEL, saved, saved_len, err);
   free(saved);
   char meta[64];
   snprintf(meta, sizeof meta, "%ld", (long)time(NULL));
-  if (!st) st = ra_xwriter_set_metadata(w, "ra:built", meta, strlen(meta), err);
-  if (!st) st = ra_xwriter_set_metadata(w, "ra:format", RA_INDEX_FORMAT,
+  if (!st) st = ra_xwriter_set_metadata(w, RA_META_BUILT, meta, strlen(meta), err);
+  if (!st) st = ra_xwriter_set_metadata(w, RA_META_FORMAT, RA_INDEX_FORMAT,
                                         strlen(RA_INDEX_FORMAT), err);
-  if (!st) st = ra_xwriter_set_metadata(w, "ra:generation", gen, strlen(gen), err);
+  if (!st) st = ra_xwriter_set_metadata(w, RA_META_GENERATION, gen, strlen(gen), err);
   snprintf(meta, sizeof meta, "%016llx", (unsigned long long)cfg);
-  if (!st) st = ra_xwriter_set_metadata(w, "ra:config", meta, strlen(meta), err);
+  if (!st) st = ra_xwriter_set_metadata(w, RA_META_CONFIG, meta, strlen(meta), err);
   return st;
 }
 
@@ -1908,10 +1908,10 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
       size_t vl = 0, ml = 0;
       char want[32];
       snprintf(want, sizeof want, "%016llx", (unsigned long long)cfg);
-      if (ra_xwriter_get_metadata(w, "ra:config", &v, &vl, NULL) != RA_OK ||
+      if (ra_xwriter_get_metadata(w, RA_META_CONFIG, &v, &vl, NULL) != RA_OK ||
           strcmp(v, want) != 0) {
         why_full = "the tag list, synonyms or index format changed";
-      } else if (ra_xwriter_get_metadata(w, "ra:model", &mv, &ml, NULL) != RA_OK ||
+      } else if (ra_xwriter_get_metadata(w, RA_META_MODEL, &mv, &ml, NULL) != RA_OK ||
                  ra_model_new(&model, NULL) != RA_OK ||
                  ra_model_load(model, mv, ml, NULL) != RA_OK) {
         why_full = "the live index holds no corpus model";

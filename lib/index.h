@@ -9,28 +9,12 @@
 #include <stddef.h>
 
 #include "article.h"
+#include "schema.h"
 #include "status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Term prefixes and value slots shared by the indexer and the searcher. */
-#define RA_PREFIX_ID "Q"       /* unique id term */
-#define RA_PREFIX_STEM "Z"     /* stemmed terms, no positions */
-#define RA_PREFIX_TITLE "S"    /* title words */
-#define RA_PREFIX_TAG "K"      /* whole tag, folded, boolean */
-#define RA_PREFIX_CATEGORY "XC" /* whole category, folded, boolean */
-#define RA_SLOT_HASH 0         /* content hash (hex) */
-#define RA_SLOT_COLLAPSE 1     /* near-duplicate group key (smallest id) */
-#define RA_SLOT_STATE 3        /* "hash mtime_ns size id": change detection */
-#define RA_SLOT_SIMHASH 4      /* "simhash tagset-hash" (hex) */
-/* The article's tags for facet counting without reading term lists:
- * "folded\x1fdisplay" pairs joined by "\x1e", in page order. */
-#define RA_SLOT_TAGS 5
-
-/* Bumped when the index layout changes: an update then rebuilds. */
-#define RA_INDEX_FORMAT "4" /* 4: articles stored as records */
 
 /* Field weights, applied as within-document frequency increments, so BM25
  * sees title, tag and heading words as more important than body text and

@@ -15,16 +15,10 @@
 #include "analyze.h"
 #include "facet.h"
 #include "idxdir.h"
-#include "index.h"
 #include "record.h"
+#include "schema.h"
 #include "store.h"
 #include "xap.h"
-
-/* The near-duplicate key (set by the indexer).  Documents without it are
- * never collapsed. */
-#ifndef RA_SLOT_COLLAPSE
-#define RA_SLOT_COLLAPSE 1
-#endif
 
 /* Hard limits on expensive queries (docs/query-language.md). */
 #define RA_MAX_QUERY_NODES 4096 /* Xapian query objects per search */
@@ -940,8 +934,8 @@ static char *tag_display(ra_searcher *s, const char *folded) {
   if (ra_xdb_find(s->db, term, &docid, NULL) == RA_OK &&
       ra_xdb_get_value(s->db, docid, RA_SLOT_TAGS, &v, &vl, NULL) == RA_OK) {
     size_t pos = 0;
-    ra_xtag_pair p;
-    while (!res && ra_xtag_pair_next(v, vl, &pos, &p))
+    ra_tag_pair p;
+    while (!res && ra_tag_pair_next(v, vl, &pos, &p))
       if (p.key_len == fl && memcmp(p.key, folded, fl) == 0)
         res = strndup(p.display, p.display_len);
   }

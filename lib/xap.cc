@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include "xap.h"
+#include "schema.h"
 
 #include <xapian.h>
 
@@ -683,8 +684,8 @@ class ValueFacetSpy : public Xapian::MatchSpy {
     ++docs;
     const std::string v = doc.get_value(slot);
     size_t pos = 0;
-    ra_xtag_pair p;
-    while (ra_xtag_pair_next(v.data(), v.size(), &pos, &p)) {
+    ra_tag_pair p;
+    while (ra_tag_pair_next(v.data(), v.size(), &pos, &p)) {
       Facet &f = counts[std::string(p.key, p.key_len)];
       if (f.last != docs) {  // a key twice in one document counts once
         f.last = docs;

@@ -236,36 +236,6 @@ ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
                                  unsigned max, ra_xterm_cb cb, void *ctx,
                                  ra_error *err);
 
-/* One pair of a tag value (RA_SLOT_TAGS): "key\x1fdisplay" pairs joined
- * by "\x1e", the display part optional (the key is then its own).  The
- * one reader of the format, for the facet spy, the facet table and the
- * display form of a tag. */
-typedef struct ra_xtag_pair {
-  const char *key, *display;
-  size_t key_len, display_len;
-} ra_xtag_pair;
-
-/* The pair at *pos of v[0..len) into *p, moving *pos past it; 0 when none
- * is left.  Pairs with an empty key are skipped. */
-static inline int ra_xtag_pair_next(const char *v, size_t len, size_t *pos,
-                                    ra_xtag_pair *p) {
-  while (*pos < len) {
-    size_t i = *pos;
-    const char *e = (const char *)memchr(v + i, '\x1e', len - i);
-    size_t end = e ? (size_t)(e - v) : len;
-    const char *u = (const char *)memchr(v + i, '\x1f', end - i);
-    size_t kend = u ? (size_t)(u - v) : end;
-    *pos = end + 1;
-    if (kend == i) continue;
-    p->key = v + i;
-    p->key_len = kend - i;
-    p->display = u ? u + 1 : v + i;
-    p->display_len = u ? end - kend - 1 : kend - i;
-    return 1;
-  }
-  return 0;
-}
-
 typedef struct ra_xsearch_ext {
   double time_limit;          /* seconds; 0: none (Enquire::set_time_limit) */
   void *facet_ctx;

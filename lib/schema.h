@@ -1,0 +1,77 @@
+/* schema.h - what an index holds, in one place: term prefixes, value slots,
+ * the format number, metadata keys, the files of a generation and the tag
+ * value format.  The indexer writes what this describes and the searcher,
+ * the facet table and the Xapian shim read it; change a fact here and both
+ * sides follow.  Changing what a term, slot or key means needs a new
+ * RA_INDEX_FORMAT, so that the next update rebuilds. */
+#ifndef RA_SCHEMA_H
+#define RA_SCHEMA_H
+
+#include <stddef.h>
+#include <string.h>
+
+/* ---- terms ---------------------------------------------------------------
+ * Unprefixed terms are the analyser's folded words, with positions. */
+#define RA_PREFIX_ID "Q"        /* unique id term */
+#define RA_PREFIX_STEM "Z"      /* stemmed terms, no positions */
+#define RA_PREFIX_TITLE "S"     /* title words */
+#define RA_PREFIX_TAG "K"       /* whole tag, folded, boolean */
+#define RA_PREFIX_CATEGORY "XC" /* whole category, folded, boolean */
+
+/* ---- value slots --------------------------------------------------------- */
+#define RA_SLOT_HASH 0     /* content hash (hex) */
+#define RA_SLOT_COLLAPSE 1 /* near-duplicate group key (smallest id) */
+#define RA_SLOT_STATE 3    /* "hash mtime_ns size id": change detection */
+#define RA_SLOT_SIMHASH 4  /* "simhash tagset-hash" (hex) */
+/* The article's tags for facet counting without reading term lists:
+ * "folded\x1fdisplay" pairs joined by "\x1e", in page order
+ * (ra_tag_pair_next reads them). */
+#define RA_SLOT_TAGS 5
+
+/* ---- the format ----------------------------------------------------------
+ * Bumped when the index layout changes: an update then rebuilds. */
+#define RA_INDEX_FORMAT "4" /* 4: articles stored as records */
+
+/* ---- metadata keys -------------------------------------------------------- */
+#define RA_META_MODEL "ra:model"           /* the saved corpus model */
+#define RA_META_BUILT "ra:built"           /* build time and counts (informative) */
+#define RA_META_FORMAT "ra:format"         /* RA_INDEX_FORMAT at build time */
+#define RA_META_GENERATION "ra:generation" /* the generation's name */
+#define RA_META_CONFIG "ra:config"         /* hash of the tag list and synonyms */
+
+/* ---- files of a generation (DIR/gen-NNNNNN/, see idxdir.h) ----------------
+ * Besides Xapian's own tables: the tag table (facet.h), written after each
+ * commit and stamped with the database's uuid and revision. */
+#define RA_FACET_FILE "rasearch-facets"
+
+/* ---- the tag value format (RA_SLOT_TAGS) ----------------------------------
+ * "key\x1fdisplay" pairs joined by "\x1e", the display part optional (the
+ * key is then its own).  The one reader of the format, for the facet spy,
+ * the facet table and the display form of a tag. */
+typedef struct ra_tag_pair {
+  const char *key, *display;
+  size_t key_len, display_len;
+} ra_tag_pair;
+
+/* The pair at *pos of v[0..len) into *p, moving *pos past it; 0 when none
+ * is left.  Pairs with an empty key are skipped. */
+static inline int ra_tag_pair_next(const char *v, size_t len, size_t *pos,
+                                   ra_tag_pair *p) {
+  while (*pos < len) {
+    size_t i = *pos;
+    const char *e = (const char *)memchr(v + i, '\x1e', len - i);
+    size_t end = e ? (size_t)(e - v) : len;
+    const char *u = (const char *)memchr(v + i, '\x1f', end - i);
+    size_t kend = u ? (size_t)(u - v) : end;
+    *pos = end + 1;
+    if (kend == i) continue;
+    p->key = v + i;
+    p->key_len = kend - i;
+    p->display = u ? u + 1 : v + i;
+    p->display_len = u ? end - kend - 1 : kend - i;
+    return 1;
+  }
+  return 0;
+}
+
+#endif
