@@ -1,4 +1,4 @@
-/* bench_query.c - query latency over a fixed query set (issue 6), in two
+/* bench_query.c - query latency over a fixed query set, in two
  * modes, printing p50/p95/p99 in milliseconds on one line:
  *
  *   bench_query --db DIR [--column N] [--warm W] [--count K] QUERYFILE

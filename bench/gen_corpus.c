@@ -1,5 +1,5 @@
 /* gen_corpus.c - deterministic generator of synthetic article pages for
- * tests and benchmarks (issue 3).
+ * tests and benchmarks.
  *
  * It learns from the sample pages (corpus/ by default) with the real page
  * parser: chrome and footer lines, titles, headings, paragraphs, list items,

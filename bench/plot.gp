@@ -1,4 +1,4 @@
-# plot.gp - growth curves of bench/run (issue 6): rebuild time, index size
+# plot.gp - growth curves of bench/run: rebuild time, index size
 # and query p95 against corpus size, as SVG, from figures.tsv (columns
 # named in its header).  Run as: gnuplot -e "tsv='figures.tsv'" plot.gp
 if (!exists("tsv")) tsv = 'figures.tsv'

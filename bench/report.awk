@@ -1,5 +1,5 @@
 # report.awk - the Markdown tables and target checks of bench/run's report
-# (issue 6), from its figures.tsv (one row per corpus size; header names
+# from its figures.tsv (one row per corpus size; header names
 # the columns).  Run as: awk -F'\t' -v cores=N -f report.awk figures.tsv
 function v(name) { return $(col[name]) }
 function num(x) { return x != "" }
@@ -53,7 +53,7 @@ END {
       printf " | %s / %s / %s", f1(F[i, sy[j] "_p50"]), f1(F[i, sy[j] "_p95"]), f1(F[i, sy[j] "_p99"])
     printf " | %s | %s / %s |\n", ratio(F[i, "r_qom"]), F[i, "qra_hits"], F[i, "qfts_hits"]
   }
-  # Targets (issue 6); the largest size is the one judged.
+  # Targets (bench/README.md); the largest size is the one judged.
   L = n
   print "\n## Targets (largest size, " N[L] " articles)\n"
   r = F[L, "r_om_ra1"]

@@ -59,7 +59,6 @@ typedef struct ra_qclause {
   ra_qword *words;
   size_t n_words;
   char *value;    /* for TAG/CATEGORY: folded whole value */
-  /* Added with the query language (issue 4). */
   int wildcard;   /* the last word is a prefix (word*) */
   char *raw;      /* the clause as the reader typed it (for messages) */
   size_t raw_start, raw_end; /* its byte range in the query string */
@@ -89,7 +88,6 @@ typedef struct ra_query {
   ra_qclause *clauses;  /* every leaf, in query order */
   size_t n_clauses;
   char notes[256];      /* what was ignored or repaired, for the reader */
-  /* Added with the query language (issue 4). */
   ra_qnode *root;       /* NULL when there are no clauses */
   int fallback;         /* syntax not understood: read as plain words */
 } ra_query;

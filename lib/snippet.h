@@ -37,7 +37,6 @@ typedef struct ra_fragment {
                           from the article (NULL for the lead text) */
   int cut_before;    /* text continues before / after the fragment */
   int cut_after;
-  /* Added with issue 4. */
   ra_hl *section_hls; /* query words in section (ranges in section) */
   size_t n_section_hls;
   int faq;           /* section is an FAQ question, text its answer */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench_smoke.sh - the quick mode of bench/run (issue 6) as a smoke test:
+# bench_smoke.sh - the quick mode of bench/run as a smoke test:
 # it runs, writes a well-formed report, figures table and plots, leaves
 # nothing behind, and stops cleanly on a signal.  No figure is judged
 # (speed targets are checked by the benchmark, never by a test).

@@ -24,7 +24,7 @@ q CAFÉ
 is "$RC" 0 "CAFÉ matches (case folding)"
 
 q mentorship
-# Issue 4: near-duplicates (000 and 002 carry the same tags) collapse into
+# Near-duplicates (000 and 002 carry the same tags) collapse into
 # one hit with a "similar" count, so the five articles show as 4 + 1.
 SIMILAR=$(printf '%s' "$OUT" | grep -o '"similar":[0-9]*' | sed 's/.*://' | awk '{s+=$1} END {print s+0}')
 is "$(( $(printf '%s\n' "$IDS" | wc -l) + SIMILAR ))" 5 "mentorship accounts for all five (hits + similar)"

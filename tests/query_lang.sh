@@ -1,5 +1,5 @@
 #!/bin/sh
-# query_lang.sh - the reader's side of ra-query end to end (issue 4):
+# query_lang.sh - the reader's side of ra-query end to end:
 # table-driven query -> expected ids in order, on corpus/ and on the small
 # fixture articles in tests/fixtures/reader/ (written for these cases);
 # relaxation, "did you mean", synonyms and acronyms, facets, --tags,

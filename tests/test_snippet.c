@@ -421,8 +421,8 @@ static void test_stems_and_case(void) {
      "negated word -residents is not highlighted (%s)", frag_hls(sn, 0));
   ra_snippet_free(sn);
 
-  /* Issue 4: a phrase is highlighted as one range, and only where the
-   * phrase occurs (it used to mark every occurrence of each word). */
+  /* A phrase is highlighted as one range, and only where the phrase
+   * occurs, not at every occurrence of each of its words. */
   sn = build(a, "\"joining mentoring\"", 0, 0);
   ok(sn && strcmp(frag_hls(sn, 0), "joining mentoring") == 0 && last_valid,
      "a phrase match is one highlight (%s)", frag_hls(sn, 0));
@@ -1029,7 +1029,7 @@ static void test_corpus(void) {
 }
 
 
-/* ---- generated queries (issue 4): snippet properties ------------------- */
+/* ---- generated queries: snippet properties ----------------------------- */
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static unsigned rnd(unsigned n) {

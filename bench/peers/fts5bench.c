@@ -1,4 +1,4 @@
-/* fts5bench.c - the SQLite FTS5 peer of the benchmarks (issue 6): loads
+/* fts5bench.c - the SQLite FTS5 peer of the benchmarks: loads
  * the same article files into an FTS5 table (porter + unicode61
  * tokenizer) and times a query set in-process (one connection, one
  * prepared statement, bm25 ranking and snippet()).

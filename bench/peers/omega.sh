@@ -1,5 +1,5 @@
 #!/bin/sh
-# omega.sh - the Xapian Omega peer of bench/run (issue 6): sets up a
+# omega.sh - the Xapian Omega peer of bench/run: sets up a
 # private omega CGI configuration, so the stock omega binary of Debian's
 # xapian-omega answers queries on the omindex database that bench/run
 # builds, with nothing written outside DIR.
