@@ -15,7 +15,10 @@
 #include <new>
 #include <string>
 #include <algorithm>
+#include <map>
 #include <vector>
+
+/* ---- common: handle structs, error translation, helpers ------------------ */
 
 struct ra_xwriter {
   Xapian::WritableDatabase db;
@@ -77,9 +80,138 @@ static char *dup_bytes(const std::string &s, size_t *len) {
   return p;
 }
 
+// Visits every (docid, value) of a slot's value stream in docid order until
+// cb returns non-zero; what names the operation in an error message.  One
+// walker for the writer and the reader (a WritableDatabase is a Database).
+static ra_status walk_values(const Xapian::Database &db, unsigned slot,
+                             ra_xvalue_cb cb, void *ctx, ra_error *err,
+                             const char *what) {
+  try {
+    for (Xapian::ValueIterator it = db.valuestream_begin(slot);
+         it != db.valuestream_end(slot); ++it) {
+      const std::string v = *it;
+      if (cb(ctx, it.get_docid(), v.data(), v.size())) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, what);
+  }
+}
+
+/* ---- Xapian subclasses, in the order of the sections that use them ------- */
+
+namespace {
+
+// For ra_xdb_expand and ra_xdb_expand_prefixed (reader database).
+
+// Expansion terms: plain words only (prefixed terms start upper-case).
+class WordsOnly : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string &term) const override {
+    return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+  }
+};
+
+// Expansion terms with one prefix, minus the ones already in the query.
+class PrefixOnly : public Xapian::ExpandDecider {
+ public:
+  PrefixOnly(const std::string &p, const char *const *ex, size_t n)
+      : prefix(p), exclude(ex, ex + n) {}
+  bool operator()(const std::string &term) const override {
+    if (term.size() <= prefix.size() ||
+        term.compare(0, prefix.size(), prefix) != 0)
+      return false;
+    for (const auto &e : exclude)
+      if (term == e) return false;
+    return true;
+  }
+  std::string prefix;
+  std::vector<std::string> exclude;
+};
+
+// For ra_xquery_docids (queries).
+
+// A fixed set of documents (sorted docids), each with a given weight.
+class DocidSource : public Xapian::PostingSource {
+ public:
+  DocidSource(const std::vector<Xapian::docid> &v, const std::vector<double> &w)
+      : ids(v), wts(w) {
+    double mx = 0;
+    for (double x : wts) mx = std::max(mx, x);
+    set_maxweight(mx);
+  }
+  Xapian::doccount get_termfreq_min() const override { return ids.size(); }
+  Xapian::doccount get_termfreq_est() const override { return ids.size(); }
+  Xapian::doccount get_termfreq_max() const override { return ids.size(); }
+  void init(const Xapian::Database &) override {
+    i = 0;
+    started = false;
+  }
+  void next(double) override {
+    if (started) ++i;
+    started = true;
+  }
+  void skip_to(Xapian::docid d, double) override {
+    started = true;
+    while (i < ids.size() && ids[i] < d) ++i;
+  }
+  bool at_end() const override { return started && i >= ids.size(); }
+  Xapian::docid get_docid() const override { return ids[i]; }
+  double get_weight() const override { return wts[i]; }
+  Xapian::PostingSource *clone() const override { return new DocidSource(ids, wts); }
+  std::string get_description() const override { return "DocidSource"; }
+
+ private:
+  std::vector<Xapian::docid> ids;
+  std::vector<double> wts;
+  size_t i = 0;
+  bool started = false;
+};
+
+// For ra_xdb_search_ext (searching).
+
+// Counts, over the matched documents, the keys of a value slot holding
+// "key\x1fdisplay" pairs joined by "\x1e".  A value per document is read
+// from the slot's value stream: no term list, no document data.
+class ValueFacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit ValueFacetSpy(Xapian::valueno s) : slot(s) {}
+  void operator()(const Xapian::Document &doc, double) override {
+    ++docs;
+    const std::string v = doc.get_value(slot);
+    size_t pos = 0;
+    ra_tag_pair p;
+    while (ra_tag_pair_next(v.data(), v.size(), &pos, &p)) {
+      Facet &f = counts[std::string(p.key, p.key_len)];
+      if (f.last != docs) {  // a key twice in one document counts once
+        f.last = docs;
+        if (f.n++ == 0) f.display.assign(p.display, p.display_len);
+      }
+    }
+  }
+  struct Facet {
+    Xapian::doccount n = 0, last = 0;
+    std::string display;
+  };
+  Xapian::valueno slot;
+  std::map<std::string, Facet> counts;
+  Xapian::doccount docs = 0;
+};
+
+// The docids of the examined documents (the matcher goes in docid order).
+class DocidSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document &doc, double) override {
+    ids.push_back(doc.get_docid());
+  }
+  std::vector<Xapian::docid> ids;
+};
+
+}  // namespace
+
 extern "C" {
 
-/* ---- writing ------------------------------------------------------------ */
+/* ---- writer: ra_xwriter, ra_xdoc ----------------------------------------- */
 
 ra_status ra_xwriter_open(const char *path, int flags, ra_xwriter **out,
                           ra_error *err) {
@@ -110,6 +242,18 @@ ra_status ra_xwriter_replace(ra_xwriter *w, const char *idterm, ra_xdoc *doc,
   }
 }
 
+ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
+                         ra_error *err) {
+  try {
+    Xapian::docid d = w->db.add_document(doc->doc);
+    w->changes++;
+    if (docid) *docid = d;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add document");
+  }
+}
+
 ra_status ra_xwriter_delete(ra_xwriter *w, const char *idterm,
                             ra_error *err) {
   try {
@@ -133,6 +277,20 @@ ra_status ra_xwriter_set_metadata(ra_xwriter *w, const char *key,
   }
 }
 
+ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
+                                  size_t *len, ra_error *err) {
+  *val = nullptr;
+  if (len) *len = 0;
+  try {
+    std::string v = w->db.get_metadata(key);
+    *val = dup_bytes(v, len);
+    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "metadata %s", key);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "get metadata");
+  }
+}
+
 ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word, size_t len,
                                   unsigned freqinc, ra_error *err) {
   try {
@@ -141,6 +299,69 @@ ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word, size_t len,
     return RA_OK;
   } catch (...) {
     return translate(err, "add spelling");
+  }
+}
+
+ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
+                                 const char *syn, ra_error *err) {
+  try {
+    w->db.add_synonym(key, syn);
+    w->changes++;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "add synonym");
+  }
+}
+
+uint32_t ra_xwriter_doccount(ra_xwriter *w) {
+  try {
+    return w->db.get_doccount();
+  } catch (...) {
+    return 0;
+  }
+}
+
+ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
+                            void *ctx, ra_error *err) {
+  return walk_values(w->db, slot, cb, ctx, err, "read values");
+}
+
+ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
+                               const char *val, size_t len, ra_error *err) {
+  try {
+    Xapian::Document d = w->db.get_document(docid);
+    if (len)
+      d.add_value(slot, std::string(val, len));
+    else
+      d.remove_value(slot);
+    w->db.replace_document(docid, d);
+    w->changes++;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "set value");
+  }
+}
+
+uint64_t ra_xwriter_changes(const ra_xwriter *w) { return w->changes; }
+
+ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err) {
+  try {
+    w->db.begin_transaction(true);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "begin transaction");
+  }
+}
+
+ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err) {
+  try {
+    if (commit)
+      w->db.commit_transaction();
+    else
+      w->db.cancel_transaction();
+    return RA_OK;
+  } catch (...) {
+    return translate(err, commit ? "commit" : "cancel transaction");
   }
 }
 
@@ -173,6 +394,18 @@ void ra_xwriter_free(ra_xwriter *w) {
     // Closing discards nothing committed; an error here has no one to tell.
   }
   delete w;
+}
+
+ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
+                      ra_error *err) {
+  try {
+    Xapian::Database db;
+    for (size_t i = 0; i < n; i++) db.add_database(Xapian::Database(srcs[i]));
+    db.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, dest);
+  }
 }
 
 ra_status ra_xdoc_new(ra_xdoc **out, ra_error *err) {
@@ -237,7 +470,7 @@ ra_status ra_xdoc_set_value(ra_xdoc *d, unsigned slot, const void *data,
   }
 }
 
-/* ---- reading ------------------------------------------------------------ */
+/* ---- reader database: ra_xdb --------------------------------------------- */
 
 ra_status ra_xdb_open(const char *path, ra_xdb **out, ra_error *err) {
   *out = nullptr;
@@ -275,15 +508,6 @@ uint32_t ra_xdb_doccount(const ra_xdb *db) {
   }
 }
 
-void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size) {
-  if (size) buf[0] = '\0';
-  try {
-    std::string u = db->db.get_uuid();
-    if (u.size() < size) std::memcpy(buf, u.c_str(), u.size() + 1);
-  } catch (...) {
-  }
-}
-
 uint32_t ra_xdb_revision(const ra_xdb *db) {
   try {
     // get_revision() is public API from 1.4.11 on.
@@ -293,9 +517,55 @@ uint32_t ra_xdb_revision(const ra_xdb *db) {
   }
 }
 
+void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size) {
+  if (size) buf[0] = '\0';
+  try {
+    std::string u = db->db.get_uuid();
+    if (u.size() < size) std::memcpy(buf, u.c_str(), u.size() + 1);
+  } catch (...) {
+  }
+}
+
 uint32_t ra_xdb_termfreq(ra_xdb *db, const char *term, size_t len) {
   try {
     return db->db.get_termfreq(std::string(term, len));
+  } catch (...) {
+    return 0;
+  }
+}
+
+uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len) {
+  try {
+    return db->db.get_collection_freq(std::string(term, len));
+  } catch (...) {
+    return 0;
+  }
+}
+
+uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid) {
+  try {
+    return db->db.get_doclength(docid);
+  } catch (...) {
+    return 0;
+  }
+}
+
+double ra_xdb_avlength(ra_xdb *db) {
+  try {
+    return db->db.get_avlength();
+  } catch (...) {
+    return 0.0;
+  }
+}
+
+uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
+                    size_t len) {
+  try {
+    std::string t(term, len);
+    Xapian::TermIterator it = db->db.termlist_begin(docid);
+    it.skip_to(t);
+    if (it != db->db.termlist_end(docid) && *it == t) return it.get_wdf();
+    return 0;
   } catch (...) {
     return 0;
   }
@@ -324,6 +594,20 @@ ra_status ra_xdb_get_data(ra_xdb *db, uint32_t docid, char **data,
     return RA_OK;
   } catch (...) {
     return translate(err, "get document");
+  }
+}
+
+ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
+                           char **val, size_t *len, ra_error *err) {
+  *val = nullptr;
+  if (len) *len = 0;
+  try {
+    std::string v = db->db.get_document(docid).get_value(slot);
+    *val = dup_bytes(v, len);
+    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "value %u of document %u", slot, docid);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "document value");
   }
 }
 
@@ -374,7 +658,84 @@ ra_status ra_xdb_doc_terms(ra_xdb *db, uint32_t docid, const char *prefix,
   }
 }
 
-/* ---- queries ------------------------------------------------------------ */
+ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
+                             void *ctx, ra_error *err) {
+  return walk_values(db->db, slot, cb, ctx, err, "value stream");
+}
+
+ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
+                          unsigned max_edit, char **out, ra_error *err) {
+  *out = nullptr;
+  try {
+    std::string s = db->db.get_spelling_suggestion(std::string(word, len),
+                                                   max_edit);
+    *out = dup_bytes(s, nullptr);
+    if (!*out) return ra_error_set(err, RA_ERR_NOMEM, "spelling");
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "spelling suggestion");
+  }
+}
+
+ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
+                          void *ctx, ra_error *err) {
+  try {
+    for (Xapian::TermIterator t = db->db.synonyms_begin(key);
+         t != db->db.synonyms_end(key); ++t) {
+      std::string s = *t;
+      if (cb(ctx, s.data(), s.size(), 0)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "synonyms");
+  }
+}
+
+ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
+                        unsigned max, ra_xterm_cb cb, void *ctx,
+                        ra_error *err) {
+  try {
+    Xapian::Enquire enq(db->db);
+    Xapian::RSet rset;
+    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
+    WordsOnly decider;
+    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
+    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+      std::string term = *it;
+      double w = it.get_weight() * 1000.0;
+      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
+      if (cb(ctx, term.data(), term.size(), wi)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "related terms");
+  }
+}
+
+ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
+                                 size_t n, const char *prefix,
+                                 const char *const *exclude, size_t n_exclude,
+                                 unsigned max, ra_xterm_cb cb, void *ctx,
+                                 ra_error *err) {
+  try {
+    Xapian::Enquire enq(db->db);
+    Xapian::RSet rset;
+    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
+    PrefixOnly decider(prefix ? prefix : "", exclude, n_exclude);
+    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
+    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+      std::string term = *it;
+      double w = it.get_weight() * 1000.0;
+      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
+      if (cb(ctx, term.data(), term.size(), wi)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "feedback terms");
+  }
+}
+
+/* ---- queries: ra_xquery -------------------------------------------------- */
 
 ra_xquery *ra_xquery_term(const char *term, size_t len, unsigned wqf,
                           uint32_t pos, ra_error *err) {
@@ -473,411 +834,6 @@ ra_xquery *ra_xquery_match_all(ra_error *err) {
   }
 }
 
-int ra_xquery_empty(const ra_xquery *q) { return !q || q->q.empty(); }
-
-char *ra_xquery_describe(const ra_xquery *q) {
-  try {
-    return dup_bytes(q->q.get_description(), nullptr);
-  } catch (...) {
-    return nullptr;
-  }
-}
-
-void ra_xquery_free(ra_xquery *q) { delete q; }
-
-void ra_xsearch_opts_init(ra_xsearch_opts *o) {
-  std::memset(o, 0, sizeof *o);
-  o->count = 10;
-  o->collapse_slot = -1;
-  o->bm25_k1 = o->bm25_k2 = o->bm25_k3 = o->bm25_b = o->bm25_min_normlen =
-      -1.0;
-}
-
-ra_status ra_xdb_search(ra_xdb *db, const ra_xquery *q,
-                        const ra_xsearch_opts *o, ra_xmset **out,
-                        ra_error *err) {
-  // One implementation: the extended search without spies or time limit.
-  return ra_xdb_search_ext(db, q, o, nullptr, out, err);
-}
-
-size_t ra_xmset_size(const ra_xmset *m) { return m->mset.size(); }
-uint32_t ra_xmset_estimate(const ra_xmset *m) {
-  return m->mset.get_matches_estimated();
-}
-uint32_t ra_xmset_lower(const ra_xmset *m) {
-  return m->mset.get_matches_lower_bound();
-}
-uint32_t ra_xmset_upper(const ra_xmset *m) {
-  return m->mset.get_matches_upper_bound();
-}
-
-uint32_t ra_xmset_docid(const ra_xmset *m, size_t i) {
-  return *(m->mset[static_cast<Xapian::doccount>(i)]);
-}
-
-double ra_xmset_weight(const ra_xmset *m, size_t i) {
-  return m->mset[static_cast<Xapian::doccount>(i)].get_weight();
-}
-
-double ra_xmset_max_attained(const ra_xmset *m) { return m->mset.get_max_attained(); }
-
-int ra_xmset_percent(const ra_xmset *m, size_t i) {
-  return m->mset[static_cast<Xapian::doccount>(i)].get_percent();
-}
-
-uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i) {
-  return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();
-}
-
-ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i, ra_xterm_cb cb,
-                                  void *ctx, ra_error *err) {
-  try {
-    Xapian::MSetIterator it = m->mset[static_cast<Xapian::doccount>(i)];
-    for (Xapian::TermIterator t = m->enq.get_matching_terms_begin(it);
-         t != m->enq.get_matching_terms_end(it); ++t) {
-      std::string term = *t;
-      if (cb(ctx, term.data(), term.size(), 0)) break;
-    }
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "matching terms");
-  }
-}
-
-void ra_xmset_free(ra_xmset *m) { delete m; }
-
-
-/* ==== [index] additions: incremental updates, synonyms, compaction ==== */
-
-ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
-                         ra_error *err) {
-  try {
-    Xapian::docid d = w->db.add_document(doc->doc);
-    w->changes++;
-    if (docid) *docid = d;
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "add document");
-  }
-}
-
-ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
-                                 const char *syn, ra_error *err) {
-  try {
-    w->db.add_synonym(key, syn);
-    w->changes++;
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "add synonym");
-  }
-}
-
-ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
-                                  size_t *len, ra_error *err) {
-  *val = nullptr;
-  if (len) *len = 0;
-  try {
-    std::string v = w->db.get_metadata(key);
-    *val = dup_bytes(v, len);
-    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "metadata %s", key);
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "get metadata");
-  }
-}
-
-uint32_t ra_xwriter_doccount(ra_xwriter *w) {
-  try {
-    return w->db.get_doccount();
-  } catch (...) {
-    return 0;
-  }
-}
-
-ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
-                            void *ctx, ra_error *err) {
-  try {
-    for (Xapian::ValueIterator it = w->db.valuestream_begin(slot);
-         it != w->db.valuestream_end(slot); ++it) {
-      std::string v = *it;
-      if (cb(ctx, it.get_docid(), v.data(), v.size())) break;
-    }
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "read values");
-  }
-}
-
-ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
-                               const char *val, size_t len, ra_error *err) {
-  try {
-    Xapian::Document d = w->db.get_document(docid);
-    if (len)
-      d.add_value(slot, std::string(val, len));
-    else
-      d.remove_value(slot);
-    w->db.replace_document(docid, d);
-    w->changes++;
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "set value");
-  }
-}
-
-uint64_t ra_xwriter_changes(const ra_xwriter *w) { return w->changes; }
-
-ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err) {
-  try {
-    w->db.begin_transaction(true);
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "begin transaction");
-  }
-}
-
-ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err) {
-  try {
-    if (commit)
-      w->db.commit_transaction();
-    else
-      w->db.cancel_transaction();
-    return RA_OK;
-  } catch (...) {
-    return translate(err, commit ? "commit" : "cancel transaction");
-  }
-}
-
-uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len) {
-  try {
-    return db->db.get_collection_freq(std::string(term, len));
-  } catch (...) {
-    return 0;
-  }
-}
-
-ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
-                      ra_error *err) {
-  try {
-    Xapian::Database db;
-    for (size_t i = 0; i < n; i++) db.add_database(Xapian::Database(srcs[i]));
-    db.compact(dest, Xapian::DBCOMPACT_MULTIPASS);
-    return RA_OK;
-  } catch (...) {
-    return translate(err, dest);
-  }
-}
-
-}  // extern "C"
-
-/* ==== [reader] additions ==== */
-#include <map>
-
-namespace {
-
-// Counts, over the matched documents, the keys of a value slot holding
-// "key\x1fdisplay" pairs joined by "\x1e".  A value per document is read
-// from the slot's value stream: no term list, no document data.
-class ValueFacetSpy : public Xapian::MatchSpy {
- public:
-  explicit ValueFacetSpy(Xapian::valueno s) : slot(s) {}
-  void operator()(const Xapian::Document &doc, double) override {
-    ++docs;
-    const std::string v = doc.get_value(slot);
-    size_t pos = 0;
-    ra_tag_pair p;
-    while (ra_tag_pair_next(v.data(), v.size(), &pos, &p)) {
-      Facet &f = counts[std::string(p.key, p.key_len)];
-      if (f.last != docs) {  // a key twice in one document counts once
-        f.last = docs;
-        if (f.n++ == 0) f.display.assign(p.display, p.display_len);
-      }
-    }
-  }
-  struct Facet {
-    Xapian::doccount n = 0, last = 0;
-    std::string display;
-  };
-  Xapian::valueno slot;
-  std::map<std::string, Facet> counts;
-  Xapian::doccount docs = 0;
-};
-
-// The docids of the examined documents (the matcher goes in docid order).
-class DocidSpy : public Xapian::MatchSpy {
- public:
-  void operator()(const Xapian::Document &doc, double) override {
-    ids.push_back(doc.get_docid());
-  }
-  std::vector<Xapian::docid> ids;
-};
-
-// A fixed set of documents (sorted docids), each with a given weight.
-class DocidSource : public Xapian::PostingSource {
- public:
-  DocidSource(const std::vector<Xapian::docid> &v, const std::vector<double> &w)
-      : ids(v), wts(w) {
-    double mx = 0;
-    for (double x : wts) mx = std::max(mx, x);
-    set_maxweight(mx);
-  }
-  Xapian::doccount get_termfreq_min() const override { return ids.size(); }
-  Xapian::doccount get_termfreq_est() const override { return ids.size(); }
-  Xapian::doccount get_termfreq_max() const override { return ids.size(); }
-  void init(const Xapian::Database &) override {
-    i = 0;
-    started = false;
-  }
-  void next(double) override {
-    if (started) ++i;
-    started = true;
-  }
-  void skip_to(Xapian::docid d, double) override {
-    started = true;
-    while (i < ids.size() && ids[i] < d) ++i;
-  }
-  bool at_end() const override { return started && i >= ids.size(); }
-  Xapian::docid get_docid() const override { return ids[i]; }
-  double get_weight() const override { return wts[i]; }
-  Xapian::PostingSource *clone() const override { return new DocidSource(ids, wts); }
-  std::string get_description() const override { return "DocidSource"; }
-
- private:
-  std::vector<Xapian::docid> ids;
-  std::vector<double> wts;
-  size_t i = 0;
-  bool started = false;
-};
-
-// Expansion terms: plain words only (prefixed terms start upper-case).
-class WordsOnly : public Xapian::ExpandDecider {
- public:
-  bool operator()(const std::string &term) const override {
-    return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
-  }
-};
-
-// Expansion terms with one prefix, minus the ones already in the query.
-class PrefixOnly : public Xapian::ExpandDecider {
- public:
-  PrefixOnly(const std::string &p, const char *const *ex, size_t n)
-      : prefix(p), exclude(ex, ex + n) {}
-  bool operator()(const std::string &term) const override {
-    if (term.size() <= prefix.size() ||
-        term.compare(0, prefix.size(), prefix) != 0)
-      return false;
-    for (const auto &e : exclude)
-      if (term == e) return false;
-    return true;
-  }
-  std::string prefix;
-  std::vector<std::string> exclude;
-};
-
-}  // namespace
-
-extern "C" {
-
-ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
-                          unsigned max_edit, char **out, ra_error *err) {
-  *out = nullptr;
-  try {
-    std::string s = db->db.get_spelling_suggestion(std::string(word, len),
-                                                   max_edit);
-    *out = dup_bytes(s, nullptr);
-    if (!*out) return ra_error_set(err, RA_ERR_NOMEM, "spelling");
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "spelling suggestion");
-  }
-}
-
-ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
-                          void *ctx, ra_error *err) {
-  try {
-    for (Xapian::TermIterator t = db->db.synonyms_begin(key);
-         t != db->db.synonyms_end(key); ++t) {
-      std::string s = *t;
-      if (cb(ctx, s.data(), s.size(), 0)) break;
-    }
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "synonyms");
-  }
-}
-
-uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid) {
-  try {
-    return db->db.get_doclength(docid);
-  } catch (...) {
-    return 0;
-  }
-}
-
-double ra_xdb_avlength(ra_xdb *db) {
-  try {
-    return db->db.get_avlength();
-  } catch (...) {
-    return 0.0;
-  }
-}
-
-uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
-                    size_t len) {
-  try {
-    std::string t(term, len);
-    Xapian::TermIterator it = db->db.termlist_begin(docid);
-    it.skip_to(t);
-    if (it != db->db.termlist_end(docid) && *it == t) return it.get_wdf();
-    return 0;
-  } catch (...) {
-    return 0;
-  }
-}
-
-ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
-                        unsigned max, ra_xterm_cb cb, void *ctx,
-                        ra_error *err) {
-  try {
-    Xapian::Enquire enq(db->db);
-    Xapian::RSet rset;
-    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
-    WordsOnly decider;
-    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
-    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
-      std::string term = *it;
-      double w = it.get_weight() * 1000.0;
-      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
-      if (cb(ctx, term.data(), term.size(), wi)) break;
-    }
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "related terms");
-  }
-}
-
-ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
-                                 size_t n, const char *prefix,
-                                 const char *const *exclude, size_t n_exclude,
-                                 unsigned max, ra_xterm_cb cb, void *ctx,
-                                 ra_error *err) {
-  try {
-    Xapian::Enquire enq(db->db);
-    Xapian::RSet rset;
-    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
-    PrefixOnly decider(prefix ? prefix : "", exclude, n_exclude);
-    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
-    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
-      std::string term = *it;
-      double w = it.get_weight() * 1000.0;
-      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
-      if (cb(ctx, term.data(), term.size(), wi)) break;
-    }
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "feedback terms");
-  }
-}
-
 ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n,
                             ra_error *err) {
   try {
@@ -904,32 +860,33 @@ ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n
   }
 }
 
-ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
-                           char **val, size_t *len, ra_error *err) {
-  *val = nullptr;
-  if (len) *len = 0;
+int ra_xquery_empty(const ra_xquery *q) { return !q || q->q.empty(); }
+
+char *ra_xquery_describe(const ra_xquery *q) {
   try {
-    std::string v = db->db.get_document(docid).get_value(slot);
-    *val = dup_bytes(v, len);
-    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "value %u of document %u", slot, docid);
-    return RA_OK;
+    return dup_bytes(q->q.get_description(), nullptr);
   } catch (...) {
-    return translate(err, "document value");
+    return nullptr;
   }
 }
 
-ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
-                             void *ctx, ra_error *err) {
-  try {
-    for (Xapian::ValueIterator it = db->db.valuestream_begin(slot);
-         it != db->db.valuestream_end(slot); ++it) {
-      const std::string v = *it;
-      if (cb(ctx, it.get_docid(), v.data(), v.size())) break;
-    }
-    return RA_OK;
-  } catch (...) {
-    return translate(err, "value stream");
-  }
+void ra_xquery_free(ra_xquery *q) { delete q; }
+
+/* ---- searching: options, ra_xdb_search, match sets (ra_xmset) ------------ */
+
+void ra_xsearch_opts_init(ra_xsearch_opts *o) {
+  std::memset(o, 0, sizeof *o);
+  o->count = 10;
+  o->collapse_slot = -1;
+  o->bm25_k1 = o->bm25_k2 = o->bm25_k3 = o->bm25_b = o->bm25_min_normlen =
+      -1.0;
+}
+
+ra_status ra_xdb_search(ra_xdb *db, const ra_xquery *q,
+                        const ra_xsearch_opts *o, ra_xmset **out,
+                        ra_error *err) {
+  // One implementation: the extended search without spies or time limit.
+  return ra_xdb_search_ext(db, q, o, nullptr, out, err);
 }
 
 ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
@@ -991,5 +948,51 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
     return translate(err, "search");
   }
 }
+
+size_t ra_xmset_size(const ra_xmset *m) { return m->mset.size(); }
+uint32_t ra_xmset_estimate(const ra_xmset *m) {
+  return m->mset.get_matches_estimated();
+}
+uint32_t ra_xmset_lower(const ra_xmset *m) {
+  return m->mset.get_matches_lower_bound();
+}
+uint32_t ra_xmset_upper(const ra_xmset *m) {
+  return m->mset.get_matches_upper_bound();
+}
+
+uint32_t ra_xmset_docid(const ra_xmset *m, size_t i) {
+  return *(m->mset[static_cast<Xapian::doccount>(i)]);
+}
+
+double ra_xmset_weight(const ra_xmset *m, size_t i) {
+  return m->mset[static_cast<Xapian::doccount>(i)].get_weight();
+}
+
+int ra_xmset_percent(const ra_xmset *m, size_t i) {
+  return m->mset[static_cast<Xapian::doccount>(i)].get_percent();
+}
+
+double ra_xmset_max_attained(const ra_xmset *m) { return m->mset.get_max_attained(); }
+
+uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i) {
+  return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();
+}
+
+ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i, ra_xterm_cb cb,
+                                  void *ctx, ra_error *err) {
+  try {
+    Xapian::MSetIterator it = m->mset[static_cast<Xapian::doccount>(i)];
+    for (Xapian::TermIterator t = m->enq.get_matching_terms_begin(it);
+         t != m->enq.get_matching_terms_end(it); ++t) {
+      std::string term = *t;
+      if (cb(ctx, term.data(), term.size(), 0)) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "matching terms");
+  }
+}
+
+void ra_xmset_free(ra_xmset *m) { delete m; }
 
 }  // extern "C"

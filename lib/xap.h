@@ -16,13 +16,23 @@
 extern "C" {
 #endif
 
+/* ---- common: handles and callbacks ----------------------------------------*/
+
 typedef struct ra_xwriter ra_xwriter; /* a writable database */
 typedef struct ra_xdoc ra_xdoc;       /* a document being built */
 typedef struct ra_xdb ra_xdb;         /* a read-only database */
 typedef struct ra_xquery ra_xquery;   /* an immutable query tree */
 typedef struct ra_xmset ra_xmset;     /* one page of results */
 
-/* ---- writing --------------------------------------------------------------*/
+/* Visits one term with a count (document frequency, wdf or weight, as the
+ * caller documents); returns non-zero to stop. */
+typedef int (*ra_xterm_cb)(void *ctx, const char *term, size_t len,
+                           uint32_t termfreq);
+/* Visits one (docid, value) of a value slot; returns non-zero to stop. */
+typedef int (*ra_xvalue_cb)(void *ctx, uint32_t docid, const char *val,
+                            size_t len);
+
+/* ---- writer: ra_xwriter, ra_xdoc ------------------------------------------*/
 
 enum {
   RA_XW_CREATE = 1,    /* create, or overwrite an existing database */
@@ -35,18 +45,45 @@ ra_status ra_xwriter_open(const char *path, int flags, ra_xwriter **out,
 /* Add or replace the document whose unique term is idterm. */
 ra_status ra_xwriter_replace(ra_xwriter *w, const char *idterm,
                              ra_xdoc *doc, ra_error *err);
+/* Add a new document (no id lookup: for fresh builds).  *docid may be NULL. */
+ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
+                         ra_error *err);
 ra_status ra_xwriter_delete(ra_xwriter *w, const char *idterm,
                             ra_error *err);
 ra_status ra_xwriter_set_metadata(ra_xwriter *w, const char *key,
                                   const char *val, size_t len,
                                   ra_error *err);
+ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
+                                  size_t *len, ra_error *err);
 ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word,
                                   size_t len, unsigned freqinc,
                                   ra_error *err);
+/* Synonym: key (folded word, or folded words joined by one space) ->
+ * expansion of the same form. */
+ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
+                                 const char *syn, ra_error *err);
+uint32_t ra_xwriter_doccount(ra_xwriter *w);
+/* Visit every (docid, value) in a value slot, in docid order. */
+ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
+                            void *ctx, ra_error *err);
+/* Set (len > 0) or remove (len == 0) one value of a stored document. */
+ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
+                               const char *val, size_t len, ra_error *err);
+/* Calls through w that modified the database so far (documents, values,
+ * synonyms, spellings, metadata): 0 means a commit would change nothing
+ * but the revision. */
+uint64_t ra_xwriter_changes(const ra_xwriter *w);
+/* One transaction around an update: all of it is committed, or none. */
+ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err);
+ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err);
 ra_status ra_xwriter_commit(ra_xwriter *w, ra_error *err);
 /* Commit-less close: pending changes are committed by Xapian's close. */
 ra_status ra_xwriter_close(ra_xwriter *w, ra_error *err);
 void ra_xwriter_free(ra_xwriter *w); /* closes if open; NULL ok */
+/* Merge databases, in order (docids are renumbered to follow one another),
+ * into a new compacted database at dest. */
+ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
+                      ra_error *err);
 
 ra_status ra_xdoc_new(ra_xdoc **out, ra_error *err);
 void ra_xdoc_free(ra_xdoc *d);
@@ -62,7 +99,7 @@ ra_status ra_xdoc_set_data(ra_xdoc *d, const void *data, size_t len,
 ra_status ra_xdoc_set_value(ra_xdoc *d, unsigned slot, const void *data,
                             size_t len, ra_error *err);
 
-/* ---- reading --------------------------------------------------------------*/
+/* ---- reader database: ra_xdb ----------------------------------------------*/
 
 /* Opens a database directory, a stub file, or a directory holding a
  * XAPIANDB stub.  RA_ERR_NOINDEX when nothing usable is there. */
@@ -76,27 +113,59 @@ uint32_t ra_xdb_revision(const ra_xdb *db);
 void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size);
 /* Documents containing term (0 if none or on error). */
 uint32_t ra_xdb_termfreq(ra_xdb *db, const char *term, size_t len);
+/* Occurrences of a term in the whole database (0 if absent or on error). */
+uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len);
+/* Document length (sum of wdf) and the average over the database. */
+uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid);
+double ra_xdb_avlength(ra_xdb *db);
+/* Within-document frequency of term in docid (0 if absent or on error). */
+uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
+                    size_t len);
 /* Metadata value: malloc'd copy (may be empty), caller frees. */
 ra_status ra_xdb_get_metadata(ra_xdb *db, const char *key, char **val,
                               size_t *len, ra_error *err);
 /* Document data by docid: malloc'd, caller frees. */
 ra_status ra_xdb_get_data(ra_xdb *db, uint32_t docid, char **data,
                           size_t *len, ra_error *err);
+/* One value of a document: malloc'd (empty when unset), caller frees. */
+ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
+                           char **val, size_t *len, ra_error *err);
 /* Docid of the document with this unique term; RA_ERR_NOTFOUND if none. */
 ra_status ra_xdb_find(ra_xdb *db, const char *idterm, uint32_t *docid,
                       ra_error *err);
-
 /* Visit every term starting with prefix, in sorted order, with its
- * document frequency; the callback returns non-zero to stop. */
-typedef int (*ra_xterm_cb)(void *ctx, const char *term, size_t len,
-                           uint32_t termfreq);
+ * document frequency. */
 ra_status ra_xdb_allterms(ra_xdb *db, const char *prefix, ra_xterm_cb cb,
                           void *ctx, ra_error *err);
 /* Visit the terms of one document starting with prefix, with their wdf. */
 ra_status ra_xdb_doc_terms(ra_xdb *db, uint32_t docid, const char *prefix,
                            ra_xterm_cb cb, void *ctx, ra_error *err);
+/* Every (docid, value) of a slot in docid order, read as one stream. */
+ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
+                             void *ctx, ra_error *err);
+/* Best spelling correction of a word from the index's spelling data
+ * (edit distance <= max_edit); *out is malloc'd, "" when there is none. */
+ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
+                          unsigned max_edit, char **out, ra_error *err);
+/* Visit the synonyms stored for key (folded word or phrase). */
+ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
+                          void *ctx, ra_error *err);
+/* The max best expansion terms for the relevance set docids (Xapian's
+ * ESet), unprefixed words only (terms not starting with 'A'-'Z');
+ * visited best first with the term's weight * 1000 as the third value. */
+ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
+                        unsigned max, ra_xterm_cb cb, void *ctx,
+                        ra_error *err);
+/* The same for terms starting with prefix (e.g. "Z" for stems), given
+ * with the prefix; terms in exclude (n_exclude, full terms) are left out.
+ * For pseudo-relevance feedback. */
+ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
+                                 size_t n, const char *prefix,
+                                 const char *const *exclude, size_t n_exclude,
+                                 unsigned max, ra_xterm_cb cb, void *ctx,
+                                 ra_error *err);
 
-/* ---- queries ---------------------------------------------------------------*/
+/* ---- queries: ra_xquery ---------------------------------------------------*/
 
 typedef enum {
   RA_XQ_AND,
@@ -124,10 +193,17 @@ ra_xquery *ra_xquery_scale(const ra_xquery *q, double factor, ra_error *err);
 ra_xquery *ra_xquery_wildcard(ra_xdb *db, const char *prefix, size_t len,
                               unsigned max_expansion, ra_error *err);
 ra_xquery *ra_xquery_match_all(ra_error *err);
+/* Matches exactly the documents ids (n of them, any order), each with
+ * weights[i] (negative counts as 0): to re-rank a known set.  NULL on
+ * failure. */
+ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n,
+                            ra_error *err);
 int ra_xquery_empty(const ra_xquery *q);
 /* Human-readable description, malloc'd. */
 char *ra_xquery_describe(const ra_xquery *q);
 void ra_xquery_free(ra_xquery *q);
+
+/* ---- searching: options, ra_xdb_search, match sets (ra_xmset) -------------*/
 
 typedef struct ra_xsearch_opts {
   uint32_t offset;      /* first hit (0-based) */
@@ -142,100 +218,9 @@ void ra_xsearch_opts_init(ra_xsearch_opts *o);
 ra_status ra_xdb_search(ra_xdb *db, const ra_xquery *q,
                         const ra_xsearch_opts *o, ra_xmset **out,
                         ra_error *err);
-size_t ra_xmset_size(const ra_xmset *m);
-uint32_t ra_xmset_estimate(const ra_xmset *m); /* total matches estimate */
-uint32_t ra_xmset_lower(const ra_xmset *m);
-uint32_t ra_xmset_upper(const ra_xmset *m);
-uint32_t ra_xmset_docid(const ra_xmset *m, size_t i);
-double ra_xmset_weight(const ra_xmset *m, size_t i);
-int ra_xmset_percent(const ra_xmset *m, size_t i);
-double ra_xmset_max_attained(const ra_xmset *m); /* best weight of any match */
-uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i);
-/* The query terms that match hit i, visited in query order. */
-ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i,
-                                  ra_xterm_cb cb, void *ctx, ra_error *err);
-void ra_xmset_free(ra_xmset *m);
 
-/* ==== [index] additions: incremental updates, synonyms, compaction ==== */
-
-/* Add a new document (no id lookup: for fresh builds).  *docid may be NULL. */
-ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
-                         ra_error *err);
-/* Synonym: key (folded word, or folded words joined by one space) ->
- * expansion of the same form. */
-ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
-                                 const char *syn, ra_error *err);
-ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
-                                  size_t *len, ra_error *err);
-uint32_t ra_xwriter_doccount(ra_xwriter *w);
-/* Visit every (docid, value) in a value slot, in docid order.  The callback
- * returns non-zero to stop. */
-typedef int (*ra_xvalue_cb)(void *ctx, uint32_t docid, const char *val,
-                            size_t len);
-ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,
-                            void *ctx, ra_error *err);
-/* Set (len > 0) or remove (len == 0) one value of a stored document. */
-ra_status ra_xwriter_set_value(ra_xwriter *w, uint32_t docid, unsigned slot,
-                               const char *val, size_t len, ra_error *err);
-/* Calls through w that modified the database so far (documents, values,
- * synonyms, spellings, metadata): 0 means a commit would change nothing
- * but the revision. */
-uint64_t ra_xwriter_changes(const ra_xwriter *w);
-/* One transaction around an update: all of it is committed, or none. */
-ra_status ra_xwriter_begin(ra_xwriter *w, ra_error *err);
-ra_status ra_xwriter_end(ra_xwriter *w, int commit, ra_error *err);
-/* Occurrences of a term in the whole database (0 if absent or on error). */
-uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len);
-/* Merge databases, in order (docids are renumbered to follow one another),
- * into a new compacted database at dest. */
-ra_status ra_xcompact(const char *const *srcs, size_t n, const char *dest,
-                      ra_error *err);
-
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-/* ==== [reader] additions ==== */
-/* Query-side helpers for the reader (issue 4): spelling, synonyms, term
- * statistics for --explain, term expansion for related articles, and a
- * search with facet counts and a time limit.  Same error contract as
- * above: every exception is caught in xap.cc. */
-#ifndef RA_XAP_READER_H
-#define RA_XAP_READER_H
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* Best spelling correction of a word from the index's spelling data
- * (edit distance <= max_edit); *out is malloc'd, "" when there is none. */
-ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
-                          unsigned max_edit, char **out, ra_error *err);
-/* Visit the synonyms stored for key (folded word or phrase). */
-ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
-                          void *ctx, ra_error *err);
-/* Document length (sum of wdf) and the average over the database. */
-uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid);
-double ra_xdb_avlength(ra_xdb *db);
-/* Within-document frequency of term in docid (0 if absent or on error). */
-uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
-                    size_t len);
-/* The max best expansion terms for the relevance set docids (Xapian's
- * ESet), unprefixed words only (terms not starting with 'A'-'Z');
- * visited best first with the term's weight * 1000 as the third value. */
-ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
-                        unsigned max, ra_xterm_cb cb, void *ctx,
-                        ra_error *err);
-
-/* The same for terms starting with prefix (e.g. "Z" for stems), given
- * with the prefix; terms in exclude (n_exclude, full terms) are left out.
- * For pseudo-relevance feedback (issue 7). */
-ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
-                                 size_t n, const char *prefix,
-                                 const char *const *exclude, size_t n_exclude,
-                                 unsigned max, ra_xterm_cb cb, void *ctx,
-                                 ra_error *err);
-
+/* What ra_xdb_search_ext adds: a time limit, and facet counts or the
+ * examined docids. */
 typedef struct ra_xsearch_ext {
   double time_limit;          /* seconds; 0: none (Enquire::set_time_limit) */
   void *facet_ctx;
@@ -256,22 +241,6 @@ typedef struct ra_xsearch_ext {
   size_t n_docids;
 } ra_xsearch_ext;
 
-/* Every (docid, value) of a slot in docid order, read as one stream.
- * cb returns non-zero to stop. */
-typedef int (*ra_xvalue_cb)(void *ctx, uint32_t docid, const char *v, size_t len);
-ra_status ra_xdb_scan_values(ra_xdb *db, unsigned slot, ra_xvalue_cb cb,
-                             void *ctx, ra_error *err);
-
-/* Matches exactly the documents ids (n of them, any order), each with
- * weights[i] (negative counts as 0): to re-rank a known set.  NULL on
- * failure. */
-ra_xquery *ra_xquery_docids(const uint32_t *ids, const double *weights, size_t n,
-                            ra_error *err);
-
-/* One value of a document: malloc'd (empty when unset), caller frees. */
-ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
-                           char **val, size_t *len, ra_error *err);
-
 /* ra_xdb_search plus ext (may be NULL).  Facet counts are over every
  * document the matcher examined: all matches when check_at_least >= the
  * number of matches. */
@@ -279,7 +248,21 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
                             const ra_xsearch_opts *o, ra_xsearch_ext *ext,
                             ra_xmset **out, ra_error *err);
 
+size_t ra_xmset_size(const ra_xmset *m);
+uint32_t ra_xmset_estimate(const ra_xmset *m); /* total matches estimate */
+uint32_t ra_xmset_lower(const ra_xmset *m);
+uint32_t ra_xmset_upper(const ra_xmset *m);
+uint32_t ra_xmset_docid(const ra_xmset *m, size_t i);
+double ra_xmset_weight(const ra_xmset *m, size_t i);
+int ra_xmset_percent(const ra_xmset *m, size_t i);
+double ra_xmset_max_attained(const ra_xmset *m); /* best weight of any match */
+uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i);
+/* The query terms that match hit i, visited in query order. */
+ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i,
+                                  ra_xterm_cb cb, void *ctx, ra_error *err);
+void ra_xmset_free(ra_xmset *m);
+
 #ifdef __cplusplus
 }
 #endif
-#endif /* RA_XAP_READER_H */
+#endif /* RA_XAP_H */
