@@ -14,14 +14,8 @@
 #include "index.h"
 #include "status.h"
 
-enum {
-  EXIT_OK = 0,
-  EXIT_USAGE = 2,
-  EXIT_PARTIAL = 3,
-  EXIT_NOINDEX = 4,
-  EXIT_ERROR = 5,
-  EXIT_LOCKED = 6
-};
+/* The exit code for a status: ra-index's column of the table in status.h. */
+static int exit_for(ra_status st) { return ra_status_exit(st, RA_PROG_INDEX); }
 
 typedef struct {
   int quiet, verbose, tty;
@@ -132,22 +126,13 @@ static void usage(FILE *f) {
           "  -q, --quiet             no per-file warnings\n"
           "  -h, --help              this help\n"
           "  -V, --version           version\n\n"
-          "Exit status: 0 all pages indexed, 2 usage, 3 some pages failed "
-          "(the rest\nare indexed), 5 error (the previous index is kept), 6 "
+          "Exit status: %d all pages indexed, %d usage, %d some pages failed "
+          "(the rest\nare indexed), %d error (the previous index is kept), %d "
           "index locked.\n",
           RA_DEFAULT_DB, RA_DEFAULT_MAX_FILE,
-          (unsigned long long)(RA_DEFAULT_MAX_UPDATE >> 20));
-}
-
-static int exit_for(ra_status st) {
-  switch (st) {
-  case RA_OK: return EXIT_OK;
-  case RA_ERR_USAGE: return EXIT_USAGE;
-  case RA_ERR_LOCKED: return EXIT_LOCKED;
-  case RA_ERR_NOINDEX: return EXIT_NOINDEX;
-  case RA_ERR_NOTFOUND: return EXIT_ERROR;
-  default: return EXIT_ERROR;
-  }
+          (unsigned long long)(RA_DEFAULT_MAX_UPDATE >> 20), exit_for(RA_OK),
+          exit_for(RA_ERR_USAGE), RA_EXIT_INDEX_PARTIAL, exit_for(RA_ERR_IO),
+          exit_for(RA_ERR_LOCKED));
 }
 
 static int parse_size(const char *s, size_t *out) {
@@ -195,14 +180,14 @@ int main(int argc, char **argv) {
       if (parse_size(optarg, &max_size) != 0) {
         fprintf(stderr, "ra-index: --max-file-size: not a size: '%s'\n",
                 optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       break;
     case 'U':
       if (parse_size(optarg, &max_update) != 0 || max_update == 0) {
         fprintf(stderr, "ra-index: --max-update-size: not a size above 0: "
                 "'%s'\n", optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       break;
     case 'D': dump = optarg; break;
@@ -216,20 +201,20 @@ int main(int argc, char **argv) {
       long v = strtol(optarg, &end, 10);
       if (!*optarg || *end || v < 1 || v > 64) {
         fprintf(stderr, "ra-index: --jobs: expected 1-64, got '%s'\n", optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       jobs = (int)v;
       break;
     }
-    case 'h': usage(stdout); return EXIT_OK;
+    case 'h': usage(stdout); return exit_for(RA_OK);
     case 'V': printf("ra-index (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-      return EXIT_OK;
-    default: usage(stderr); return EXIT_USAGE;
+      return exit_for(RA_OK);
+    default: usage(stderr); return exit_for(RA_ERR_USAGE);
     }
   }
   if (db_opt && !*db_opt) {
     fprintf(stderr, "ra-index: --db: empty path\n");
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
   ra_error_clear(&err);
 
@@ -237,24 +222,24 @@ int main(int argc, char **argv) {
     char *json = NULL;
     if (optind < argc) {
       fprintf(stderr, "ra-index: --dump takes one FILE and no corpus\n");
-      return EXIT_USAGE;
+      return exit_for(RA_ERR_USAGE);
     }
     st = ra_index_dump(dump, tags, max_size ? max_size : (size_t)-1, &json,
                        print_warning, &w, &err);
     if (st != RA_OK) {
       fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
-      return st == RA_ERR_USAGE ? EXIT_USAGE : EXIT_PARTIAL;
+      return st == RA_ERR_USAGE ? exit_for(st) : RA_EXIT_INDEX_PARTIAL;
     }
     fputs(json, stdout);
     fputc('\n', stdout);
     free(json);
-    return w.warnings ? EXIT_PARTIAL : EXIT_OK;
+    return w.warnings ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 
   if (optind >= argc) {
     fprintf(stderr, "ra-index: no corpus given\n");
     usage(stderr);
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
 
   {
@@ -281,7 +266,7 @@ int main(int argc, char **argv) {
         write_stats_json(stats_json, &stats, o.db_dir,
                          st ? ra_status_name(st) : "ok") != 0) {
       fprintf(stderr, "ra-index: --stats-json: cannot write %s\n", stats_json);
-      if (!st) return EXIT_ERROR;
+      if (!st) return exit_for(RA_ERR_IO);
     }
     if (st != RA_OK) {
       fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
@@ -295,6 +280,6 @@ int main(int argc, char **argv) {
               stats.updated, stats.removed, stats.unchanged, stats.failed,
               stats.repaired, stats.seconds, o.db_dir, stats.generation,
               stats.committed ? "" : " (nothing to write: the index keeps its revision)");
-    return stats.failed ? EXIT_PARTIAL : EXIT_OK;
+    return stats.failed ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 }

@@ -34,15 +34,17 @@
 
 /* ---- request decoding ------------------------------------------------------ */
 
-static int problem(ra_cgi_problem *prob, ra_error *err, int http, ra_status st,
+/* Refuse the request with st; the HTTP status is st's in the table
+ * (status.h): 400 for INVALID, UTF8 and TOOBIG. */
+static int problem(ra_cgi_problem *prob, ra_error *err, ra_status st,
                    const char *param, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 5, 6)));
 
-static int problem(ra_cgi_problem *prob, ra_error *err, int http, ra_status st,
+static int problem(ra_cgi_problem *prob, ra_error *err, ra_status st,
                    const char *param, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  prob->http_status = http;
+  prob->http_status = ra_status_http(st);
   snprintf(prob->param, sizeof prob->param, "%s", param ? param : "");
   vsnprintf(prob->msg, sizeof prob->msg, fmt, ap);
   va_end(ap);
@@ -107,10 +109,10 @@ void ra_cgi_request_clear(ra_cgi_request *req) {
 static ra_status set_once(char **slot, const char *name, const char *value,
                           size_t max, ra_cgi_problem *prob, ra_error *err) {
   if (*slot)
-    return problem(prob, err, 400, RA_ERR_INVALID, name, "given more than once");
+    return problem(prob, err, RA_ERR_INVALID, name, "given more than once");
   size_t n = strlen(value);
   if (n > max)
-    return problem(prob, err, 400, RA_ERR_TOOBIG, name,
+    return problem(prob, err, RA_ERR_TOOBIG, name,
                    "longer than the limit of %zu bytes", max);
   if (!(*slot = strdup(value)))
     return ra_error_set(err, RA_ERR_NOMEM, "request parameter %s", name);
@@ -132,20 +134,20 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
     /* Unknown parameters (cache busters, trackers) are ignored. */
     if (!known) continue;
     if (!utf8_valid(v, strlen(v))) {
-      st = problem(prob, err, 400, RA_ERR_UTF8, k, "not valid UTF-8");
+      st = problem(prob, err, RA_ERR_UTF8, k, "not valid UTF-8");
       break;
     }
     if (strcmp(k, "q") == 0) {
       st = set_once(&req->q, "q", v, RA_QUERY_MAX_BYTES, prob, err);
     } else if (strcmp(k, "tag") == 0) {
       if (req->n_tags >= RA_CGI_MAX_TAGS)
-        st = problem(prob, err, 400, RA_ERR_TOOBIG, "tag",
+        st = problem(prob, err, RA_ERR_TOOBIG, "tag",
                      "more than %d tags", RA_CGI_MAX_TAGS);
       else if (strchr(v, '"'))
-        st = problem(prob, err, 400, RA_ERR_INVALID, "tag",
+        st = problem(prob, err, RA_ERR_INVALID, "tag",
                      "a tag cannot contain a double quote");
       else if (strlen(v) > RA_CGI_MAX_VALUE)
-        st = problem(prob, err, 400, RA_ERR_TOOBIG, "tag",
+        st = problem(prob, err, RA_ERR_TOOBIG, "tag",
                      "longer than the limit of %d bytes", RA_CGI_MAX_VALUE);
       else if (!(req->tags[req->n_tags] = strdup(v)))
         st = ra_error_set(err, RA_ERR_NOMEM, "request parameter tag");
@@ -153,7 +155,7 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
         req->n_tags++;
     } else if (strcmp(k, "category") == 0) {
       if (strchr(v, '"'))
-        st = problem(prob, err, 400, RA_ERR_INVALID, "category",
+        st = problem(prob, err, RA_ERR_INVALID, "category",
                      "a category cannot contain a double quote");
       else
         st = set_once(&req->category, "category", v, RA_CGI_MAX_VALUE, prob, err);
@@ -164,10 +166,10 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       for (const char *p = v; !st && *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
               (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-          st = problem(prob, err, 400, RA_ERR_INVALID, "related",
+          st = problem(prob, err, RA_ERR_INVALID, "related",
                        "an article id is letters, digits, '_', '-' and '.'");
       if (!st && !*v)
-        st = problem(prob, err, 400, RA_ERR_INVALID, "related", "empty article id");
+        st = problem(prob, err, RA_ERR_INVALID, "related", "empty article id");
     } else if (strcmp(k, "page") == 0) {
       st = set_once(&page, "page", v, 16, prob, err);
     } else if (strcmp(k, "per_page") == 0) {
@@ -180,7 +182,7 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
     /* Even a refused request is answered in the format asked for. */
     if (strcmp(format, "json") == 0) req->format = RA_CGI_JSON;
     else if (strcmp(format, "html") == 0) req->format = RA_CGI_HTML;
-    else if (!st) st = problem(prob, err, 400, RA_ERR_INVALID, "format",
+    else if (!st) st = problem(prob, err, RA_ERR_INVALID, "format",
                                "expected json or html");
     req->format_given = 1;
   } else if (!st) {
@@ -191,7 +193,7 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
   req->per_page = RA_CGI_DEFAULT_PER_PAGE;
   if (!st && page) {
     if (parse_uint(page, 1, RA_CGI_MAX_PAGE, &n))
-      st = problem(prob, err, 400, RA_ERR_INVALID, "page",
+      st = problem(prob, err, RA_ERR_INVALID, "page",
                    "expected a whole number from 1 to %d", RA_CGI_MAX_PAGE);
     else
       req->page = (unsigned)n;
@@ -200,22 +202,22 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
     /* Large values are capped (a client asking for "all" gets a page);
      * nonsense is refused. */
     if (parse_uint(per_page, 1, 999999999, &n))
-      st = problem(prob, err, 400, RA_ERR_INVALID, "per_page",
+      st = problem(prob, err, RA_ERR_INVALID, "per_page",
                    "expected a whole number from 1 to %d", RA_CGI_MAX_PER_PAGE);
     else
       req->per_page = n > RA_CGI_MAX_PER_PAGE ? RA_CGI_MAX_PER_PAGE : (unsigned)n;
   }
   if (!st && (size_t)(req->page - 1) * req->per_page > RA_CGI_MAX_OFFSET)
-    st = problem(prob, err, 400, RA_ERR_TOOBIG, "page",
+    st = problem(prob, err, RA_ERR_TOOBIG, "page",
                  "results beyond the first %d are not served (page * per_page)",
                  RA_CGI_MAX_OFFSET);
   if (!st && !req->q && !req->n_tags && !req->category && !req->complete &&
       !req->related)
-    st = problem(prob, err, 400, RA_ERR_INVALID, "q",
+    st = problem(prob, err, RA_ERR_INVALID, "q",
                  "missing: give q (words to search), tag, category, complete "
                  "or related");
   if (!st && req->complete && (req->related))
-    st = problem(prob, err, 400, RA_ERR_INVALID, "complete",
+    st = problem(prob, err, RA_ERR_INVALID, "complete",
                  "cannot be combined with related");
   free(page);
   free(per_page);
@@ -232,24 +234,29 @@ ra_status ra_cgi_parse_query(const char *qs, size_t len, ra_cgi_request *req,
   if (!qs) qs = "";
   /* Peek at format first, so even a refused request is answered in the
    * format its sender reads. */
-  if (len > RA_CGI_MAX_QUERY_STRING)
-    return problem(prob, err, 414, RA_ERR_TOOBIG, NULL,
-                   "the query string is longer than %d bytes",
-                   RA_CGI_MAX_QUERY_STRING);
+  if (len > RA_CGI_MAX_QUERY_STRING) {
+    ra_status tst = problem(prob, err, RA_ERR_TOOBIG, NULL,
+                            "the query string is longer than %d bytes",
+                            RA_CGI_MAX_QUERY_STRING);
+    /* The one refusal its status does not decide: TOOBIG is 400 for one
+     * parameter, 414 (URI Too Long) for the whole query string. */
+    prob->http_status = 414;
+    return tst;
+  }
   if (memmem(qs, len, "format=html", 11)) req->format = RA_CGI_HTML;
   if (memchr(qs, '\0', len))
-    return problem(prob, err, 400, RA_ERR_INVALID, NULL,
+    return problem(prob, err, RA_ERR_INVALID, NULL,
                    "the query string contains a NUL byte");
   char name[32];
   if (find_nul_param(qs, len, name, sizeof name))
-    return problem(prob, err, 400, RA_ERR_INVALID, name,
+    return problem(prob, err, RA_ERR_INVALID, name,
                    "contains an encoded NUL byte (%%00)");
   UriQueryListA *list = NULL;
   int count = 0;
   if (len > 0 &&
       uriDissectQueryMallocExA(&list, &count, qs, qs + len, URI_TRUE,
                                URI_BR_DONT_TOUCH) != URI_SUCCESS) {
-    return problem(prob, err, 400, RA_ERR_INVALID, NULL,
+    return problem(prob, err, RA_ERR_INVALID, NULL,
                    "the query string cannot be decoded");
   }
   ra_status st = parse_items(list, req, prob, err);
@@ -586,6 +593,14 @@ static int is_retryable(ra_status st) {
          st == RA_ERR_ZLIB;
 }
 
+/* The HTTP status of a failure the request is not blamed for: st's in the
+ * table when that is a server error (503 for NOINDEX), else 500 - a 4xx
+ * status from a call that did not take the request's words is our fault. */
+static int server_error_http(ra_status st) {
+  int http = ra_status_http(st);
+  return http >= 500 ? http : ra_status_http(RA_ERR_INTERNAL);
+}
+
 /* Answer a valid GET/HEAD request into resp.  Returns only NOMEM-class
  * failures; everything else becomes an HTTP status. */
 static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
@@ -599,7 +614,8 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   if (st) {
     /* Log the details for the operator; tell the reader less. */
     fprintf(stderr, "ra-cgi: %s: %s\n", c->db, ra_error_message(&e));
-    return set_error(resp, page, 503, NULL,
+    /* Whatever kept it from opening, the index is not available (503). */
+    return set_error(resp, page, ra_status_http(RA_ERR_NOINDEX), NULL,
                      "the search index is not available right now; try again "
                      "in a minute", err);
   }
@@ -612,7 +628,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     resp->status = 304;
     return RA_OK;
   }
-  resp->status = 200;
+  resp->status = ra_status_http(RA_OK);
   size_t klen = key ? strlen(key) : 0, vlen = 0;
   const char *hit = c->cache && key ? ra_cache_get(c->cache, key, klen, &vlen) : NULL;
   if (hit) {
@@ -641,9 +657,11 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     }
     ra_results_free(r);
     if (st == RA_ERR_NOTFOUND)
-      return set_error(resp, page, 404, "related", "no article has this id", err);
+      return set_error(resp, page, ra_status_http(st), "related",
+                       "no article has this id", err);
     if (st == RA_ERR_INVALID)
-      return set_error(resp, page, 400, "related", ra_error_message(&e), err);
+      return set_error(resp, page, ra_status_http(st), "related",
+                       ra_error_message(&e), err);
   } else {
     char *filters = compose_filters(req);
     char *q = NULL;
@@ -664,7 +682,8 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     ra_results_free(r);
     free(filters);
     if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG || st == RA_ERR_UTF8)
-      return set_error(resp, page, 400, "q", ra_error_message(&e), err);
+      return set_error(resp, page, ra_status_http(st), "q",
+                       ra_error_message(&e), err);
   }
   if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", e.msg);
   if (st && is_retryable(st) && attempt == 0) {
@@ -673,7 +692,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   }
   if (st) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&e));
-    return set_error(resp, page, st == RA_ERR_NOINDEX ? 503 : 500, NULL,
+    return set_error(resp, page, server_error_http(st), NULL,
                      "the search failed; the error has been logged", err);
   }
   if (c->cache && key && resp->status == 200) {
@@ -743,6 +762,7 @@ static const char *fcgi_get(void *ctx, const char *name) {
   return FCGX_GetParam(name, (FCGX_ParamArray)ctx);
 }
 
+/* NOMEM's 500, written without allocating. */
 static const char kOutOfMemory[] =
     "Status: 500 Internal Server Error\r\nContent-Type: text/plain; "
     "charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: "
@@ -779,20 +799,21 @@ int ra_cgi_run(const char *db_dir) {
   ra_cgi *c = NULL;
   if (ra_cgi_new(db_dir, &c, &err)) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&err));
-    return 2;
+    /* An unusable index path: a usage error, whatever the status. */
+    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
   }
   if (FCGX_Init() != 0) {
     fprintf(stderr, "ra-cgi: FastCGI initialisation failed\n");
     ra_cgi_free(c);
-    return 5;
+    return ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
   }
-  int rc = 0;
+  int rc = ra_status_exit(RA_OK, RA_PROG_CGI);
   if (FCGX_IsCGI()) {
     if (!getenv("REQUEST_METHOD")) {
       fprintf(stderr, "ra-cgi: REQUEST_METHOD is not set: run me from a web "
                       "server (CGI or FastCGI); see docs/web.md\n");
       ra_cgi_free(c);
-      return 2;
+      return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
     }
     heap_prefault(1 << 20);
     char *resp = NULL;
@@ -801,9 +822,9 @@ int ra_cgi_run(const char *db_dir) {
       fwrite(resp, 1, len, stdout);
     } else {
       fputs(kOutOfMemory, stdout);
-      rc = 5;
+      rc = ra_status_exit(RA_ERR_NOMEM, RA_PROG_CGI);
     }
-    if (fflush(stdout) != 0) rc = 5;
+    if (fflush(stdout) != 0) rc = ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
     free(resp);
     ra_cgi_free(c);
     return rc;
@@ -819,18 +840,18 @@ int ra_cgi_run(const char *db_dir) {
   if (mb && *mb && (*end || *mb < '0' || *mb > '9' || cache_mb > max_mb)) {
     fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
     ra_cgi_free(c);
-    return 2;
+    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
   }
   if (ra_cgi_set_cache(c, (size_t)cache_mb << 20, &err)) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&err));
     ra_cgi_free(c);
-    return 5;
+    return ra_status_exit(RA_ERR_NOMEM, RA_PROG_CGI);
   }
   FCGX_Request fr;
   if (FCGX_InitRequest(&fr, 0, 0) != 0) {
     fprintf(stderr, "ra-cgi: FastCGI request initialisation failed\n");
     ra_cgi_free(c);
-    return 5;
+    return ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
   }
   while (FCGX_Accept_r(&fr) >= 0) {
     char *resp = NULL;

@@ -13,26 +13,47 @@
 extern "C" {
 #endif
 
-/* X(code, name, description).  Codes are stable: they appear in JSON. */
-#define RA_STATUS_MAP(X)                                                   \
-  X(RA_OK, "ok", "success")                                                \
-  X(RA_ERR_NOMEM, "nomem", "out of memory")                                \
-  X(RA_ERR_IO, "io", "input/output error")                                 \
-  X(RA_ERR_INVALID, "invalid", "invalid input")                            \
-  X(RA_ERR_UTF8, "utf8", "invalid UTF-8")                                  \
-  X(RA_ERR_NOTFOUND, "notfound", "not found")                              \
-  X(RA_ERR_NOINDEX, "noindex", "index missing or unreadable")              \
-  X(RA_ERR_LOCKED, "locked", "index locked by another writer")             \
-  X(RA_ERR_TOOBIG, "toobig", "input exceeds a limit")                      \
-  X(RA_ERR_XAPIAN, "xapian", "index engine error")                         \
-  X(RA_ERR_ICU, "icu", "Unicode library error")                            \
-  X(RA_ERR_STEMMER, "stemmer", "stemmer error")                            \
-  X(RA_ERR_ZLIB, "zlib", "compression error")                              \
-  X(RA_ERR_USAGE, "usage", "bad usage")                                    \
-  X(RA_ERR_INTERNAL, "internal", "internal error")
+/* X(code, name, description, http, index_exit, query_exit, cgi_exit).
+ *
+ * Codes and names are stable: they appear in JSON.  The other columns are
+ * what a status becomes at the edges, in one place so that the programs,
+ * their --help, docs/exit-codes.md and docs/web.md agree
+ * (tests/test_status.c checks that the docs list every value):
+ *
+ *   http        the HTTP status of a web answer that failed with it
+ *               (lib/cgi.c).  It is the default: where the status alone
+ *               does not decide, lib/cgi.c says so itself - a query string
+ *               longer than RA_CGI_MAX_QUERY_STRING is 414 (TOOBIG for one
+ *               parameter is 400); an index that cannot be opened is 503
+ *               (NOINDEX's) whatever the reason; and a failure the request
+ *               is not blamed for is a server error, so a 4xx status from
+ *               a call that did not take the request's words is 500.
+ *   index_exit  ra-index's exit code (--dump: see RA_EXIT_INDEX_PARTIAL).
+ *   query_exit  ra-query's exit code.
+ *   cgi_exit    ra-cgi's process exit code: start-up and writing answers
+ *               (a failed request is an HTTP answer, not an exit).
+ *
+ * Each exit code column is the one docs/exit-codes.md lists for that
+ * program, bar one: ra-index's 4 for NOINDEX is not documented yet. */
+#define RA_STATUS_MAP(X)                                                     \
+  X(RA_OK, "ok", "success", 200, 0, 0, 0)                                    \
+  X(RA_ERR_NOMEM, "nomem", "out of memory", 500, 5, 5, 5)                    \
+  X(RA_ERR_IO, "io", "input/output error", 500, 5, 5, 5)                     \
+  X(RA_ERR_INVALID, "invalid", "invalid input", 400, 5, 2, 2)                \
+  X(RA_ERR_UTF8, "utf8", "invalid UTF-8", 400, 5, 5, 5)                      \
+  X(RA_ERR_NOTFOUND, "notfound", "not found", 404, 5, 1, 5)                  \
+  X(RA_ERR_NOINDEX, "noindex", "index missing or unreadable", 503, 4, 4, 5)  \
+  X(RA_ERR_LOCKED, "locked", "index locked by another writer", 500, 6, 5, 5) \
+  X(RA_ERR_TOOBIG, "toobig", "input exceeds a limit", 400, 5, 2, 5)          \
+  X(RA_ERR_XAPIAN, "xapian", "index engine error", 500, 5, 5, 5)             \
+  X(RA_ERR_ICU, "icu", "Unicode library error", 500, 5, 5, 5)                \
+  X(RA_ERR_STEMMER, "stemmer", "stemmer error", 500, 5, 5, 5)                \
+  X(RA_ERR_ZLIB, "zlib", "compression error", 500, 5, 5, 5)                  \
+  X(RA_ERR_USAGE, "usage", "bad usage", 400, 2, 2, 2)                        \
+  X(RA_ERR_INTERNAL, "internal", "internal error", 500, 5, 5, 5)
 
 typedef enum {
-#define RA_X_ENUM(code, name, desc) code,
+#define RA_X_ENUM(code, name, desc, http, ix, qx, cx) code,
   RA_STATUS_MAP(RA_X_ENUM)
 #undef RA_X_ENUM
   RA_STATUS_COUNT
@@ -47,9 +68,32 @@ typedef struct ra_error {
   char msg[RA_ERROR_MSG_MAX];
 } ra_error;
 
+/* The programs, in the order of the table's exit code columns. */
+typedef enum {
+  RA_PROG_INDEX, /* ra-index */
+  RA_PROG_QUERY, /* ra-query */
+  RA_PROG_CGI,   /* ra-cgi */
+  RA_PROG_COUNT
+} ra_program;
+
+/* Exit codes that are no status's: a run that did its work in part, or
+ * found nothing.  docs/exit-codes.md lists them with the table's. */
+/* ra-index: some pages failed (each named), the rest are indexed and live;
+ * --dump printed warnings, or failed other than by usage. */
+#define RA_EXIT_INDEX_PARTIAL 3
+/* ra-query: the search ran and no article matches (or no completion). */
+#define RA_EXIT_QUERY_NOMATCH 1
+
 /* Short stable name ("nomem") and human description of a status. */
 const char *ra_status_name(ra_status st);
 const char *ra_strerror(ra_status st);
+
+/* The table's HTTP status of st (500 for a value not in the table). */
+int ra_status_http(ra_status st);
+
+/* The table's exit code of st for prog (a value not in the table: that of
+ * RA_ERR_INTERNAL). */
+int ra_status_exit(ra_status st, ra_program prog);
 
 /* Reset an error slot to RA_OK / empty message.  NULL is allowed. */
 void ra_error_clear(ra_error *err);

@@ -20,15 +20,15 @@ int main(int argc, char **argv) {
            "Index: $RASEARCH_DB, else %s\n"
            "Parameters, JSON schema, status codes: docs/web.md\n",
            ra_idxdir_choose(NULL));
-    return 0;
+    return ra_status_exit(RA_OK, RA_PROG_CGI);
   }
   if (argc > 1 && strcmp(argv[1], "--version") == 0) {
     printf("ra-cgi (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-    return 0;
+    return ra_status_exit(RA_OK, RA_PROG_CGI);
   }
   if (argc > 1) {
     fprintf(stderr, "ra-cgi: unexpected argument '%s' (try --help)\n", argv[1]);
-    return 2;
+    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
   }
   return ra_cgi_run(ra_idxdir_choose(NULL));
 }

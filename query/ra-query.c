@@ -16,13 +16,8 @@
 #include "search.h"
 #include "status.h"
 
-enum {
-  EXIT_OK = 0,
-  EXIT_NOMATCH = 1,
-  EXIT_USAGE = 2,
-  EXIT_NOINDEX = 4,
-  EXIT_ERROR = 5
-};
+/* The exit code for a status: ra-query's column of the table in status.h. */
+static int exit_for(ra_status st) { return ra_status_exit(st, RA_PROG_QUERY); }
 
 enum { MODE_SEARCH, MODE_TAGS, MODE_COMPLETE, MODE_RELATED };
 enum { FMT_TEXT, FMT_JSON, FMT_HTML };
@@ -49,11 +44,13 @@ static void usage(FILE *f) {
           "NOT word,\n"
           "a OR b, (grouping), word* (prefix), title:word, tag:mentorship,\n"
           "tag:\"career development\", category:\"...\".  See ra-query(1).\n\n"
-          "Exit status: 0 results, 1 no match (or page past the end, unknown "
+          "Exit status: %d results, %d no match (or page past the end, unknown "
           "tag or id),\n"
-          "2 usage or unusable query, 4 no index (build one with ra-index), "
-          "5 error.\n",
-          RA_DEFAULT_DB);
+          "%d usage or unusable query, %d no index (build one with ra-index), "
+          "%d error.\n",
+          RA_DEFAULT_DB, exit_for(RA_OK), RA_EXIT_QUERY_NOMATCH,
+          exit_for(RA_ERR_USAGE), exit_for(RA_ERR_NOINDEX),
+          exit_for(RA_ERR_IO));
 }
 
 static int parse_num(const char *s, long min, long max, long *out) {
@@ -64,18 +61,6 @@ static int parse_num(const char *s, long min, long max, long *out) {
   if (*end || v < min || v > max) return -1;
   *out = v;
   return 0;
-}
-
-static int exit_for(ra_status st) {
-  switch (st) {
-  case RA_OK: return EXIT_OK;
-  case RA_ERR_NOINDEX: return EXIT_NOINDEX;
-  case RA_ERR_NOTFOUND: return EXIT_NOMATCH;
-  case RA_ERR_INVALID:
-  case RA_ERR_TOOBIG:
-  case RA_ERR_USAGE: return EXIT_USAGE;
-  default: return EXIT_ERROR;
-  }
 }
 
 /* The words are one query, as if typed into a search box.  Malloc'd. */
@@ -131,21 +116,21 @@ int main(int argc, char **argv) {
         fprintf(stderr,
                 "ra-query: --format: expected text, json or html, got '%s'\n",
                 optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       break;
     case 'n':
       if (parse_num(optarg, 1, 100, &count)) {
         fprintf(stderr, "ra-query: --per-page/--count: expected 1-100, got '%s'\n",
                 optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       break;
     case 'p':
       if (parse_num(optarg, 1, 100000, &page)) {
         fprintf(stderr, "ra-query: --page: expected 1-100000, got '%s'\n",
                 optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       break;
     case OPT_COLOR:
@@ -157,7 +142,7 @@ int main(int argc, char **argv) {
                 "ra-query: --color: expected auto, always or never, got "
                 "'%s'\n",
                 optarg);
-        return EXIT_USAGE;
+        return exit_for(RA_ERR_USAGE);
       }
       break;
     case OPT_EXPLAIN: explain = 1; break;
@@ -165,37 +150,37 @@ int main(int argc, char **argv) {
     case OPT_COMPLETE: mode = MODE_COMPLETE; break;
     case OPT_RELATED: mode = MODE_RELATED; related = optarg; break;
     case OPT_NOEXPAND: no_expand = 1; break;
-    case 'h': usage(stdout); return EXIT_OK;
+    case 'h': usage(stdout); return exit_for(RA_OK);
     case 'V': printf("ra-query (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-      return EXIT_OK;
-    default: usage(stderr); return EXIT_USAGE;
+      return exit_for(RA_OK);
+    default: usage(stderr); return exit_for(RA_ERR_USAGE);
     }
   }
   if (mode == MODE_SEARCH && optind >= argc) {
     fprintf(stderr, "ra-query: no search words given\n");
     usage(stderr);
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
   if (mode == MODE_COMPLETE && optind >= argc) {
     fprintf(stderr, "ra-query: --complete: no prefix given\n");
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
   if ((mode == MODE_TAGS || mode == MODE_RELATED) && optind < argc) {
     fprintf(stderr, "ra-query: %s takes no search words (got '%s')\n",
             mode == MODE_TAGS ? "--tags" : "--related", argv[optind]);
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
   if (mode == MODE_RELATED && !*related) {
     fprintf(stderr, "ra-query: --related: empty article id\n");
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
   if (fmt == FMT_HTML && (mode == MODE_TAGS || mode == MODE_COMPLETE)) {
     fprintf(stderr, "ra-query: --format html: only for searches and --related\n");
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
   if (db_opt && !*db_opt) {
     fprintf(stderr, "ra-query: --db: empty path\n");
-    return EXIT_USAGE;
+    return exit_for(RA_ERR_USAGE);
   }
 
   size_t qlen = 0;
@@ -204,14 +189,14 @@ int main(int argc, char **argv) {
                 : strdup("");
   if (!q) {
     fprintf(stderr, "ra-query: out of memory\n");
-    return EXIT_ERROR;
+    return exit_for(RA_ERR_NOMEM);
   }
 
   ra_error err;
   ra_error_clear(&err);
   ra_searcher *s = NULL;
   ra_results *r = NULL;
-  int rc = EXIT_OK;
+  int rc = exit_for(RA_OK);
   ra_format rfmt = fmt == FMT_JSON ? RA_FMT_JSON : RA_FMT_TEXT;
   ra_status st = ra_searcher_open(ra_idxdir_choose(db_opt), &s, &err);
   if (st == RA_OK && mode == MODE_TAGS) {
@@ -229,7 +214,7 @@ int main(int argc, char **argv) {
     if (st == RA_OK)
       st = ra_format_completions(stdout, rfmt, q, qlen, comp, n,
                                  ra_searcher_revision(s), &err);
-    if (st == RA_OK && n == 0) rc = EXIT_NOMATCH;
+    if (st == RA_OK && n == 0) rc = RA_EXIT_QUERY_NOMATCH;
     ra_completions_free(comp, n);
   } else if (st == RA_OK) {
     ra_search_opts o = {(size_t)((page - 1) * count), (size_t)count, 3};
@@ -254,7 +239,7 @@ int main(int argc, char **argv) {
       } else {
         st = ra_format_results(stdout, rfmt, flags, r, &err);
       }
-      if (st == RA_OK && r->n_hits == 0) rc = EXIT_NOMATCH;
+      if (st == RA_OK && r->n_hits == 0) rc = RA_EXIT_QUERY_NOMATCH;
       if (st == RA_OK && r->n_hits == 0 && r->past_end && fmt != FMT_TEXT)
         fprintf(stderr, "ra-query: page %ld is past the last page\n", page);
     }
