@@ -1,14 +1,13 @@
-/* index.c - building the index: scan the corpus, learn its model, parse,
- * analyse and write articles (in parallel shards for a full rebuild, in one
- * transaction for an update), find near-duplicates, publish. */
+/* index.c - building the index: scan the corpus, learn its model, then
+ * either update the live generation in one transaction or rebuild it aside
+ * with parallel workers writing shards; group near-duplicates and publish.
+ * The pieces live in their own modules: scan.h (pages), indexdoc.h (one
+ * article's document), writeq.h (where writes go), synonyms.h, dedup.h. */
 #define _GNU_SOURCE
 #include "index.h"
 
-#include <dirent.h>
 #include <pthread.h>
-#include <strings.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,854 +17,17 @@
 #include <time.h>
 
 #include "analyze.h"
+#include "dedup.h"
 #include "facet.h"
 #include "hash.h"
 #include "idxdir.h"
+#include "indexdoc.h"
 #include "jsonl.h"
-#include "record.h"
-#include "store.h"
+#include "scan.h"
+#include "synonyms.h"
+#include "termcount.h"
+#include "writeq.h"
 #include "xap.h"
-
-/* ---- scanning ------------------------------------------------------------ */
-
-typedef struct strvec {
-  char **v;
-  size_t n, cap;
-} strvec;
-
-static int strvec_push(strvec *s, char *str) {
-  if (!str) return -1;
-  if (s->n == s->cap) {
-    size_t nc = s->cap ? s->cap * 2 : 64;
-    char **nv = realloc(s->v, nc * sizeof *nv);
-    if (!nv) {
-      free(str);
-      return -1;
-    }
-    s->v = nv;
-    s->cap = nc;
-  }
-  s->v[s->n++] = str;
-  return 0;
-}
-
-typedef struct scan_ctx {
-  strvec paths;
-  dev_t seen_dev[256];
-  ino_t seen_ino[256];
-  size_t n_seen;
-  size_t errors;
-  ra_warn_fn warn;
-  void *warn_ctx;
-  int nomem;
-} scan_ctx;
-
-static int is_page_name(const char *name) {
-  size_t n = strlen(name);
-  if (name[0] == '.') return 0;
-  if (ra_jsonl_is_name(name)) return 1;
-  if (n > 7 && strcmp(name + n - 7, ".txt.gz") == 0) return 1;
-  if (n < 5 || strcmp(name + n - 4, ".txt") != 0) return 0;
-  return strcmp(name, "tags.txt") != 0 && strcmp(name, "synonyms.txt") != 0;
-}
-
-/* what: a fixed description; detail: strerror() text or NULL. */
-static void scan_warn(scan_ctx *c, const char *path, const char *what,
-                      const char *detail) {
-  char msg[512];
-  snprintf(msg, sizeof msg, "%s%s%s", what, detail ? ": " : "",
-           detail ? detail : "");
-  c->errors++;
-  if (c->warn) c->warn(c->warn_ctx, path, 0, (size_t)-1, msg);
-}
-
-static void scan_dir(scan_ctx *c, const char *dir, int depth) {
-  struct stat st;
-  if (stat(dir, &st) != 0) {
-    scan_warn(c, dir, "cannot read", strerror(errno));
-    return;
-  }
-  /* Following symlinks is useful; a loop must not hang or recurse forever. */
-  for (size_t i = 0; i < c->n_seen; i++)
-    if (c->seen_dev[i] == st.st_dev && c->seen_ino[i] == st.st_ino) {
-      scan_warn(c, dir, "directory visited twice (symlink loop?): skipped", NULL);
-      return;
-    }
-  if (depth > 32 || c->n_seen >= sizeof c->seen_ino / sizeof c->seen_ino[0]) {
-    scan_warn(c, dir, "directories nested too deeply: skipped", NULL);
-    return;
-  }
-  c->seen_dev[c->n_seen] = st.st_dev;
-  c->seen_ino[c->n_seen] = st.st_ino;
-  c->n_seen++;
-  DIR *d = opendir(dir);
-  if (!d) {
-    scan_warn(c, dir, "cannot read directory", strerror(errno));
-    return;
-  }
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL && !c->nomem) {
-    if (e->d_name[0] == '.') continue;
-    char *path = NULL;
-    if (asprintf(&path, "%s/%s", dir, e->d_name) < 0) {
-      c->nomem = 1;
-      break;
-    }
-    struct stat es;
-    if (stat(path, &es) != 0) {
-      scan_warn(c, path, "cannot read", strerror(errno));
-      free(path);
-      continue;
-    }
-    if (S_ISDIR(es.st_mode)) {
-      scan_dir(c, path, depth + 1);
-      free(path);
-    } else if (is_page_name(e->d_name)) {
-      if (strvec_push(&c->paths, path) != 0) c->nomem = 1;
-    } else {
-      free(path);
-    }
-  }
-  closedir(d);
-  c->n_seen--;
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Id: path relative to the input root, without ".txt". */
-static char *make_id(const char *root, const char *path) {
-  size_t rl = strlen(root);
-  const char *rel = path;
-  if (strncmp(path, root, rl) == 0 && path[rl] == '/') rel = path + rl + 1;
-  char *id = strdup(rel);
-  if (!id) return NULL;
-  size_t n = strlen(id);
-  if (n > 3 && strcmp(id + n - 3, ".gz") == 0) id[n -= 3] = '\0';
-  if (n > 4 && strcmp(id + n - 4, ".txt") == 0) id[n - 4] = '\0';
-  return id;
-}
-
-ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
-                        char ***paths, char ***ids, size_t *n,
-                        size_t *scan_errors, ra_warn_fn warn, void *warn_ctx,
-                        ra_error *err) {
-  *paths = *ids = NULL;
-  *n = 0;
-  strvec all_paths = {0}, all_ids = {0};
-  for (size_t i = 0; i < n_inputs; i++) {
-    scan_ctx c = {0};
-    c.warn = warn;
-    c.warn_ctx = warn_ctx;
-    struct stat st;
-    char root[RA_PATH_MAX];
-    snprintf(root, sizeof root, "%s", inputs[i]);
-    size_t rl = strlen(root);
-    while (rl > 1 && root[rl - 1] == '/') root[--rl] = '\0';
-    if (stat(root, &st) != 0) {
-      ra_strv_free(all_paths.v, all_paths.n);
-      ra_strv_free(all_ids.v, all_ids.n);
-      return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                          "%s: %s", root, strerror(errno));
-    }
-    if (S_ISDIR(st.st_mode)) {
-      scan_dir(&c, root, 0);
-    } else {
-      strvec_push(&c.paths, strdup(root));
-    }
-    if (c.nomem) {
-      ra_strv_free(c.paths.v, c.paths.n);
-      ra_strv_free(all_paths.v, all_paths.n);
-      ra_strv_free(all_ids.v, all_ids.n);
-      return ra_error_set(err, RA_ERR_NOMEM, "scanning %s", root);
-    }
-    if (c.paths.n > 1)
-      qsort(c.paths.v, c.paths.n, sizeof *c.paths.v, cmp_str);
-    for (size_t k = 0; k < c.paths.n; k++) {
-      const char *base = strrchr(c.paths.v[k], '/');
-      char *id = S_ISDIR(st.st_mode) ? make_id(root, c.paths.v[k])
-                                     : make_id("", base ? base + 1 : c.paths.v[k]);
-      if (strvec_push(&all_ids, id) != 0 ||
-          strvec_push(&all_paths, c.paths.v[k]) != 0) {
-        for (size_t j = k + 1; j < c.paths.n; j++) free(c.paths.v[j]);
-        free(c.paths.v);
-        ra_strv_free(all_paths.v, all_paths.n);
-        ra_strv_free(all_ids.v, all_ids.n);
-        return ra_error_set(err, RA_ERR_NOMEM, "scanning %s", root);
-      }
-    }
-    free(c.paths.v);
-    if (scan_errors) *scan_errors += c.errors;
-  }
-  *paths = all_paths.v;
-  *ids = all_ids.v;
-  *n = all_paths.n;
-  return RA_OK;
-}
-
-/* ---- documents ----------------------------------------------------------- */
-
-/* Terms counted in memory and handed to Xapian once each: Xapian looks a
- * term up in a std::map on every call.  Spelling words (one call per token
- * cost a third of the indexing time) and each article's stems (a quarter
- * of its map walks were repeats) both go through one. */
-typedef struct term_counts {
-  char *arena;    /* the terms, NUL-terminated, in order of first sight */
-  size_t used, cap;
-  uint32_t *slot; /* open addressing: entry index + 1, 0 empty */
-  size_t n_slots;
-  struct tc_ent {
-    uint32_t off, len, count;
-  } *ent;
-  size_t n, ent_cap;
-  int nomem; /* sticky: some term was lost */
-} term_counts;
-
-/* Add inc to term (len bytes); -1 (and nomem set) out of memory. */
-static int tc_add(term_counts *m, const char *term, size_t len, unsigned inc) {
-  if (2 * (m->n + 1) > m->n_slots) {
-    size_t ns = m->n_slots ? 2 * m->n_slots : 1024;
-    uint32_t *nv = calloc(ns, sizeof *nv);
-    if (!nv) goto nomem;
-    for (size_t i = 0; i < m->n; i++) {
-      size_t h = (size_t)ra_fnv1a(m->arena + m->ent[i].off, m->ent[i].len) & (ns - 1);
-      while (nv[h]) h = (h + 1) & (ns - 1);
-      nv[h] = (uint32_t)i + 1;
-    }
-    free(m->slot);
-    m->slot = nv;
-    m->n_slots = ns;
-  }
-  size_t h = (size_t)ra_fnv1a(term, len) & (m->n_slots - 1);
-  while (m->slot[h]) {
-    struct tc_ent *e = &m->ent[m->slot[h] - 1];
-    if (e->len == len && memcmp(m->arena + e->off, term, len) == 0) {
-      e->count += inc;
-      return 0;
-    }
-    h = (h + 1) & (m->n_slots - 1);
-  }
-  if (m->n == m->ent_cap) {
-    size_t nc = m->ent_cap ? 2 * m->ent_cap : 512;
-    struct tc_ent *ne = realloc(m->ent, nc * sizeof *ne);
-    if (!ne) goto nomem;
-    m->ent = ne;
-    m->ent_cap = nc;
-  }
-  if (m->used + len + 1 > m->cap) {
-    size_t nc = m->cap ? 2 * m->cap : 8192;
-    while (nc < m->used + len + 1) nc *= 2;
-    char *na = realloc(m->arena, nc);
-    if (!na) goto nomem;
-    m->arena = na;
-    m->cap = nc;
-  }
-  memcpy(m->arena + m->used, term, len);
-  m->arena[m->used + len] = '\0';
-  m->ent[m->n] = (struct tc_ent){(uint32_t)m->used, (uint32_t)len, inc};
-  m->used += len + 1;
-  m->slot[h] = (uint32_t)++m->n;
-  return 0;
-nomem:
-  m->nomem = 1;
-  return -1;
-}
-
-static void tc_free(term_counts *m) {
-  free(m->arena);
-  free(m->slot);
-  free(m->ent);
-  memset(m, 0, sizeof *m);
-}
-
-/* Hand the counted spelling words to the writer (none when w is NULL: a
- * failed run's map is only freed) and empty the map. */
-static ra_status spell_flush(term_counts *m, ra_xwriter *w, ra_error *err) {
-  ra_status st = !w ? RA_OK
-                 : m->nomem ? ra_error_set(err, RA_ERR_NOMEM, "spelling data")
-                            : RA_OK;
-  for (size_t i = 0; !st && w && i < m->n; i++)
-    st = ra_xwriter_add_spelling(w, m->arena + m->ent[i].off, m->ent[i].len,
-                                 m->ent[i].count, err);
-  tc_free(m);
-  return st;
-}
-
-/* Per-document analysis state: Xapian terms, spelling words, and the
- * SimHash accumulator used to find near-duplicates. */
-typedef struct doc_ctx {
-  ra_xdoc *doc;
-  term_counts stems; /* "Z"+stem -> summed wdf */
-  term_counts *spell_words;
-  unsigned wdf;
-  int title; /* also add S-prefixed title terms */
-  int spell;
-  ra_status st;
-  ra_error *err;
-  uint64_t shingle[3]; /* hashes of the last three stems */
-  int n_shingle;
-  int32_t sim[64];
-  char buf[300];
-} doc_ctx;
-
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return x;
-}
-
-/* Hand an article's stems to Xapian, once each, with their summed wdf. */
-static ra_status stems_flush(const term_counts *m, ra_xdoc *doc, ra_error *err) {
-  if (m->nomem) return ra_error_set(err, RA_ERR_NOMEM, "stem terms");
-  ra_status st = RA_OK;
-  for (size_t i = 0; !st && i < m->n; i++)
-    st = ra_xdoc_add_term(doc, m->arena + m->ent[i].off, m->ent[i].len, m->ent[i].count, err);
-  return st;
-}
-
-static int add_token(void *vctx, const ra_token *t) {
-  doc_ctx *c = vctx;
-  uint32_t pos = t->pos + 1; /* Xapian positions start at 1 */
-  c->st = ra_xdoc_add_posting(c->doc, t->word, t->word_len, pos, c->wdf, c->err);
-  if (c->st) return 1;
-  if (t->stem_len + 3 < sizeof c->buf) {
-    c->buf[0] = 'Z';
-    memcpy(c->buf + 1, t->stem, t->stem_len);
-    if (tc_add(&c->stems, c->buf, t->stem_len + 1, c->wdf)) {
-      c->st = ra_error_set(c->err, RA_ERR_NOMEM, "stem terms");
-      return 1;
-    }
-  }
-  if (c->title && t->word_len + 2 < sizeof c->buf) {
-    c->buf[0] = 'S';
-    memcpy(c->buf + 1, t->word, t->word_len);
-    c->st = ra_xdoc_add_posting(c->doc, c->buf, t->word_len + 1, pos, 1, c->err);
-    if (c->st) return 1;
-  }
-  /* "Did you mean" learns only real words: no numbers, URLs, e-mail
-   * addresses or joined forms of hyphenated words. */
-  if (c->spell && t->word_len >= 3 && t->word_len < 40 &&
-      !(t->flags & (RA_TOK_NUMERIC | RA_TOK_URL | RA_TOK_EMAIL |
-                    RA_TOK_COLOCATED | RA_TOK_JOINED))) {
-    (void)tc_add(c->spell_words, t->word, t->word_len, 1); /* nomem is sticky */
-  }
-  /* SimHash over stem 3-shingles of the whole text. */
-  if (!(t->flags & RA_TOK_COLOCATED)) {
-    c->shingle[0] = c->shingle[1];
-    c->shingle[1] = c->shingle[2];
-    c->shingle[2] = ra_fnv1a(t->stem, t->stem_len);
-    if (++c->n_shingle >= 3) {
-      uint64_t h = mix64(c->shingle[0] * 31u + c->shingle[1] * 17u + c->shingle[2]);
-      for (int b = 0; b < 64; b++) c->sim[b] += (h >> b & 1) ? 1 : -1;
-    }
-  }
-  return 0;
-}
-
-/* Positions jump between blocks so a phrase never spans two paragraphs. */
-#define RA_POS_GAP 10
-
-static ra_status add_field(ra_analyzer *an, doc_ctx *c, const char *text,
-                           unsigned wdf, uint32_t *pos) {
-  if (!text || !*text) return RA_OK;
-  c->wdf = wdf;
-  c->st = RA_OK;
-  uint32_t next = *pos;
-  ra_status st = ra_analyze(an, text, strlen(text), *pos, add_token, c, &next,
-                            c->err);
-  if (st) return st;
-  if (c->st) return c->st;
-  *pos = next + RA_POS_GAP;
-  return RA_OK;
-}
-
-static ra_status fold_phrase(ra_analyzer *an, const char *s, size_t n,
-                             char *out, size_t size);
-
-static ra_status add_boolean_folded(ra_analyzer *an, ra_xdoc *doc,
-                                    const char *prefix, const char *value,
-                                    ra_error *err) {
-  char buf[256];
-  size_t pl = strlen(prefix), fl = 0;
-  memcpy(buf, prefix, pl);
-  if (ra_analyze_fold(an, value, strlen(value), buf + pl, sizeof buf - pl, &fl,
-                      NULL) != RA_OK)
-    return RA_OK; /* absurdly long tag: searchable by its words only */
-  return ra_xdoc_add_boolean_term(doc, buf, pl + fl, err);
-}
-
-/* ---- synonyms and acronyms ---------------------------------------------- */
-
-typedef struct fold_ctx {
-  char *out;
-  size_t size, n;
-  int overflow;
-} fold_ctx;
-
-static int fold_word(void *vctx, const ra_token *t) {
-  fold_ctx *c = vctx;
-  if (t->flags & RA_TOK_COLOCATED) return 0;
-  size_t need = t->word_len + (c->n ? 1 : 0);
-  if (c->n + need + 1 > c->size) {
-    c->overflow = 1;
-    return 1;
-  }
-  if (c->n) c->out[c->n++] = ' ';
-  memcpy(c->out + c->n, t->word, t->word_len);
-  c->n += t->word_len;
-  c->out[c->n] = '\0';
-  return 0;
-}
-
-/* Analysed words of s joined by single spaces: the form synonym keys take,
- * so the query side can look them up the same way. */
-static ra_status fold_phrase(ra_analyzer *an, const char *s, size_t n,
-                             char *out, size_t size) {
-  fold_ctx c = {out, size, 0, 0};
-  out[0] = '\0';
-  uint32_t next = 0;
-  ra_status st = ra_analyze(an, s, n, 0, fold_word, &c, &next, NULL);
-  if (st) return st;
-  return c.overflow || c.n == 0 ? RA_ERR_INVALID : RA_OK;
-}
-
-/* ---- where a worker's writes go ------------------------------------------ */
-
-/* A rebuild's workers write their own shards directly.  An update has one
- * writer, so it runs as a pipeline: one thread reads, parses and analyses
- * pages and builds their documents (the sink queues each write), while the
- * main thread applies the queue to Xapian in order.  On two cores the
- * preparation of a page hides behind the writing of the one before. */
-enum { OP_ADD, OP_REPLACE, OP_SYNONYM, OP_SET_VALUE, OP_SPELLING };
-
-typedef struct write_op {
-  int kind;
-  ra_xdoc *doc;    /* OP_ADD, OP_REPLACE: owned by the op */
-  term_counts *spell; /* OP_SPELLING: owned by the op */
-  char *a, *b;     /* id term; synonym pair; value (length alen) */
-  size_t alen;
-  uint32_t docid;  /* OP_SET_VALUE */
-  unsigned slot;
-} write_op;
-
-/* Few ops in flight: each holds a whole document's terms and positions. */
-#define RA_QUEUE_OPS 32
-
-typedef struct write_queue {
-  pthread_mutex_t mu;
-  pthread_cond_t more, room;
-  write_op ops[RA_QUEUE_OPS];
-  size_t head, n;
-  int done;        /* the producer has finished */
-  ra_status st;    /* first failed write: the producer stops */
-  ra_error err;
-} write_queue;
-
-typedef struct wsink {
-  ra_xwriter *w;
-  write_queue *q; /* NULL: write directly */
-} wsink;
-
-static void op_free(write_op *op) {
-  if (op->spell) {
-    spell_flush(op->spell, NULL, NULL);
-    free(op->spell);
-  }
-  ra_xdoc_free(op->doc);
-  free(op->a);
-  free(op->b);
-}
-
-static ra_status op_apply(ra_xwriter *w, write_op *op, ra_error *err) {
-  ra_status st;
-  switch (op->kind) {
-  case OP_ADD:
-    return ra_xwriter_add(w, op->doc, NULL, err);
-  case OP_REPLACE:
-    return ra_xwriter_replace(w, op->a, op->doc, err);
-  case OP_SYNONYM:
-    st = ra_xwriter_add_synonym(w, op->a, op->b, err);
-    if (!st) st = ra_xwriter_add_synonym(w, op->b, op->a, err);
-    return st;
-  case OP_SPELLING:
-    return spell_flush(op->spell, w, err);
-  default:
-    return ra_xwriter_set_value(w, op->docid, op->slot, op->a, op->alen, err);
-  }
-}
-
-/* Apply directly, or queue (taking the op's allocations either way). */
-static ra_status sink_put(wsink *s, write_op *op, ra_error *err) {
-  if (!s->q) {
-    ra_status st = op_apply(s->w, op, err);
-    op_free(op);
-    return st;
-  }
-  write_queue *q = s->q;
-  pthread_mutex_lock(&q->mu);
-  while (q->n == RA_QUEUE_OPS && !q->st) pthread_cond_wait(&q->room, &q->mu);
-  ra_status st = q->st;
-  if (!st) {
-    q->ops[(q->head + q->n) % RA_QUEUE_OPS] = *op;
-    q->n++;
-    pthread_cond_signal(&q->more);
-  }
-  pthread_mutex_unlock(&q->mu);
-  if (st) {
-    op_free(op);
-    return ra_error_set(err, st, "stopped: the index writer failed");
-  }
-  return RA_OK;
-}
-
-static char *dup_bytes(const char *s, size_t n) {
-  char *d = malloc(n + 1);
-  if (d) {
-    memcpy(d, s, n);
-    d[n] = '\0';
-  }
-  return d;
-}
-
-/* Add *doc, or replace the document with idterm; the sink owns *doc. */
-static ra_status sink_doc(wsink *s, ra_xdoc **doc, const char *idterm,
-                          ra_error *err) {
-  write_op op = {.kind = idterm ? OP_REPLACE : OP_ADD, .doc = *doc};
-  *doc = NULL;
-  if (idterm && !(op.a = dup_bytes(idterm, strlen(idterm)))) {
-    op_free(&op);
-    return ra_error_set(err, RA_ERR_NOMEM, "id term");
-  }
-  return sink_put(s, &op, err);
-}
-
-static ra_status sink_synonym(wsink *s, const char *a, const char *b,
-                              ra_error *err) {
-  write_op op = {.kind = OP_SYNONYM, .a = dup_bytes(a, strlen(a)),
-                 .b = dup_bytes(b, strlen(b))};
-  if (!op.a || !op.b) {
-    op_free(&op);
-    return ra_error_set(err, RA_ERR_NOMEM, "synonym");
-  }
-  return sink_put(s, &op, err);
-}
-
-static ra_status sink_value(wsink *s, uint32_t docid, unsigned slot,
-                            const char *val, size_t len, ra_error *err) {
-  write_op op = {.kind = OP_SET_VALUE, .a = dup_bytes(val, len), .alen = len,
-                 .docid = docid, .slot = slot};
-  if (!op.a) return ra_error_set(err, RA_ERR_NOMEM, "value");
-  return sink_put(s, &op, err);
-}
-
-/* The counted spelling words, behind every page written before them; the
- * sink takes the map's words and leaves it empty. */
-static ra_status sink_spelling(wsink *s, term_counts *m, ra_error *err) {
-  write_op op = {.kind = OP_SPELLING, .spell = malloc(sizeof *m)};
-  if (!op.spell) {
-    spell_flush(m, NULL, NULL);
-    return ra_error_set(err, RA_ERR_NOMEM, "spelling data");
-  }
-  *op.spell = *m;
-  memset(m, 0, sizeof *m);
-  return sink_put(s, &op, err);
-}
-
-/* The writer's side: apply queued ops in order until the producer is done.
- * After a failure the rest are freed unapplied and the producer is told. */
-static void queue_drain(write_queue *q, ra_xwriter *w) {
-  pthread_mutex_lock(&q->mu);
-  for (;;) {
-    while (q->n == 0 && !q->done) pthread_cond_wait(&q->more, &q->mu);
-    if (q->n == 0) break;
-    write_op op = q->ops[q->head];
-    q->head = (q->head + 1) % RA_QUEUE_OPS;
-    q->n--;
-    pthread_cond_signal(&q->room);
-    int failed = q->st != RA_OK;
-    pthread_mutex_unlock(&q->mu);
-    ra_error e;
-    ra_error_clear(&e);
-    ra_status st = failed ? RA_OK : op_apply(w, &op, &e);
-    op_free(&op);
-    pthread_mutex_lock(&q->mu);
-    if (st && !q->st) {
-      q->st = st;
-      q->err = e;
-      pthread_cond_broadcast(&q->room);
-    }
-  }
-  pthread_mutex_unlock(&q->mu);
-}
-
-static ra_status add_synonym_pair(ra_analyzer *an, wsink *ws,
-                                  const char *a, size_t an_, const char *b,
-                                  size_t bn, size_t *count, ra_error *err) {
-  char fa[256], fb[256];
-  if (fold_phrase(an, a, an_, fa, sizeof fa) || fold_phrase(an, b, bn, fb, sizeof fb))
-    return RA_OK;
-  if (strcmp(fa, fb) == 0) return RA_OK;
-  ra_status st = ws->w ? sink_synonym(ws, fa, fb, err) : RA_OK;
-  if (!st && count) (*count)++;
-  return st;
-}
-
-/* synonyms.txt: one group per line, members separated by " = ", every
- * member a synonym of every other; '#' starts a comment.  w NULL: only
- * count them (and warn), for an update: the index has them already (a
- * changed file means a rebuild). */
-static ra_status load_synonyms(ra_analyzer *an, ra_xwriter *w,
-                               const char *path, size_t *count,
-                               ra_warn_fn warn, void *warn_ctx,
-                               ra_error *err) {
-  FILE *f = fopen(path, "re");
-  if (!f) {
-    if (errno == ENOENT) return RA_OK;
-    return ra_error_set(err, RA_ERR_IO, "cannot read synonyms %s: %s", path,
-                        strerror(errno));
-  }
-  char line[2048];
-  size_t ln = 0;
-  ra_status st = RA_OK;
-  wsink direct = {w, NULL};
-  while (!st && fgets(line, sizeof line, f)) {
-    ln++;
-    char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
-    char *m[16];
-    size_t nm = 0;
-    char *p = line;
-    for (;;) {
-      char *eq = strchr(p, '=');
-      if (eq) *eq = '\0';
-      while (*p == ' ' || *p == '\t') p++;
-      size_t l = strlen(p);
-      while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\n' ||
-                   p[l - 1] == '\r'))
-        p[--l] = '\0';
-      if (l && nm < 16) m[nm++] = p;
-      if (!eq) break;
-      p = eq + 1;
-    }
-    if (nm == 0) continue;
-    if (nm == 1) {
-      if (warn) warn(warn_ctx, path, ln, (size_t)-1,
-                     "synonym line has one member (expected A = B): ignored");
-      continue;
-    }
-    for (size_t i = 0; !st && i < nm; i++)
-      for (size_t k = i + 1; !st && k < nm; k++)
-        st = add_synonym_pair(an, &direct, m[i], strlen(m[i]), m[k], strlen(m[k]),
-                              count, err);
-  }
-  fclose(f);
-  return st;
-}
-
-static int is_small_word(const char *w, size_t n) {
-  static const char *const small[] = {"of", "and", "the", "for", "in", "on",
-                                      "to", "a", "an", "&"};
-  for (size_t i = 0; i < sizeof small / sizeof *small; i++)
-    if (strlen(small[i]) == n && strncasecmp(small[i], w, n) == 0) return 1;
-  return 0;
-}
-
-/* "Electronic Residency Application Service (ERAS)": the capitals in the
- * parentheses are the initials of the words before them (small words may
- * be skipped).  Learned pairs become synonyms both ways. */
-static ra_status learn_acronyms(ra_analyzer *an, wsink *sink,
-                                const char *text, size_t *count,
-                                ra_error *err) {
-  ra_status st = RA_OK;
-  for (const char *p = strchr(text, '('); !st && p; p = strchr(p + 1, '(')) {
-    const char *q = p + 1;
-    size_t n = 0;
-    while (q[n] >= 'A' && q[n] <= 'Z') n++;
-    if (n < 2 || n > 8 || q[n] != ')') continue;
-    /* Walk back over words, matching initials from the last letter. */
-    const char *e = p;
-    while (e > text && e[-1] == ' ') e--;
-    const char *start = e;
-    size_t k = n;
-    int words = 0;
-    while (k > 0 && start > text) {
-      const char *ws = start;
-      while (ws > text && ws[-1] != ' ' && ws[-1] != '\n' && ws[-1] != '(')
-        ws--;
-      size_t wl = (size_t)(start - ws);
-      if (wl == 0) break;
-      if ((*ws | 0x20) == (q[k - 1] | 0x20) && !is_small_word(ws, wl)) {
-        k--;
-      } else if (!is_small_word(ws, wl)) {
-        break;
-      }
-      words++;
-      start = ws;
-      while (start > text && start[-1] == ' ') start--;
-      if (words > 12) break;
-    }
-    if (k != 0) continue;
-    while (*start == ' ') start++;
-    st = add_synonym_pair(an, sink, q, n, start, (size_t)(e - start), count, err);
-  }
-  return st;
-}
-
-/* ---- one article --------------------------------------------------------- */
-
-typedef struct doc_meta {
-  uint64_t hash;       /* content hash (cleaned text or JSONL line) */
-  long long mtime_ns;  /* 0 for JSONL records */
-  unsigned long long size;
-} doc_meta;
-
-static void tagset_hash(ra_analyzer *an, const ra_article *a, char *hex) {
-  /* Order-insensitive: sum of per-tag hashes of the folded tags. */
-  uint64_t h = 0;
-  size_t n = 0;
-  for (size_t i = 0; i < a->n_tags; i++) {
-    char buf[256];
-    size_t fl = 0;
-    if (ra_analyze_fold(an, a->tags[i], strlen(a->tags[i]), buf, sizeof buf,
-                        &fl, NULL) != RA_OK)
-      continue;
-    h += mix64(ra_fnv1a(buf, fl));
-    n++;
-  }
-  /* Fewer than three tags says too little to call two articles versions. */
-  if (n < 3)
-    snprintf(hex, 17, "%s", "-");
-  else
-    snprintf(hex, 17, "%016llx", (unsigned long long)h);
-}
-
-/* RA_SLOT_TAGS: tag counts for a result set then read one value per
- * article instead of decompressing its term list. */
-static ra_status set_tags_value(ra_analyzer *an, ra_xdoc *doc,
-                                const ra_article *a, ra_error *err) {
-  size_t cap = 64, n = 0;
-  for (size_t i = 0; i < a->n_tags; i++) cap += 2 * strlen(a->tags[i]) + 8;
-  char *v = malloc(cap);
-  if (!v) return ra_error_set(err, RA_ERR_NOMEM, "%s: tags", a->id);
-  for (size_t i = 0; i < a->n_tags; i++) {
-    size_t tl = strlen(a->tags[i]), fl = 0;
-    char folded[256];
-    if (ra_analyze_fold(an, a->tags[i], tl, folded, sizeof folded, &fl, NULL) !=
-            RA_OK ||
-        n + fl + tl + 3 > cap)
-      continue;
-    if (n) v[n++] = '\x1e';
-    memcpy(v + n, folded, fl);
-    n += fl;
-    v[n++] = '\x1f';
-    memcpy(v + n, a->tags[i], tl);
-    n += tl;
-  }
-  ra_status st = n ? ra_xdoc_set_value(doc, RA_SLOT_TAGS, v, n, err) : RA_OK;
-  free(v);
-  return st;
-}
-
-static ra_status index_article(ra_analyzer *an, wsink *ws,
-                               term_counts *spell, const ra_article *a,
-                               const doc_meta *m, size_t *acronyms, int fresh,
-                               ra_error *err) {
-  ra_xdoc *doc = NULL;
-  char *json = NULL, *blob = NULL;
-  size_t blob_len = 0;
-  ra_status st = ra_xdoc_new(&doc, err);
-  if (st) return st;
-  doc_ctx *c = calloc(1, sizeof *c);
-  if (!c) {
-    ra_xdoc_free(doc);
-    return ra_error_set(err, RA_ERR_NOMEM, "%s", a->id);
-  }
-  c->doc = doc;
-  c->err = err;
-  c->spell = 1;
-  c->spell_words = spell;
-  uint32_t pos = 0;
-  c->title = 1;
-  st = add_field(an, c, a->title, RA_WDF_TITLE, &pos);
-  c->title = 0;
-  for (size_t i = 0; !st && i < a->n_tags; i++) {
-    st = add_field(an, c, a->tags[i], RA_WDF_TAG, &pos);
-    if (!st) st = add_boolean_folded(an, doc, RA_PREFIX_TAG, a->tags[i], err);
-  }
-  if (!st && a->category) {
-    st = add_field(an, c, a->category, RA_WDF_HEADING, &pos);
-    if (!st)
-      st = add_boolean_folded(an, doc, RA_PREFIX_CATEGORY, a->category, err);
-  }
-  for (size_t i = 0; !st && i < a->n_sections; i++) {
-    const ra_section *s = &a->sections[i];
-    st = add_field(an, c, s->heading, RA_WDF_HEADING, &pos);
-    for (size_t b = 0; !st && b < s->n_blocks; b++) {
-      st = add_field(an, c, s->blocks[b].text, RA_WDF_BODY, &pos);
-      if (!st) st = learn_acronyms(an, ws, s->blocks[b].text, acronyms, err);
-    }
-  }
-  for (size_t i = 0; !st && i < a->n_faqs; i++) {
-    st = add_field(an, c, a->faqs[i].question, RA_WDF_HEADING, &pos);
-    for (size_t b = 0; !st && b < a->faqs[i].n_answer; b++)
-      st = add_field(an, c, a->faqs[i].answer[b].text, RA_WDF_BODY, &pos);
-  }
-  /* Illustration descriptions are not the article's words: searchable, but
-   * they teach neither spelling nor duplicate detection. */
-  c->spell = 0;
-  c->n_shingle = -1000000;
-  for (size_t i = 0; !st && i < a->n_illustrations; i++)
-    st = add_field(an, c, a->illustrations[i], RA_WDF_ILLUSTRATION, &pos);
-  if (!st) st = stems_flush(&c->stems, doc, err);
-  size_t rec_len = 0;
-  if (!st) st = ra_record_encode(a, &json, &rec_len, err);
-  if (!st) st = ra_store_pack(json, rec_len, &blob, &blob_len, err);
-  if (!st) st = ra_xdoc_set_data(doc, blob, blob_len, err);
-  char hex[17];
-  snprintf(hex, sizeof hex, "%016llx", (unsigned long long)m->hash);
-  if (!st) st = ra_xdoc_set_value(doc, RA_SLOT_HASH, hex, 16, err);
-  char *val = NULL;
-  if (!st) {
-    int n = asprintf(&val, "%016llx %lld %llu %s", (unsigned long long)m->hash,
-                     m->mtime_ns, m->size, a->id);
-    if (n < 0) {
-      val = NULL;
-      st = ra_error_set(err, RA_ERR_NOMEM, "%s", a->id);
-    } else {
-      st = ra_xdoc_set_value(doc, RA_SLOT_STATE, val, (size_t)n, err);
-    }
-  }
-  if (!st) {
-    uint64_t sim = 0;
-    for (int b = 0; b < 64; b++)
-      if (c->sim[b] > 0) sim |= 1ull << b;
-    char th[17], sv[40];
-    tagset_hash(an, a, th);
-    int n = snprintf(sv, sizeof sv, "%016llx %s", (unsigned long long)sim, th);
-    st = ra_xdoc_set_value(doc, RA_SLOT_SIMHASH, sv, (size_t)n, err);
-  }
-  if (!st && a->n_tags) st = set_tags_value(an, doc, a, err);
-  char *idterm = NULL;
-  if (!st && asprintf(&idterm, RA_PREFIX_ID "%s", a->id) < 0) {
-    idterm = NULL;
-    st = ra_error_set(err, RA_ERR_NOMEM, "id term");
-  }
-  if (!st) st = ra_xdoc_add_boolean_term(doc, idterm, strlen(idterm), err);
-  if (!st) st = sink_doc(ws, &doc, fresh ? NULL : idterm, err);
-  free(idterm);
-  free(val);
-  free(json);
-  free(blob);
-  tc_free(&c->stems);
-  free(c);
-  ra_xdoc_free(doc);
-  return st;
-}
 
 /* ---- the previous index's state ------------------------------------------ */
 
@@ -942,194 +104,6 @@ static int load_state_cb(void *ctx, uint32_t docid, const char *val,
   return 0;
 }
 
-/* ---- near-duplicates ------------------------------------------------------ */
-
-typedef struct dup_rec {
-  uint32_t docid;
-  uint64_t sim;
-  char tags[17];
-  char *id;
-  char *collapse; /* current value, may be NULL */
-} dup_rec;
-
-typedef struct dup_set {
-  dup_rec *v;
-  size_t n, cap;
-  int nomem;
-} dup_set;
-
-static dup_rec *dup_get(dup_set *s, uint32_t docid) {
-  /* Value streams are in docid order, so records are sorted. */
-  size_t lo = 0, hi = s->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (s->v[mid].docid < docid) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < s->n && s->v[lo].docid == docid ? &s->v[lo] : NULL;
-}
-
-static int dup_sim_cb(void *ctx, uint32_t docid, const char *val, size_t len) {
-  dup_set *s = ctx;
-  if (s->n == s->cap) {
-    size_t nc = s->cap ? s->cap * 2 : 1024;
-    dup_rec *nv = realloc(s->v, nc * sizeof *nv);
-    if (!nv) {
-      s->nomem = 1;
-      return 1;
-    }
-    s->v = nv;
-    s->cap = nc;
-  }
-  dup_rec *r = &s->v[s->n];
-  memset(r, 0, sizeof *r);
-  char buf[64];
-  if (len >= sizeof buf) return 0;
-  memcpy(buf, val, len);
-  buf[len] = '\0';
-  unsigned long long sim;
-  if (sscanf(buf, "%16llx %16s", &sim, r->tags) != 2) return 0;
-  r->docid = docid;
-  r->sim = sim;
-  s->n++;
-  return 0;
-}
-
-static int dup_id_cb(void *ctx, uint32_t docid, const char *val, size_t len) {
-  dup_set *s = ctx;
-  dup_rec *r = dup_get(s, docid);
-  if (!r) return 0;
-  const char *sp = val;
-  int fields = 0;
-  size_t i = 0;
-  for (; i < len && fields < 3; i++)
-    if (val[i] == ' ') fields++;
-  sp = val + i;
-  r->id = strndup(sp, len - i);
-  if (!r->id) s->nomem = 1;
-  return s->nomem;
-}
-
-static int dup_collapse_cb(void *ctx, uint32_t docid, const char *val,
-                           size_t len) {
-  dup_set *s = ctx;
-  dup_rec *r = dup_get(s, docid);
-  if (!r) return 0;
-  r->collapse = strndup(val, len);
-  if (!r->collapse) s->nomem = 1;
-  return s->nomem;
-}
-
-static size_t uf_find(size_t *p, size_t x) {
-  while (p[x] != x) {
-    p[x] = p[p[x]];
-    x = p[x];
-  }
-  return x;
-}
-
-static void uf_join(size_t *p, size_t a, size_t b) {
-  a = uf_find(p, a);
-  b = uf_find(p, b);
-  if (a != b) p[a > b ? a : b] = a < b ? a : b;
-}
-
-typedef struct band_key {
-  uint64_t key;
-  size_t idx;
-} band_key;
-
-static int cmp_band(const void *a, const void *b) {
-  const band_key *x = a, *y = b;
-  return x->key < y->key ? -1 : x->key > y->key ? 1 : (x->idx < y->idx ? -1 : x->idx > y->idx);
-}
-
-#define RA_DUP_MAX_BITS 3 /* SimHash bits that may differ in a near-duplicate */
-
-/* Group near-duplicates and store each group's key (its smallest id) in
- * RA_SLOT_COLLAPSE of every member, removing stale keys.  Two articles are
- * versions of one when their SimHashes differ in at most RA_DUP_MAX_BITS
- * bits (found through four 16-bit bands: by pigeonhole any such pair shares
- * a band), or when they carry the same set of three or more tags. */
-static ra_status mark_duplicates(ra_xwriter *w, size_t *groups,
-                                 ra_error *err) {
-  dup_set s = {0};
-  size_t *parent = NULL;
-  band_key *keys = NULL;
-  ra_status st = ra_xwriter_values(w, RA_SLOT_SIMHASH, dup_sim_cb, &s, err);
-  if (!st) st = ra_xwriter_values(w, RA_SLOT_STATE, dup_id_cb, &s, err);
-  if (!st) st = ra_xwriter_values(w, RA_SLOT_COLLAPSE, dup_collapse_cb, &s, err);
-  if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
-  if (!st && s.n) {
-    parent = malloc(s.n * sizeof *parent);
-    keys = malloc(s.n * sizeof *keys);
-    if (!parent || !keys) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
-  }
-  for (size_t i = 0; !st && i < s.n; i++) parent[i] = i;
-  for (int band = 0; !st && band < 5 && s.n; band++) {
-    size_t nk = 0;
-    for (size_t i = 0; i < s.n; i++) {
-      if (band < 4) {
-        keys[nk].key = (s.v[i].sim >> (16 * band)) & 0xffff;
-      } else {
-        if (strcmp(s.v[i].tags, "-") == 0) continue;
-        keys[nk].key = strtoull(s.v[i].tags, NULL, 16);
-      }
-      keys[nk++].idx = i;
-    }
-    qsort(keys, nk, sizeof *keys, cmp_band);
-    for (size_t a = 0; a < nk;) {
-      size_t b = a + 1;
-      while (b < nk && keys[b].key == keys[a].key) b++;
-      /* A huge bucket means a degenerate hash (e.g. empty texts): skip
-       * rather than compare quadratically. */
-      if (b - a <= 256) {
-        for (size_t x = a; x < b; x++)
-          for (size_t y = x + 1; y < b; y++) {
-            size_t i = keys[x].idx, k = keys[y].idx;
-            if (band == 4 ||
-                __builtin_popcountll(s.v[i].sim ^ s.v[k].sim) <= RA_DUP_MAX_BITS)
-              uf_join(parent, i, k);
-          }
-      }
-      a = b;
-    }
-  }
-  /* Group key: the smallest id among the members. */
-  char **key = NULL;
-  size_t *size = NULL;
-  if (!st && s.n) {
-    key = calloc(s.n, sizeof *key);
-    size = calloc(s.n, sizeof *size);
-    if (!key || !size) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
-  }
-  for (size_t i = 0; !st && i < s.n; i++) {
-    size_t r = uf_find(parent, i);
-    size[r]++;
-    if (s.v[i].id && (!key[r] || strcmp(s.v[i].id, key[r]) < 0)) key[r] = s.v[i].id;
-  }
-  size_t ng = 0;
-  for (size_t i = 0; !st && i < s.n; i++) {
-    size_t r = uf_find(parent, i);
-    if (r == i && size[r] > 1) ng++;
-    const char *want = size[r] > 1 ? key[r] : NULL;
-    const char *have = s.v[i].collapse;
-    if ((!want && !have) || (want && have && strcmp(want, have) == 0)) continue;
-    st = ra_xwriter_set_value(w, s.v[i].docid, RA_SLOT_COLLAPSE, want ? want : "",
-                              want ? strlen(want) : 0, err);
-  }
-  if (groups) *groups = ng;
-  for (size_t i = 0; i < s.n; i++) {
-    free(s.v[i].id);
-    free(s.v[i].collapse);
-  }
-  free(s.v);
-  free(parent);
-  free(keys);
-  free(key);
-  free(size);
-  return st;
-}
 
 /* ---- the build ----------------------------------------------------------- */
 
@@ -1153,78 +127,6 @@ static void sibling_path_for(const char *input, const char *name, char *out,
   }
 }
 
-/* Read a page file: plain, or gzip-compressed when it ends in .gz. */
-static ra_status read_page(const char *path, size_t max_size, char **text,
-                           size_t *len, int *repaired, ra_warn_fn warn,
-                           void *warn_ctx, ra_error *err) {
-  size_t n = strlen(path);
-  if (n < 3 || strcmp(path + n - 3, ".gz") != 0)
-    return ra_article_read_file(path, max_size, text, len, repaired, warn,
-                                warn_ctx, err);
-  /* gzopen would read a non-gzip file as plain text: say what it is. */
-  FILE *raw = fopen(path, "rb");
-  if (!raw)
-    return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                        "%s: cannot open: %s", path, strerror(errno));
-  unsigned char magic[2] = {0, 0};
-  size_t mr = fread(magic, 1, 2, raw);
-  fclose(raw);
-  if (mr != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
-    return ra_error_set(err, RA_ERR_ZLIB, "%s: not a gzip file", path);
-  gzFile gz = gzopen(path, "rb");
-  if (!gz)
-    return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                        "%s: cannot open: %s", path, strerror(errno));
-  size_t cap = 64 * 1024, got = 0;
-  char *buf = malloc(cap);
-  ra_status st = buf ? RA_OK : ra_error_set(err, RA_ERR_NOMEM, "%s", path);
-  while (!st) {
-    if (got == cap) {
-      if (cap > max_size) {
-        st = ra_error_set(err, RA_ERR_TOOBIG,
-                          "%s: decompressed text is above the limit of %zu bytes",
-                          path, max_size);
-        break;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        st = ra_error_set(err, RA_ERR_NOMEM, "%s", path);
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    int r = gzread(gz, buf + got, (unsigned)(cap - got > (1u << 30) ? (1u << 30) : cap - got));
-    if (r < 0) {
-      int ze = 0;
-      st = ra_error_set(err, RA_ERR_ZLIB, "%s: %s", path, gzerror(gz, &ze));
-    } else if (r == 0) {
-      /* End of data: a truncated stream ends without its trailer. */
-      int ze = Z_OK;
-      const char *m = gzerror(gz, &ze);
-      if (ze != Z_OK && ze != Z_STREAM_END)
-      {
-        size_t pl = strlen(path); /* gzerror repeats the path */
-        if (strncmp(m, path, pl) == 0 && m[pl] == ':') m += pl + 2;
-        st = ra_error_set(err, RA_ERR_ZLIB, "%s: damaged gzip data: %s", path, m);
-      }
-      break;
-    } else {
-      got += (size_t)r;
-    }
-  }
-  gzclose(gz);
-  if (!st && got > max_size)
-    st = ra_error_set(err, RA_ERR_TOOBIG,
-                      "%s: decompressed text is %zu bytes, above the limit of %zu bytes",
-                      path, got, max_size);
-  if (!st)
-    st = ra_article_clean(path, buf, got, max_size, text, len, repaired, warn,
-                          warn_ctx, err);
-  free(buf);
-  return st;
-}
-
 /* Learning reads every page once more; past this many pages a spread-out
  * sample is as good and keeps huge rebuilds linear and cheap. */
 #define RA_MODEL_SAMPLE 2000
@@ -1246,7 +148,7 @@ static ra_status learn_model(ra_model *m, char **paths, size_t n,
     char *text = NULL;
     size_t len = 0;
     int repaired = 0;
-    if (read_page(paths[i], max_size, &text, &len, &repaired, NULL, NULL,
+    if (ra_scan_read_page(paths[i], max_size, &text, &len, &repaired, NULL, NULL,
                   NULL) != RA_OK)
       continue; /* reported during the main pass */
     st = ra_model_learn(m, text, len, err);
@@ -1295,9 +197,9 @@ typedef struct worker {
   char path[RA_PATH_MAX];
   ra_analyzer *an;
   ra_xwriter *w;
-  wsink sink;            /* w, or the update's write queue */
+  ra_writeq_sink sink;   /* w, or the update's write queue */
   int fresh;             /* new database: add without id lookup */
-  term_counts spell;       /* spelling words not yet given to Xapian */
+  ra_termcount spell;    /* spelling words not yet given to Xapian */
   size_t since_commit;
   unsigned long long bytes_since_commit;
   ra_index_stats s;      /* this worker's counts */
@@ -1346,7 +248,7 @@ static ra_status maybe_flush(worker *wk) {
     return RA_OK;
   wk->since_commit = 0;
   wk->bytes_since_commit = 0;
-  ra_status st = spell_flush(&wk->spell, wk->w, &wk->err);
+  ra_status st = ra_termcount_flush_spelling(&wk->spell, wk->w, &wk->err);
   if (!st) st = ra_xwriter_commit(wk->w, &wk->err);
   return st;
 }
@@ -1354,7 +256,7 @@ static ra_status maybe_flush(worker *wk) {
 /* Index one parsed article, counting it as added, updated or unchanged
  * against the previous index. */
 static ra_status put_article(worker *wk, const ra_article *a,
-                             const doc_meta *m, size_t bytes) {
+                             const ra_indexdoc_meta *m, size_t bytes) {
   build *b = wk->b;
   prev_doc *p = b->prev ? prev_find(b->prev, a->id) : NULL;
   if (p && p->seen) {
@@ -1372,15 +274,15 @@ static ra_status put_article(worker *wk, const ra_article *a,
       int n = asprintf(&val, "%016llx %lld %llu %s", (unsigned long long)m->hash,
                        m->mtime_ns, m->size, a->id);
       if (n < 0) return ra_error_set(&wk->err, RA_ERR_NOMEM, "%s", a->id);
-      ra_status st = sink_value(&wk->sink, p->docid, RA_SLOT_STATE, val,
-                                (size_t)n, &wk->err);
+      ra_status st = ra_writeq_put_value(&wk->sink, p->docid, RA_SLOT_STATE,
+                                         val, (size_t)n, &wk->err);
       free(val);
       return st;
     }
     return RA_OK;
   }
-  ra_status st = index_article(wk->an, &wk->sink, &wk->spell, a, m,
-                               &wk->s.acronyms, wk->fresh, &wk->err);
+  ra_status st = ra_indexdoc_write(wk->an, &wk->sink, &wk->spell, a, m,
+                                   &wk->s.acronyms, wk->fresh, &wk->err);
   if (st) return st;
   wk->s.indexed++;
   wk->s.bytes += bytes;
@@ -1424,7 +326,7 @@ static ra_status do_jsonl(worker *wk, const char *path) {
     }
     if (!a) break;
     wk->s.files++;
-    doc_meta m = {h, 0, 0};
+    ra_indexdoc_meta m = {h, 0, 0};
     st = put_article(wk, a, &m, strlen(a->title));
     ra_article_free(a);
     if (st) break;
@@ -1470,10 +372,10 @@ static ra_status do_page(worker *wk, size_t i) {
   int repaired = 0;
   ra_error ferr;
   ra_error_clear(&ferr);
-  ra_status fst = read_page(path, b->max_size, &text, &len, &repaired,
+  ra_status fst = ra_scan_read_page(path, b->max_size, &text, &len, &repaired,
                             locked_warn, b, &ferr);
   ra_article *a = NULL;
-  doc_meta m = {ra_fnv1a(text ? text : "", len), mt, size};
+  ra_indexdoc_meta m = {ra_fnv1a(text ? text : "", len), mt, size};
   if (!fst && p && !p->seen && p->hash == m.hash) {
     /* Touched but not changed: no need to parse. */
     ra_article fake = {0};
@@ -1520,17 +422,13 @@ static void *worker_run(void *arg) {
       wk->st = do_page(wk, i);
     progress(wk->b, 1);
   }
-  if (wk->st) spell_flush(&wk->spell, NULL, NULL);
-  else wk->st = sink_spelling(&wk->sink, &wk->spell, &wk->err);
+  if (wk->st) ra_termcount_flush_spelling(&wk->spell, NULL, NULL);
+  else wk->st = ra_writeq_put_spelling(&wk->sink, &wk->spell, &wk->err);
   /* A shard's last batch is written here, in parallel with the other
    * workers', not one shard after another by the main thread. */
   if (!wk->st && wk->fresh) wk->st = ra_xwriter_commit(wk->w, &wk->err);
-  if (wk->sink.q) { /* an update's producer: nothing more to queue */
-    pthread_mutex_lock(&wk->sink.q->mu);
-    wk->sink.q->done = 1;
-    pthread_cond_signal(&wk->sink.q->more);
-    pthread_mutex_unlock(&wk->sink.q->mu);
-  }
+  if (wk->sink.q) /* an update's producer: nothing more to queue */
+    ra_writeq_close(wk->sink.q);
   return NULL;
 }
 
@@ -1555,12 +453,12 @@ static uint64_t config_hash(const char *tags, const char *syn) {
   for (int k = 0; k < 2; k++) {
     FILE *f = fopen(files[k], "re");
     if (!f) {
-      h = mix64(h + 1);
+      h = ra_mix64_murmur(h + 1);
       continue;
     }
     char buf[8192];
     size_t r;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0) h = mix64(h ^ ra_fnv1a(buf, r));
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0) h = ra_mix64_murmur(h ^ ra_fnv1a(buf, r));
     fclose(f);
   }
   return h;
@@ -1664,7 +562,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     if (!st) st = ra_xwriter_open(x->path, RA_XW_CREATE | RA_XW_NO_SYNC, &x->w, err);
     x->sink.w = x->w;
     if (!st && k == 0)
-      st = load_synonyms(x->an, x->w, syn_file, &stats->synonyms, locked_warn, b,
+      st = ra_synonyms_load(x->an, x->w, syn_file, &stats->synonyms, locked_warn, b,
                          err);
   }
   pthread_t *tid = NULL;
@@ -1710,7 +608,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
   free(wk);
   ra_xwriter *w = NULL;
   if (!st) st = ra_xwriter_open(gen_path, RA_XW_OPEN, &w, err);
-  if (!st) st = mark_duplicates(w, &stats->duplicate_groups, err);
+  if (!st) st = ra_dedup_mark(w, &stats->duplicate_groups, err);
   if (!st) st = write_metadata(w, b->model, gen, cfg, err);
   if (!st) st = ra_xwriter_commit(w, err);
   if (w) {
@@ -1764,18 +662,14 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   ra_status st = ra_analyzer_new(&wk.an, err);
   if (!st) st = ra_xwriter_begin(w, err);
   if (!st)
-    st = load_synonyms(wk.an, NULL, syn_file, &stats->synonyms, locked_warn, b, err);
+    st = ra_synonyms_load(wk.an, NULL, syn_file, &stats->synonyms, locked_warn, b, err);
   if (!st) {
-    write_queue q;
-    memset(&q, 0, sizeof q);
-    pthread_mutex_init(&q.mu, NULL);
-    pthread_cond_init(&q.more, NULL);
-    pthread_cond_init(&q.room, NULL);
-    ra_error_clear(&q.err);
+    ra_writeq q;
+    ra_writeq_init(&q);
     wk.sink.q = &q;
     pthread_t producer;
     if (pthread_create(&producer, NULL, worker_run, &wk) == 0) {
-      queue_drain(&q, w);
+      ra_writeq_drain(&q, w);
       pthread_join(producer, NULL);
     } else {
       wk.sink.q = NULL; /* no second thread: write directly */
@@ -1786,9 +680,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
     if (q.st) st = ra_error_set(err, q.err.code, "%s", q.err.msg);
     else if (wk.st) st = ra_error_set(err, wk.err.code, "%s", wk.err.msg);
     wk.sink.q = NULL;
-    pthread_cond_destroy(&q.room);
-    pthread_cond_destroy(&q.more);
-    pthread_mutex_destroy(&q.mu);
+    ra_writeq_destroy(&q);
   }
   if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
   /* Remove what is gone, unless part of the corpus could not be read:
@@ -1820,7 +712,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
     }
   }
   int changed = stats->added || stats->updated || stats->removed;
-  if (!st && changed) st = mark_duplicates(w, &stats->duplicate_groups, err);
+  if (!st && changed) st = ra_dedup_mark(w, &stats->duplicate_groups, err);
   /* Nothing written (no page changed, not even a touched one's mtime):
    * no commit, so the revision, and with it the readers' caches, ETags
    * and tag table, stay as they are. */
@@ -1855,32 +747,46 @@ static size_t count_candidates(build *b, unsigned long long *bytes) {
   return c;
 }
 
-ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
-                         ra_error *err) {
-  memset(stats, 0, sizeof *stats);
+/* ---- ra_index_build, step by step ---------------------------------------- */
+
+/* What one ra_index_build holds from start to end, around the build that
+ * its workers share. */
+typedef struct index_run {
   build b;
-  memset(&b, 0, sizeof b);
-  b.o = o;
-  b.stats = stats;
-  b.t0 = now_seconds();
-  b.max_size = o->max_file_size ? o->max_file_size : RA_DEFAULT_MAX_FILE;
-  unsigned long long max_update =
-      o->max_update_bytes ? o->max_update_bytes : RA_DEFAULT_MAX_UPDATE;
-  pthread_mutex_init(&b.mu, NULL);
-  ra_idxlock *lock = NULL;
-  ra_model *model = NULL;
-  ra_xwriter *w = NULL;
-  prev_map prev = {0};
-  char cur[64] = "", tags[RA_PATH_MAX], syn[RA_PATH_MAX];
+  ra_idxlock *lock;
+  ra_model *model;
+  ra_xwriter *w;  /* the live generation, open while it is updated */
+  prev_map prev;  /* the live generation's pages (b.prev of an update) */
+  char cur[64], tags[RA_PATH_MAX], syn[RA_PATH_MAX];
+  uint64_t cfg;   /* config_hash(tags, syn) */
+} index_run;
+
+/* Counters, limits, and the tag list and synonyms files (given, else
+ * beside the first input) with their hash. */
+static void run_start(index_run *r, const ra_index_opts *o,
+                      ra_index_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  memset(r, 0, sizeof *r);
+  build *b = &r->b;
+  b->o = o;
+  b->stats = stats;
+  b->t0 = now_seconds();
+  b->max_size = o->max_file_size ? o->max_file_size : RA_DEFAULT_MAX_FILE;
+  pthread_mutex_init(&b->mu, NULL);
+  if (o->tags_file) snprintf(r->tags, sizeof r->tags, "%s", o->tags_file);
+  else sibling_path_for(o->inputs[0], "tags.txt", r->tags, sizeof r->tags);
+  if (o->synonyms_file) snprintf(r->syn, sizeof r->syn, "%s", o->synonyms_file);
+  else sibling_path_for(o->inputs[0], "synonyms.txt", r->syn, sizeof r->syn);
+  r->cfg = config_hash(r->tags, r->syn);
+}
+
+/* Take the writer lock, drop what a killed rebuild left, collect the
+ * pages (unreadable parts counted as failed) and find the live generation. */
+static ra_status lock_and_scan(index_run *r, ra_error *err) {
+  const ra_index_opts *o = r->b.o;
+  ra_index_stats *stats = r->b.stats;
   size_t scan_errors = 0;
-
-  if (o->tags_file) snprintf(tags, sizeof tags, "%s", o->tags_file);
-  else sibling_path_for(o->inputs[0], "tags.txt", tags, sizeof tags);
-  if (o->synonyms_file) snprintf(syn, sizeof syn, "%s", o->synonyms_file);
-  else sibling_path_for(o->inputs[0], "synonyms.txt", syn, sizeof syn);
-  uint64_t cfg = config_hash(tags, syn);
-
-  ra_status st = ra_idxdir_lock(o->db_dir, &lock, err);
+  ra_status st = ra_idxdir_lock(o->db_dir, &r->lock, err);
   if (!st) {
     /* A killed rebuild's shards: never live, safe to drop under the lock. */
     char shards[RA_PATH_MAX];
@@ -1888,101 +794,146 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
     ra_rmtree(shards, NULL);
   }
   if (!st)
-    st = ra_index_scan(o->inputs, o->n_inputs, &b.paths, &b.ids, &b.n,
-                       &scan_errors, locked_warn, &b, err);
+    st = ra_index_scan(o->inputs, o->n_inputs, &r->b.paths, &r->b.ids,
+                       &r->b.n, &scan_errors, locked_warn, &r->b, err);
   stats->failed += scan_errors;
   stats->scan_errors += scan_errors;
-  if (!st) st = ra_idxdir_current(o->db_dir, cur, sizeof cur, err);
+  if (!st) st = ra_idxdir_current(o->db_dir, r->cur, sizeof r->cur, err);
+  return st;
+}
 
-  /* An update needs a live generation built the same way. */
-  const char *why_full = o->rebuild ? NULL : "no index yet";
-  if (!st && !o->rebuild && cur[0]) {
-    char path[RA_PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", o->db_dir, cur);
-    ra_error werr;
-    ra_error_clear(&werr);
-    if (ra_xwriter_open(path, RA_XW_OPEN, &w, &werr) != RA_OK) {
-      why_full = "the live index could not be opened for update";
-    } else {
-      char *v = NULL, *mv = NULL;
-      size_t vl = 0, ml = 0;
-      char want[32];
-      snprintf(want, sizeof want, "%016llx", (unsigned long long)cfg);
-      if (ra_xwriter_get_metadata(w, RA_META_CONFIG, &v, &vl, NULL) != RA_OK ||
-          strcmp(v, want) != 0) {
-        why_full = "the tag list, synonyms or index format changed";
-      } else if (ra_xwriter_get_metadata(w, RA_META_MODEL, &mv, &ml, NULL) != RA_OK ||
-                 ra_model_new(&model, NULL) != RA_OK ||
-                 ra_model_load(model, mv, ml, NULL) != RA_OK) {
-        why_full = "the live index holds no corpus model";
-      } else if (ra_xwriter_values(w, RA_SLOT_STATE, load_state_cb, &prev,
-                                   NULL) != RA_OK || prev.nomem) {
-        why_full = "the live index's state could not be read";
-      } else {
-        why_full = NULL;
-        b.prev = &prev;
-        b.model = model;
-        unsigned long long cand_bytes = 0;
-        size_t cand = count_candidates(&b, &cand_bytes);
-        size_t base = prev.n > b.n ? prev.n : b.n;
-        if (cand > 64 && (double)cand > RA_UPDATE_MAX_SHARE * (double)base)
-          why_full = "more than a quarter of the pages changed";
-        else if (cand_bytes > max_update)
-          why_full = "more changed page text than --max-update-size";
-      }
-      free(v);
-      free(mv);
-      if (why_full) {
-        ra_xwriter_free(w);
-        w = NULL;
-        b.prev = NULL;
-        free(b.pst);
-        b.pst = NULL;
-        b.model = NULL;
-        ra_model_free(model);
-        model = NULL;
-      }
-    }
+/* Whether the live generation, open as r->w, can be updated in place: built
+ * the same way (tag list, synonyms, format), its corpus model and page
+ * state readable, and few enough pages changed.  NULL when it can (the
+ * build's model, prev and pst then set for the update), else why not. */
+static const char *why_not_update(index_run *r) {
+  build *b = &r->b;
+  const ra_index_opts *o = b->o;
+  unsigned long long max_update =
+      o->max_update_bytes ? o->max_update_bytes : RA_DEFAULT_MAX_UPDATE;
+  const char *why_full = NULL;
+  char *v = NULL, *mv = NULL;
+  size_t vl = 0, ml = 0;
+  char want[32];
+  snprintf(want, sizeof want, "%016llx", (unsigned long long)r->cfg);
+  if (ra_xwriter_get_metadata(r->w, RA_META_CONFIG, &v, &vl, NULL) != RA_OK ||
+      strcmp(v, want) != 0) {
+    why_full = "the tag list, synonyms or index format changed";
+  } else if (ra_xwriter_get_metadata(r->w, RA_META_MODEL, &mv, &ml, NULL) != RA_OK ||
+             ra_model_new(&r->model, NULL) != RA_OK ||
+             ra_model_load(r->model, mv, ml, NULL) != RA_OK) {
+    why_full = "the live index holds no corpus model";
+  } else if (ra_xwriter_values(r->w, RA_SLOT_STATE, load_state_cb, &r->prev,
+                               NULL) != RA_OK || r->prev.nomem) {
+    why_full = "the live index's state could not be read";
+  } else {
+    b->prev = &r->prev;
+    b->model = r->model;
+    unsigned long long cand_bytes = 0;
+    size_t cand = count_candidates(b, &cand_bytes);
+    size_t base = r->prev.n > b->n ? r->prev.n : b->n;
+    if (cand > 64 && (double)cand > RA_UPDATE_MAX_SHARE * (double)base)
+      why_full = "more than a quarter of the pages changed";
+    else if (cand_bytes > max_update)
+      why_full = "more changed page text than --max-update-size";
   }
+  free(v);
+  free(mv);
+  return why_full;
+}
 
-  if (!st && w) {
-    stats->incremental = 1;
-    st = build_update(&b, w, syn, cur, cfg, err);
-    ra_status cst = ra_xwriter_close(w, st ? NULL : err);
-    if (!st) st = cst;
-    ra_xwriter_free(w);
-    if (!st && stats->committed) {
-      /* The update is committed either way: without a table for its
-       * revision, readers count tags through Xapian as before. */
-      char gp[RA_PATH_MAX + 64];
-      ra_error ferr;
-      ra_error_clear(&ferr);
-      int gl = snprintf(gp, sizeof gp, "%s/%s", o->db_dir, cur);
-      ra_status fs = gl < 0 || (size_t)gl >= sizeof gp
-                         ? ra_error_set(&ferr, RA_ERR_TOOBIG, "%s: path too long", o->db_dir)
-                         : write_facets(gp, &ferr);
-      if (fs != RA_OK && o->warn)
-        o->warn(o->warn_ctx, gp, 0, (size_t)-1, ra_error_message(&ferr));
-    }
-  } else if (!st) {
-    if (why_full && o->info) {
-      char msg[200];
-      snprintf(msg, sizeof msg, "full rebuild: %s", why_full);
-      o->info(o->warn_ctx, o->db_dir, 0, (size_t)-1, msg);
-    }
-    st = ra_model_new(&model, err);
-    if (!st) st = learn_model(model, b.paths, b.n, b.max_size, tags, err);
-    b.model = model;
-    if (!st) st = build_full(&b, syn, cfg, cur, err);
+/* Update or rebuild?  An update needs a live generation built the same
+ * way.  1: update, with r->w open on the live generation.  0: rebuild, for
+ * the reason in *why_full (NULL when opts->rebuild asks for one). */
+static int choose_update(index_run *r, const char **why_full) {
+  const ra_index_opts *o = r->b.o;
+  *why_full = o->rebuild ? NULL : "no index yet";
+  if (o->rebuild || !r->cur[0]) return 0;
+  char path[RA_PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", o->db_dir, r->cur);
+  ra_error werr;
+  ra_error_clear(&werr);
+  if (ra_xwriter_open(path, RA_XW_OPEN, &r->w, &werr) != RA_OK) {
+    *why_full = "the live index could not be opened for update";
+  } else if ((*why_full = why_not_update(r)) != NULL) {
+    ra_xwriter_free(r->w);
+    r->w = NULL;
+    r->b.prev = NULL;
+    free(r->b.pst);
+    r->b.pst = NULL;
+    r->b.model = NULL;
+    ra_model_free(r->model);
+    r->model = NULL;
   }
-  prev_free(&prev);
-  free(b.pst);
-  ra_model_free(model);
-  ra_strv_free(b.paths, b.n);
-  ra_strv_free(b.ids, b.n);
-  ra_idxdir_unlock(lock);
-  pthread_mutex_destroy(&b.mu);
-  stats->seconds = now_seconds() - b.t0;
+  return r->w != NULL;
+}
+
+/* The tag table of the updated revision of generation cur.  The update is
+ * committed either way: without a table for its revision, readers count
+ * tags through Xapian as before. */
+static void write_live_facets(const ra_index_opts *o, const char *cur) {
+  char gp[RA_PATH_MAX + 64];
+  ra_error ferr;
+  ra_error_clear(&ferr);
+  int gl = snprintf(gp, sizeof gp, "%s/%s", o->db_dir, cur);
+  ra_status fs = gl < 0 || (size_t)gl >= sizeof gp
+                     ? ra_error_set(&ferr, RA_ERR_TOOBIG, "%s: path too long", o->db_dir)
+                     : write_facets(gp, &ferr);
+  if (fs != RA_OK && o->warn)
+    o->warn(o->warn_ctx, gp, 0, (size_t)-1, ra_error_message(&ferr));
+}
+
+/* Update the live generation (r->w, closed here) in place. */
+static ra_status run_update(index_run *r, ra_error *err) {
+  ra_index_stats *stats = r->b.stats;
+  stats->incremental = 1;
+  ra_status st = build_update(&r->b, r->w, r->syn, r->cur, r->cfg, err);
+  ra_status cst = ra_xwriter_close(r->w, st ? NULL : err);
+  if (!st) st = cst;
+  ra_xwriter_free(r->w);
+  r->w = NULL;
+  if (!st && stats->committed) write_live_facets(r->b.o, r->cur);
+  return st;
+}
+
+/* Rebuild into a new generation, with a corpus model learned afresh. */
+static ra_status run_rebuild(index_run *r, const char *why_full,
+                             ra_error *err) {
+  const ra_index_opts *o = r->b.o;
+  if (why_full && o->info) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "full rebuild: %s", why_full);
+    o->info(o->warn_ctx, o->db_dir, 0, (size_t)-1, msg);
+  }
+  ra_status st = ra_model_new(&r->model, err);
+  if (!st)
+    st = learn_model(r->model, r->b.paths, r->b.n, r->b.max_size, r->tags, err);
+  r->b.model = r->model;
+  if (!st) st = build_full(&r->b, r->syn, r->cfg, r->cur, err);
+  return st;
+}
+
+/* Free what the run holds, release the lock and time the build. */
+static void run_finish(index_run *r) {
+  prev_free(&r->prev);
+  free(r->b.pst);
+  ra_model_free(r->model);
+  ra_strv_free(r->b.paths, r->b.n);
+  ra_strv_free(r->b.ids, r->b.n);
+  ra_idxdir_unlock(r->lock);
+  pthread_mutex_destroy(&r->b.mu);
+  r->b.stats->seconds = now_seconds() - r->b.t0;
+}
+
+ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
+                         ra_error *err) {
+  index_run r;
+  run_start(&r, o, stats);
+  ra_status st = lock_and_scan(&r, err);
+  const char *why_full = NULL;
+  if (!st && choose_update(&r, &why_full)) st = run_update(&r, err);
+  else if (!st) st = run_rebuild(&r, why_full, err);
+  run_finish(&r);
   return st;
 }
 
@@ -2021,7 +972,7 @@ ra_status ra_index_dump(const char *path, const char *tags_file,
     n = 0;
   if (!st) st = learn_model(model, paths, n, max_size, tags, err);
   if (!st)
-    st = read_page(path, max_size, &text, &len, &repaired, warn, warn_ctx, err);
+    st = ra_scan_read_page(path, max_size, &text, &len, &repaired, warn, warn_ctx, err);
   if (!st) {
     id = ra_article_id_from_path(path);
     if (!id) st = ra_error_set(err, RA_ERR_NOMEM, "id");

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "article.h"
+#include "scan.h" /* ra_index_scan */
 #include "schema.h"
 #include "status.h"
 
@@ -85,15 +86,6 @@ ra_status ra_index_build(const ra_index_opts *opts, ra_index_stats *stats,
 ra_status ra_index_dump(const char *path, const char *tags_file,
                         size_t max_file_size, char **json, ra_warn_fn warn,
                         void *warn_ctx, ra_error *err);
-
-/* Collect the page files under the inputs (directories are walked
- * recursively, symlink loops and unreadable directories reported to warn),
- * sorted.  Pages are *.txt except tags.txt and synonyms.txt.  Returns
- * malloc'd arrays of malloc'd path and id strings; free with ra_strv_free. */
-ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
-                        char ***paths, char ***ids, size_t *n,
-                        size_t *scan_errors, ra_warn_fn warn, void *warn_ctx,
-                        ra_error *err);
 
 #ifdef __cplusplus
 }
