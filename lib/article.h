@@ -3,54 +3,21 @@
  * A page is: site chrome, an optional category breadcrumb, the title (often
  * twice), one run-together tag line, then headings, paragraphs, list items,
  * illustration descriptions, an FAQ, and the site footer.  Chrome and footer
- * are recognised from the corpus itself (ra_model learns which lines repeat
- * across most pages) and the tag line is split with the corpus's own tag
- * vocabulary plus corpus/tags.txt.  See docs/article-format.md. */
+ * are recognised from the corpus itself (ra_model, model.h, included here,
+ * learns which lines repeat across most pages) and the tag line is split
+ * with the corpus's own tag vocabulary plus corpus/tags.txt.  See
+ * docs/article-format.md. */
 #ifndef RA_ARTICLE_H
 #define RA_ARTICLE_H
 
 #include <stddef.h>
 
+#include "model.h"
 #include "status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- Corpus model: boilerplate lines and tag vocabulary ---------------- */
-
-typedef struct ra_model ra_model;
-
-ra_status ra_model_new(ra_model **out, ra_error *err);
-void ra_model_free(ra_model *m); /* NULL is a no-op */
-
-/* Add known tags from a tags.txt file: one tag per line, '#' comments and
- * blank lines ignored.  RA_ERR_NOTFOUND if the file does not exist (callers
- * usually ignore that), RA_ERR_IO if it cannot be read. */
-ra_status ra_model_load_tags(ra_model *m, const char *path, ra_error *err);
-
-/* Learn from one page's cleaned text (see ra_article_read_file).  Call for
- * every page (or a large sample), then ra_model_finish once. */
-ra_status ra_model_learn(ra_model *m, const char *text, size_t len,
-                         ra_error *err);
-ra_status ra_model_finish(ra_model *m, ra_error *err);
-
-/* Serialise a finished model (malloc'd, caller frees) so an index can keep
- * it, and load it back into a fresh model (already finished after load). */
-ra_status ra_model_save(const ra_model *m, char **out, size_t *out_len,
-                        ra_error *err);
-ra_status ra_model_load(ra_model *m, const char *data, size_t len,
-                        ra_error *err);
-
-/* Number of pages learned, and whether a normalised line is boilerplate. */
-size_t ra_model_pages(const ra_model *m);
-int ra_model_is_boilerplate(const ra_model *m, const char *line, size_t len);
-
-/* Split a run-together tag line into tags.  *tags is a malloc'd array of
- * malloc'd strings; free with ra_strv_free. */
-ra_status ra_model_split_tags(const ra_model *m, const char *line,
-                              size_t len, char ***tags, size_t *n_tags,
-                              ra_error *err);
 
 /* ---- Reading files ------------------------------------------------------ */
 
@@ -130,8 +97,9 @@ void ra_article_free(ra_article *a); /* NULL is a no-op */
  * "x").  Malloc'd; caller frees.  NULL on allocation failure. */
 char *ra_article_id_from_path(const char *path);
 
-/* JSON round trip (jansson).  The JSON is what `ra-index --dump` prints and
- * what the index stores per document:
+/* JSON round trip (jansson, article_json.c).  The JSON is what
+ * `ra-index --dump` prints; the index stores records (record.h), and reads
+ * this JSON only from indexes of format 3 or older:
  * {"id","path","url","title","category","tags":[...],
  *  "sections":[{"heading":..,"blocks":[{"kind":"para"|"item","level":n,
  *  "text":..}]}], "illustrations":[...],
