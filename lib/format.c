@@ -2,6 +2,8 @@
  * completions. */
 #include "format.h"
 
+#include "utf8.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,17 +187,8 @@ static json_t *jstr(const char *s, size_t len) {
   if (!o) return NULL;
   size_t k = 0;
   for (size_t i = 0; i < len;) {
-    unsigned char c = (unsigned char)s[i];
-    size_t l = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2
-             : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    int valid = l > 0 && i + l <= len && c != 0;
-    for (size_t m = 1; valid && m < l; m++)
-      if (((unsigned char)s[i + m] & 0xC0) != 0x80) valid = 0;
-    if (valid) {
-      json_t *probe = json_stringn(s + i, l);
-      valid = probe != NULL;
-      json_decref(probe);
-    }
+    size_t l = ra_utf8_len((const unsigned char *)s + i, len - i);
+    int valid = l > 0 && s[i] != 0;
     if (valid) {
       memcpy(o + k, s + i, l);
       k += l;
