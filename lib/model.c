@@ -201,7 +201,7 @@ ra_status ra_model_load_tags(ra_model *m, const char *path, ra_error *err) {
                           path, lineno);
     }
     while (i < n) {
-      size_t l = ra_u8_next((const unsigned char *)line + i, n - i, &cp, &bad);
+      size_t l = ra_utf8_next((const unsigned char *)line + i, n - i, &cp, &bad);
       if (!l) {
         free(line);
         fclose(f);

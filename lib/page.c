@@ -81,7 +81,7 @@ uint64_t ra_page_loose_key(const char *s, size_t n, char *buf, size_t *klen) {
       i++;
     } else {
       uint32_t cp;
-      size_t bad = 1, l = ra_u8_next(u + i, n - i, &cp, &bad);
+      size_t bad = 1, l = ra_utf8_next(u + i, n - i, &cp, &bad);
       if (!l) {
         i += bad;
         continue;
@@ -183,7 +183,7 @@ ra_status ra_article_clean(const char *name, const char *in, size_t in_len,
       i++;
     } else {
       uint32_t cp;
-      size_t bad = 1, l = ra_u8_next(u + i, in_len - i, &cp, &bad);
+      size_t bad = 1, l = ra_utf8_next(u + i, in_len - i, &cp, &bad);
       if (l) {
         if (ra_sb_add(&out, u + i, l)) goto oom;
         i += l;
@@ -320,7 +320,7 @@ int ra_page_sanitize(const char *text, size_t len, char **copy) {
       continue;
     }
     if (u[i]) {
-      size_t l = ra_u8_next(u + i, len - i, &cp, &bad);
+      size_t l = ra_utf8_next(u + i, len - i, &cp, &bad);
       if (l) {
         i += l;
         continue;
@@ -338,7 +338,7 @@ int ra_page_sanitize(const char *text, size_t len, char **copy) {
       i++;
       continue;
     }
-    l = ra_u8_next(u + i, len - i, &cp, &bad);
+    l = ra_utf8_next(u + i, len - i, &cp, &bad);
     if (l) {
       if (ra_sb_add(&b, u + i, l)) goto oom;
       i += l;

@@ -84,7 +84,7 @@ static inline int ra_page_has_letter(const char *s, size_t n) {
       i++;
       continue;
     }
-    l = ra_u8_next(u + i, n - i, &cp, &bad);
+    l = ra_utf8_next(u + i, n - i, &cp, &bad);
     if (!l) {
       i += bad;
       continue;

@@ -214,7 +214,7 @@ static int evid_scan(ra_evid *e, const char *s, size_t n) {
         i++;
         continue;
       }
-      l = ra_u8_next(u + i, n - i, &cp, &bad);
+      l = ra_utf8_next(u + i, n - i, &cp, &bad);
       if (!l) {
         brk = 1;
         i += bad;
@@ -239,7 +239,7 @@ static int evid_scan(ra_evid *e, const char *s, size_t n) {
             break;
           continue;
         }
-        l = ra_u8_next(u + i, n - i, &cp, &bad);
+        l = ra_utf8_next(u + i, n - i, &cp, &bad);
         if (!l) break;
         if (cp == 0x2019 && i + l < n && u[i + l] < 0x80 && ra_is_alpha(u[i + l])) {
           i += l;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "utf8.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,65 +88,7 @@ static inline int ra_ascii_ncaseeq(const char *a, const char *b, size_t n) {
   return 1;
 }
 
-/* ---- UTF-8 and whitespace ------------------------------------------------ */
-
-/* Length (1..4) of the well-formed UTF-8 sequence at s, or 0 if invalid;
- * then *bad is the length of the maximal invalid subpart (Unicode 3.9,
- * "U+FFFD substitution of maximal subparts"). */
-static inline size_t ra_u8_next(const unsigned char *s, size_t n, uint32_t *cp,
-                                size_t *bad) {
-  unsigned c = s[0], lo = 0x80, hi = 0xBF;
-  size_t need, i;
-  uint32_t v;
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1;
-    v = c & 0x1F;
-  } else if (c == 0xE0) {
-    need = 2;
-    lo = 0xA0;
-    v = c & 0x0F;
-  } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-    need = 2;
-    v = c & 0x0F;
-  } else if (c == 0xED) {
-    need = 2;
-    hi = 0x9F;
-    v = c & 0x0F;
-  } else if (c == 0xF0) {
-    need = 3;
-    lo = 0x90;
-    v = c & 0x07;
-  } else if (c >= 0xF1 && c <= 0xF3) {
-    need = 3;
-    v = c & 0x07;
-  } else if (c == 0xF4) {
-    need = 3;
-    hi = 0x8F;
-    v = c & 0x07;
-  } else {
-    *bad = 1;
-    return 0;
-  }
-  for (i = 1; i <= need; i++) {
-    unsigned d, l = i == 1 ? lo : 0x80, h = i == 1 ? hi : 0xBF;
-    if (i >= n) {
-      *bad = i;
-      return 0;
-    }
-    d = s[i];
-    if (d < l || d > h) {
-      *bad = i;
-      return 0;
-    }
-    v = (v << 6) | (d & 0x3F);
-  }
-  *cp = v;
-  return need + 1;
-}
+/* ---- whitespace (UTF-8 decoding: utf8.h) ------------------------------------------------ */
 
 /* Byte length of a whitespace character at s (ASCII space/controls, NBSP,
  * the U+2000 spaces, ZWSP, line/paragraph separators, U+3000, BOM), else 0. */

@@ -11,7 +11,7 @@
  * same sequences and give the same length and code point; they differ in
  * what they report about invalid input, which each caller turns into
  * U+FFFD its own way:
- *   ra_utf8_next  (article.c's u8_next, same semantics) 0 and the length
+ *   ra_utf8_next  0 and the length
  *                 of the maximal invalid subpart in *bad: the article
  *                 parser skips that whole (one U+FFFD where it keeps the
  *                 text), so "\xE2\x82" is one U+FFFD, "\xE0\x80" two;

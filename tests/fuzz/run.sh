@@ -35,13 +35,13 @@ pc=$(pkg-config --cflags xapian-core icu-uc icu-i18n jansson fcgi liburiparser z
 libs="$(pkg-config --libs xapian-core icu-uc icu-i18n jansson fcgi liburiparser zlib) -lstemmer"
 cflags="-g -O1 -std=gnu11 -fno-omit-frame-pointer $san -fsanitize=fuzzer-no-link -I$src/lib -I$build $pc"
 
-# The library modules the targets need (not the indexer), compiled with
-# coverage instrumentation; recompiled when the source is newer.
+# Every library module, compiled with coverage instrumentation, so a new
+# module needs no entry here; recompiled when the source is newer.
 objs=""
 ok_build=0
-for m in status analyze article record store facet cache idxdir qparse search snippet format html cgi xap; do
-  s="$src/lib/$m.c"; cc="clang $cflags"
-  [ "$m" = xap ] && { s="$src/lib/xap.cc"; cc="clang++ -g -O1 -fno-omit-frame-pointer $san -fsanitize=fuzzer-no-link -I$src/lib -I$build $pc"; }
+for s in "$src"/lib/*.c "$src/lib/xap.cc"; do
+  m=$(basename "$s"); m=${m%.*}; cc="clang $cflags"
+  [ "$m" = xap ] && cc="clang++ -g -O1 -fno-omit-frame-pointer $san -fsanitize=fuzzer-no-link -I$src/lib -I$build $pc"
   o="$out/$m.o"
   if [ ! -f "$o" ] || [ "$s" -nt "$o" ] || [ -n "$(find "$src/lib" -name '*.h' -newer "$o" 2>/dev/null | head -1)" ]; then
     $cc -c "$s" -o "$o" 2>"$out/$m.log" || { ok_build=1; sed 's/^/# /' "$out/$m.log" | head -20; }
