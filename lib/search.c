@@ -38,7 +38,7 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->bm25_min_normlen = 0.5;
   /* Field weights live in the index (wdf: title 6, tag 5, heading 3,
    * body 2, illustration 1, see index.h); these are query-time boosts. */
-  /* Issue 7 (docs/evaluation.md has the figures): on Cranfield 0.25 and
+  /* docs/evaluation.md has the figures: on Cranfield 0.25 and
    * 0 are within noise of each other and 0.5 costs ~1% nDCG@10. */
   p->exact_weight = 0.25;  /* the reader's exact form above other forms */
   p->title_weight = 1.0;   /* a title word on top of its wdf weight */
@@ -64,7 +64,7 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->related_terms = 20;
   p->related_tag_weight = 1.0;
   p->related_category_weight = 0.5;
-  /* Issue 7: a reader typing 2-3 words wants every one of them (and is
+  /* A reader typing 2-3 words wants every one of them (and is
    * told when one had to go); a longer query describes a topic, and hard
    * AND on it hid most relevant articles (Cranfield MAP 0.04). */
   p->and_max_words = 3;

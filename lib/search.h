@@ -3,7 +3,7 @@
  * nothing has every word, suggest spellings, count tags (facets), and
  * attach each hit's stored article, snippet and highlights.
  *
- * Ranking (issue 7, docs/evaluation.md): up to and_max_words words are
+ * Ranking (docs/evaluation.md): up to and_max_words words are
  * all required; longer queries match any word, most and best first, with
  * pseudo-relevance feedback; proximity re-ranks the best matches.
  *
@@ -62,7 +62,6 @@ typedef struct ra_rank_params {
   uint32_t spell_rare_docs; /* spelling: a word in <= this many docs is rare */
   unsigned related_terms;  /* related: expansion terms from the article */
   double related_tag_weight, related_category_weight;
-  /* Added with issue 7 (ranking quality). */
   unsigned and_max_words;  /* up to this many words: every word required
                               (relaxed visibly); more: ranked by how many
                               and how well they match (0: always AND) */
@@ -84,7 +83,7 @@ typedef struct ra_search_opts {
   size_t max_frags;
 } ra_search_opts;
 
-/* More options (issue 4), apart so {offset, count, frags} initialisers of
+/* More options, apart so {offset, count, frags} initialisers of
  * ra_search_opts stay warning-free.  All zero / NULL = defaults. */
 typedef struct ra_search_ext {
   int explain;     /* fill ra_hit.explain */
@@ -136,7 +135,7 @@ typedef struct ra_hit {
   ra_snippet *snippet;  /* owned by the results */
   ra_hl *title_hls;
   size_t n_title_hls;
-  /* Added with issue 4; may be NULL/0 (results built elsewhere). */
+  /* May be NULL/0 (results built elsewhere). */
   uint32_t similar;     /* near-duplicates collapsed into this hit */
   ra_tag_hls *tag_hls;  /* one per article tag, or NULL */
   ra_explain *explain;  /* with ra_search_ext.explain, else NULL */
@@ -161,7 +160,7 @@ typedef struct ra_results {
   uint32_t revision;    /* index revision that answered */
   char generation[64];
   char relaxed[256];    /* how the query was loosened, "" if it was not */
-  /* Added with issue 4; NULL/0 when absent. */
+  /* NULL/0 when absent. */
   char **dropped;       /* words dropped by relaxation, in order dropped */
   size_t n_dropped;
   ra_expansion *expansions;

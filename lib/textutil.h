@@ -1,7 +1,8 @@
 /* textutil.h - small helpers shared by the modules that turn a page into an
  * article (page.c, model.c, tagsplit.c, illustration.c, article.c,
  * article_json.c): growing arrays, string copies, a string builder, ASCII
- * character classes, UTF-8 decoding, whitespace and errno text.  They are
+ * character classes, whitespace and errno text (UTF-8 decoding is
+ * utf8.h's, included here).  They are
  * static inline because they sit on the per-byte and per-line paths of
  * cleaning, line splitting and tag splitting. */
 #ifndef RA_TEXTUTIL_H

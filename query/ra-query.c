@@ -1,5 +1,6 @@
 /* ra-query - search the rasearch index from the command line.  Options
- * only; parsing, ranking and snippets are in lib/search.c, rendering in
+ * only; parsing is in lib/qparse.c, searching in lib/search.c (the module
+ * map: docs/architecture.md), snippets in lib/snippet.c, rendering in
  * lib/format.c (lib/html.c for --format html).  Exit codes:
  * docs/exit-codes.md; manual: doc/ra-query.1. */
 #include "config.h"
