@@ -8,7 +8,7 @@
  *
  * Pipeline per chunk of input:
  *   UTF-8 -> UTF-16 with a unit->byte map (invalid bytes become U+FFFD)
- *   -> URL / e-mail spans found by a byte scanner
+ *   -> URL / e-mail spans found by a byte scanner (urlspan.c)
  *   -> ICU UAX #29 word segments in the text between those spans
  *   -> fold (ASCII fast path, else NFKC_Casefold + NFD + mark strip + NFC)
  *   -> apostrophe / possessive handling -> Snowball English stem (cached).
@@ -17,6 +17,7 @@
 
 #include "hash.h"
 #include "sentence.h"
+#include "urlspan.h"
 #include "utf8.h"
 
 #include <stdlib.h>
@@ -60,11 +61,6 @@ typedef struct stem_slot {
   char stem[CACHE_KEY];
 } stem_slot;
 
-typedef struct url_span {
-  size_t start, end; /* absolute byte offsets */
-  unsigned flags;    /* RA_TOK_URL or RA_TOK_EMAIL */
-} url_span;
-
 struct ra_analyzer {
   UBreakIterator *wbrk; /* UAX #29 words */
   UBreakIterator *sbrk; /* sentences */
@@ -89,8 +85,7 @@ struct ra_analyzer {
   char word[TERM_MAX + 1]; /* what a token points at during the callback */
   char stem[TERM_MAX + 1];
 
-  url_span *spans;
-  size_t spans_n, spans_cap;
+  ra_urlspan_list spans; /* this chunk's URL / e-mail spans */
 
   stem_slot *cache;
   size_t cache_slots;  /* a power of two */
@@ -137,10 +132,6 @@ static int is_apos(UChar32 c) {
 static int is_hyphen(UChar32 c) {
   return c == 0x2D || c == 0x2010 || c == 0x2011 || c == 0xFE63 ||
          c == 0xFF0D;
-}
-
-static int ascii_alnum(unsigned c) {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
 static int ascii_alpha(unsigned c) {
@@ -777,200 +768,12 @@ static ra_status icu_words(emit_state *es, ra_analyzer *a, size_t base,
   return RA_OK;
 }
 
-/* ---- URL and e-mail spans ------------------------------------------------ */
-
-/* ASCII bytes that may appear inside a URL (RFC 3986 plus a little slack). */
-static int url_ascii(unsigned c) {
-  if (c <= 0x20 || c >= 0x7F) return 0;
-  return !strchr("<>\"`{}|\\^", (int)c);
-}
-
-/* Non-ASCII text in a URL: letters, marks and digits (IRIs) only, so that
- * a closing ” or an em dash ends it. */
-static int url_unicode(UChar32 c) {
-  return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)) != 0;
-}
-
-/* Length of the URL-ish run starting at p, up to lim. */
-static size_t url_run(const unsigned char *t, size_t p, size_t lim) {
-  size_t e = p;
-  while (e < lim) {
-    unsigned c = t[e];
-    if (c < 0x80) {
-      if (!url_ascii(c)) break;
-      e++;
-    } else {
-      UChar32 cp;
-      int k = ra_utf8_dec(t + e, lim - e, &cp);
-      if (!k || !url_unicode(cp)) break;
-      e += (size_t)k;
-    }
-  }
-  return e;
-}
-
-/* Drop trailing sentence punctuation, and closing brackets that have no
- * opening partner inside the URL (Wikipedia-style "(...)" paths survive). */
-static size_t url_trim(const unsigned char *t, size_t s, size_t e) {
-  long paren = 0, brack = 0;
-  for (size_t i = s; i < e; i++) {
-    if (t[i] == '(') paren++;
-    if (t[i] == ')') paren--;
-    if (t[i] == '[') brack++;
-    if (t[i] == ']') brack--;
-  }
-  while (e > s) {
-    unsigned c = t[e - 1];
-    if (strchr(".,;:!?'\"*", (int)c)) {
-      e--;
-    } else if (c == ')' && paren < 0) {
-      paren++;
-      e--;
-    } else if (c == ']' && brack < 0) {
-      brack++;
-      e--;
-    } else {
-      break;
-    }
-  }
-  return e;
-}
-
-static int prefix_ci(const unsigned char *t, size_t i, size_t lim,
-                     const char *p) {
-  size_t n = strlen(p);
-  if (lim - i < n) return 0;
-  for (size_t k = 0; k < n; k++) {
-    unsigned c = t[i + k];
-    if (c - 'A' < 26u) c += 32;
-    if (c != (unsigned char)p[k]) return 0;
-  }
-  return 1;
-}
-
-/* A URL starting at i (a word boundary)?  Returns its end or 0. */
-static size_t try_url(const unsigned char *t, size_t i, size_t lim) {
-  static const char *const schemes[] = {"http://", "https://", "ftp://"};
-  for (size_t k = 0; k < sizeof schemes / sizeof *schemes; k++) {
-    if (!prefix_ci(t, i, lim, schemes[k])) continue;
-    size_t h = i + strlen(schemes[k]);
-    size_t e = url_trim(t, i, url_run(t, h, lim));
-    if (e <= h) return 0;
-    /* The host must start like a host. */
-    if (t[h] < 0x80 && !ascii_alnum(t[h]) && t[h] != '[') return 0;
-    return e;
-  }
-  if (prefix_ci(t, i, lim, "www.")) {
-    size_t e = url_trim(t, i, url_run(t, i + 4, lim));
-    /* Host = up to the first '/', '?', '#' or ':'; it needs two more
-     * non-empty labels ("www.example.com"), else "www.foo" is a word. */
-    size_t labels = 0, len = 0, p;
-    for (p = i + 4; p < e; p++) {
-      unsigned c = t[p];
-      if (c == '/' || c == '?' || c == '#' || c == ':') break;
-      if (c == '.') {
-        if (len == 0) return 0;
-        labels++;
-        len = 0;
-      } else if (c < 0x80 && !ascii_alnum(c) && c != '-') {
-        return 0;
-      } else {
-        len++;
-      }
-    }
-    if (len) labels++;
-    return labels >= 2 && len ? e : 0;
-  }
-  return 0;
-}
-
-static int email_local(unsigned c) {
-  return ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
-         c == '-';
-}
-
-/* An e-mail address around the '@' at byte at, whose local part may not
- * reach before lo?  Fills [*s, *e) and returns 1. */
-static int try_email(const unsigned char *t, size_t lo, size_t at,
-                     size_t lim, size_t *s, size_t *e) {
-  size_t b = at;
-  while (b > lo && email_local(t[b - 1])) b--;
-  while (b < at && (t[b] == '.' || t[b] == '-')) b++;
-  if (b == at || t[at - 1] == '.') return 0;
-  /* Domain: labels of [A-Za-z0-9-] joined by single dots; a trailing dot
-   * or hyphen is sentence punctuation. */
-  size_t p = at + 1;
-  if (p >= lim || !ascii_alnum(t[p])) return 0;
-  while (p < lim && (ascii_alnum(t[p]) || t[p] == '-' ||
-                     (t[p] == '.' && t[p - 1] != '.')))
-    p++;
-  while (t[p - 1] == '.' || t[p - 1] == '-') p--;
-  size_t dot = p;
-  while (dot > at && t[dot - 1] != '.') dot--;
-  if (dot <= at + 1) return 0; /* no dot at all */
-  /* The top-level domain: at least two letters. */
-  if (p - dot < 2) return 0;
-  for (size_t k = dot; k < p; k++)
-    if (!ascii_alpha(t[k])) return 0;
-  *s = b;
-  *e = p;
-  return 1;
-}
-
-static ra_status add_span(ra_analyzer *a, size_t s, size_t e, unsigned flags,
-                          ra_error *err) {
-  if (a->spans_n == a->spans_cap) {
-    size_t want = a->spans_cap ? a->spans_cap * 2 : 16;
-    url_span *p = realloc(a->spans, want * sizeof *p);
-    if (!p) return nomem(err, "URL spans");
-    a->spans = p;
-    a->spans_cap = want;
-  }
-  a->spans[a->spans_n].start = s;
-  a->spans[a->spans_n].end = e;
-  a->spans[a->spans_n].flags = flags;
-  a->spans_n++;
-  return RA_OK;
-}
-
-/* One left-to-right pass over [c0, c1) collecting URL / e-mail spans.
- * Linear: every candidate either becomes a span we skip past, or its scan
- * stops at a byte no later candidate's scan crosses. */
-static ra_status find_spans(ra_analyzer *a, const unsigned char *t,
-                            size_t c0, size_t c1, ra_error *err) {
-  size_t i = c0, lo = c0;
-  a->spans_n = 0;
-  while (i < c1) {
-    unsigned c = t[i];
-    if ((c | 0x20) == 'h' || (c | 0x20) == 'f' || (c | 0x20) == 'w') {
-      unsigned p = i > c0 ? t[i - 1] : ' ';
-      if (!ascii_alnum(p) && !strchr(".-_@/%+:", (int)p)) {
-        size_t e = try_url(t, i, c1);
-        if (e) {
-          ra_status r = add_span(a, i, e, RA_TOK_URL, err);
-          if (r != RA_OK) return r;
-          i = lo = e;
-          continue;
-        }
-      }
-    } else if (c == '@' && i > lo) {
-      size_t s, e;
-      if (try_email(t, lo, i, c1, &s, &e)) {
-        ra_status r = add_span(a, s, e, RA_TOK_EMAIL, err);
-        if (r != RA_OK) return r;
-        i = lo = e;
-        continue;
-      }
-    }
-    i++;
-  }
-  return RA_OK;
-}
+/* ---- URL and e-mail spans (found by urlspan.c) --------------------------- */
 
 /* Emit a URL / e-mail span: the whole thing, then its alphanumeric parts,
  * the first part at the same position as the whole. */
 static ra_status do_span(emit_state *es, ra_analyzer *a, size_t base,
-                         const url_span *sp, int32_t us, int32_t ue,
+                         const ra_urlspan *sp, int32_t us, int32_t ue,
                          ra_error *err) {
   const UChar *u = a->u16;
   ra_status r;
@@ -1008,11 +811,11 @@ static ra_status do_span(emit_state *es, ra_analyzer *a, size_t base,
     int32_t s = i, e;
     UChar32 c;
     U16_NEXT(u, i, ue, c);
-    if (!url_unicode(c)) continue;
+    if (!ra_urlspan_unicode(c)) continue;
     for (e = i; e < ue;) {
       int32_t nx = e;
       U16_NEXT(u, nx, ue, c);
-      if (!url_unicode(c)) break;
+      if (!ra_urlspan_unicode(c)) break;
       e = nx;
     }
     i = e;
@@ -1036,11 +839,11 @@ static ra_status do_chunk(emit_state *es, ra_analyzer *a, size_t c0,
   ra_status r = to_utf16(es->text + c0, c1 - c0, &a->u16, &a->map,
                          &a->u16_cap, &n, err);
   if (r != RA_OK) return r;
-  r = find_spans(a, es->text, c0, c1, err);
+  r = ra_urlspan_find(&a->spans, es->text, c0, c1, err);
   if (r != RA_OK) return r;
   int32_t u0 = 0;
-  for (size_t k = 0; k < a->spans_n && !es->stopped; k++) {
-    const url_span *sp = &a->spans[k];
+  for (size_t k = 0; k < a->spans.n && !es->stopped; k++) {
+    const ra_urlspan *sp = &a->spans.v[k];
     int32_t su = unit_of(a->map, n, sp->start - c0);
     int32_t eu = unit_of(a->map, n, sp->end - c0);
     r = do_words(es, a, c0, u0, su, err);
@@ -1115,7 +918,7 @@ void ra_analyzer_free(ra_analyzer *a) {
   free(a->xmap);
   for (int i = 0; i < 3; i++) free(a->nb[i]);
   free(a->fold);
-  free(a->spans);
+  ra_urlspan_list_free(&a->spans);
   free(a->cache);
   ra_sentence_free(&a->sent);
   free(a);
