@@ -34,7 +34,9 @@ extern "C" {
  *               (a failed request is an HTTP answer, not an exit).
  *
  * Each exit code column is the one docs/exit-codes.md lists for that
- * program, bar one: ra-index's 4 for NOINDEX is not documented yet. */
+ * program.  ra-index needs no index to exist (it builds one, and rebuilds
+ * one it cannot open), so NOINDEX reaches it only as an engine failure on
+ * a database it has just written: an error like any other, 5. */
 #define RA_STATUS_MAP(X)                                                     \
   X(RA_OK, "ok", "success", 200, 0, 0, 0)                                    \
   X(RA_ERR_NOMEM, "nomem", "out of memory", 500, 5, 5, 5)                    \
@@ -42,7 +44,7 @@ extern "C" {
   X(RA_ERR_INVALID, "invalid", "invalid input", 400, 5, 2, 2)                \
   X(RA_ERR_UTF8, "utf8", "invalid UTF-8", 400, 5, 5, 5)                      \
   X(RA_ERR_NOTFOUND, "notfound", "not found", 404, 5, 1, 5)                  \
-  X(RA_ERR_NOINDEX, "noindex", "index missing or unreadable", 503, 4, 4, 5)  \
+  X(RA_ERR_NOINDEX, "noindex", "index missing or unreadable", 503, 5, 4, 5)  \
   X(RA_ERR_LOCKED, "locked", "index locked by another writer", 500, 6, 5, 5) \
   X(RA_ERR_TOOBIG, "toobig", "input exceeds a limit", 400, 5, 2, 5)          \
   X(RA_ERR_XAPIAN, "xapian", "index engine error", 500, 5, 5, 5)             \

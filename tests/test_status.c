@@ -23,18 +23,6 @@
 static const char *const prog_names[RA_PROG_COUNT] = {"ra-index", "ra-query",
                                                       "ra-cgi"};
 
-/* Table entries known to be missing from the docs: reported as TAP TODO
- * (not a failure) until the docs list them, then as XPASS, which fails:
- * take the entry off this list then. */
-static const struct {
-  ra_status st;
-  ra_program prog;
-  const char *why;
-} undocumented[] = {
-    {RA_ERR_NOINDEX, RA_PROG_INDEX,
-     "ra-index's exit code for an unreadable index is not documented yet"},
-};
-
 /* Whole file, NUL-terminated, malloc'd (caller frees); NULL if unreadable. */
 static char *slurp(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -125,21 +113,6 @@ static void read_http(char *text, char documented[MAX_HTTP]) {
   }
 }
 
-static const char *known_gap(ra_status st, ra_program prog) {
-  for (size_t i = 0; i < sizeof undocumented / sizeof *undocumented; i++)
-    if (undocumented[i].st == st && undocumented[i].prog == prog)
-      return undocumented[i].why;
-  return NULL;
-}
-
-/* A test point that is a TODO: printed like ok() but never a failure. */
-static void todo(int cond, const char *why, const char *what, int code) {
-  n_test++;
-  printf("%s %d - %s %d # TODO %s\n", cond ? "ok" : "not ok", n_test, what,
-         code, why);
-  fflush(stdout);
-}
-
 static void test_names(void) { /* RA_STATUS_COUNT */
   for (int i = 0; i < RA_STATUS_COUNT; i++) {
     const char *name = ra_status_name((ra_status)i);
@@ -186,9 +159,7 @@ static void test_exits(const char *srcdir) { /* 3 * RA_STATUS_COUNT + 2 */
       char what[128];
       snprintf(what, sizeof what, "%s: %s exit code in docs/exit-codes.md:",
                ra_status_name((ra_status)i), prog_names[p]);
-      const char *why = known_gap((ra_status)i, (ra_program)p);
-      if (why) todo(good, why, what, code);
-      else ok(good, "%s %d", what, code);
+      ok(good, "%s %d", what, code);
     }
   }
   ok(documented[RA_PROG_INDEX][RA_EXIT_INDEX_PARTIAL],
