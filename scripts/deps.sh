@@ -7,7 +7,7 @@
 #   deps.sh --test    also what the test suite drives: lighttpd and curl
 #                     (endpoint tests), clang (libFuzzer), chromium + node
 #                     and playwright-core from npm (browser test), the
-#                     benchmark's peers for its smoke test
+#                     benchmark's peers and gnuplot for its smoke test
 #   deps.sh --bench   also the peers and tools of the benchmarks
 set -eu
 MODE=${1:-}
@@ -17,7 +17,7 @@ PKGS="build-essential autoconf automake autoconf-archive libtool pkg-config
       libfcgi-dev liburiparser-dev"
 case $MODE in
   --test) PKGS="$PKGS lighttpd curl clang chromium nodejs time xapian-omega
-                xapian-tools sqlite3 libsqlite3-dev" ;;
+                xapian-tools sqlite3 libsqlite3-dev gnuplot-nox" ;;
   --bench) PKGS="$PKGS lighttpd curl clang xapian-omega xapian-tools sqlite3
                  libsqlite3-dev gnuplot-nox wrk time" ;;
   "") ;;
