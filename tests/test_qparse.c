@@ -1,15 +1,12 @@
-/* test_qparse.c - TAP tests for lib/qparse.c (the query language) and the
- * escaping of lib/format.c.
+/* test_qparse.c - TAP tests for lib/qparse.c (the query language).
  *
  * Table-driven: each query is parsed and its tree printed as an
  * S-expression (AND/OR/NOT groups; leaves w:word, p:"phrase", x:prefix*,
  * t:title-word, tag:value, cat:value), compared with the expected text,
  * with the fallback flag.  Then thousands of random queries (operators,
  * quotes, parentheses, fields, invalid UTF-8) must parse without error and
- * give a well-formed tree; and results holding hostile text must render as
- * valid JSON and as text without control characters. */
+ * give a well-formed tree. */
 #define _GNU_SOURCE
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,9 +14,7 @@
 #include <string.h>
 
 #include "analyze.h"
-#include "format.h"
 #include "qparse.h"
-#include "search.h"
 
 #include "tap.h"
 
@@ -304,89 +299,6 @@ static void test_random(void) {
   ok(trees, "and every tree is well formed (clauses once, NOT marks negation)");
 }
 
-/* ---- output escaping ---------------------------------------------------------- */
-
-static char *xdup(const char *s) {
-  char *d = strdup(s);
-  if (!d) exit(1);
-  return d;
-}
-
-static void test_escaping(void) {
-  /* Hostile article text: quotes, backslashes, markup, ANSI escapes,
-   * control characters, invalid UTF-8. */
-  const char *hostile = "He said \"<b>hi</b>\" \\ \x1b[31mred\x1b[0m\x07 caf\xff\xfe end";
-  ra_results *r = calloc(1, sizeof *r);
-  ra_query *q = NULL;
-  ra_qparse(AN, "red \"x", 6, &q, NULL);
-  r->query = q;
-  r->n_hits = 1;
-  r->hits = calloc(1, sizeof *r->hits);
-  ra_hit *h = &r->hits[0];
-  h->rank = 1;
-  h->article = calloc(1, sizeof *h->article);
-  h->article->id = xdup("id\"1");
-  h->article->title = xdup(hostile);
-  h->article->n_tags = 1;
-  h->article->tags = calloc(1, sizeof(char *));
-  h->article->tags[0] = xdup("tag\x1b]0;pwned\x07");
-  h->snippet = calloc(1, sizeof *h->snippet);
-  h->snippet->n_frags = 1;
-  h->snippet->frags = calloc(1, sizeof *h->snippet->frags);
-  ra_fragment *f = &h->snippet->frags[0];
-  f->text = xdup(hostile);
-  f->len = strlen(hostile);
-  f->section = "Sec\"tion\x01";
-  f->hls = malloc(sizeof *f->hls);
-  f->hls[0].start = (size_t)(strstr(hostile, "red") - hostile);
-  f->hls[0].end = f->hls[0].start + 3;
-  f->n_hls = 1;
-  snprintf(r->relaxed, sizeof r->relaxed, "dropped \"\x1b[2J\"");
-
-  char *out = NULL;
-  size_t outlen = 0;
-  FILE *mf = open_memstream(&out, &outlen);
-  ra_status st = ra_format_results(mf, RA_FMT_JSON, 0, r, NULL);
-  fclose(mf);
-  json_error_t je;
-  json_t *root = st == RA_OK ? json_loads(out, 0, &je) : NULL;
-  json_t *hit = root ? json_array_get(json_object_get(root, "hits"), 0) : NULL;
-  json_t *sn = hit ? json_array_get(json_object_get(hit, "snippets"), 0) : NULL;
-  json_t *hl = sn ? json_array_get(json_object_get(sn, "highlights"), 0) : NULL;
-  const char *text = sn ? json_string_value(json_object_get(sn, "text")) : NULL;
-  ok(root && text && strstr(text, "<b>hi</b>") && strstr(text, "\xEF\xBF\xBD"),
-     "JSON: hostile text round-trips as a string, invalid UTF-8 as U+FFFD");
-  ok(hl && text &&
-         strncmp(text + json_integer_value(json_array_get(hl, 0)), "red", 3) == 0,
-     "JSON: highlight offsets still point at the word");
-  int ascii = 1;
-  for (size_t i = 0; out && i < outlen; i++)
-    if ((unsigned char)out[i] >= 0x80 || ((unsigned char)out[i] < 0x20 && out[i] != '\n'))
-      ascii = 0;
-  ok(ascii, "JSON output is pure printable ASCII (\\u escapes)");
-  json_decref(root);
-  free(out);
-
-  out = NULL;
-  mf = open_memstream(&out, &outlen);
-  st = ra_format_results(mf, RA_FMT_TEXT, RA_FMT_ANSI, r, NULL);
-  fclose(mf);
-  int ctl = 0, esc = 0;
-  for (size_t i = 0; out && i < outlen; i++) {
-    unsigned char ch = (unsigned char)out[i];
-    if (ch == 0x1b) {
-      /* Only our own bold on/off may appear. */
-      if (strncmp(out + i, "\033[1m", 4) != 0 && strncmp(out + i, "\033[0m", 4) != 0) esc = 1;
-    } else if (ch < 0x20 && ch != '\n') {
-      ctl = 1;
-    }
-  }
-  ok(st == RA_OK && !ctl && !esc && strstr(out, "\033[1mred\033[0m"),
-     "text: no control characters or foreign escape sequences, our bold only");
-  free(out);
-  ra_results_free(r);
-}
-
 int main(void) {
   ra_error err;
   ra_error_clear(&err);
@@ -397,7 +309,6 @@ int main(void) {
   test_table();
   test_raw_and_limits();
   test_random();
-  test_escaping();
   ra_analyzer_free(AN);
   printf("1..%d\n", n_test);
   return n_fail ? 1 : 0;
