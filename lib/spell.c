@@ -25,7 +25,7 @@ size_t ra_spell_edit_distance(const char *a, size_t la, const char *b, size_t lb
   for (size_t i = 0; i <= la; i++) d[i][0] = i;
   for (size_t j = 0; j <= lb; j++) d[0][j] = j;
   for (size_t i = 1; i <= la; i++) {
-    size_t row_min = (size_t)-1;
+    size_t row_min = d[i][0]; /* column 0 is part of the row too */
     for (size_t j = 1; j <= lb; j++) {
       size_t cost = a[i - 1] != b[j - 1];
       size_t v = d[i - 1][j - 1] + cost;
