@@ -17,6 +17,12 @@
  * sorted by name).  Same seed, same bytes.  Floating point is limited to
  * + - * / and sqrt, which IEEE 754 rounds the same everywhere.
  *
+ * Rules it shares with the indexer are the library's own: the illustration
+ * cue words and splitter (lib/illustration.h: a generated description is
+ * checked to be one the parser takes as such, prose that it would take is
+ * redrawn), the page-name rule (lib/scan.h) and the string hash
+ * (lib/hash.h).
+ *
  * Modes (see docs/gen-corpus.md):
  *   gen_corpus --count N --out DIR [--seed S] [--train DIR] [--start K]
  *   gen_corpus --out DIR [--seed S] [--mutate PCT] [--delete N] [--add N]
@@ -40,6 +46,10 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "hash.h"
+#include "illustration.h"
+#include "jsonl.h"
+#include "scan.h"
 
 #ifndef GEN_TRAIN_DIR
 #define GEN_TRAIN_DIR "corpus"
@@ -208,15 +218,6 @@ static double exp_det(double x) {
   return sum;
 }
 
-static uint64_t fnv64(const char *s, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
 /* ---- token lexicon ---------------------------------------------------------- */
 
 enum { TOK_START = 0, TOK_END = 1 };
@@ -242,7 +243,7 @@ static void lex_init(lexicon *lx) {
 }
 
 static uint32_t lex_intern(lexicon *lx, const char *s, size_t n) {
-  uint64_t h = fnv64(s, n);
+  uint64_t h = ra_fnv1a(s, n);
   size_t k = (size_t)h & (lx->tabcap - 1);
   while (lx->tab[k]) {
     uint32_t id = lx->tab[k] - 1;
@@ -265,7 +266,7 @@ static uint32_t lex_intern(lexicon *lx, const char *s, size_t n) {
     size_t cap = lx->tabcap * 2;
     uint32_t *tab = xcalloc(cap, sizeof *tab);
     for (size_t i = 0; i < lx->n; i++) {
-      size_t j = (size_t)fnv64(lx->str[i], lx->len[i]) & (cap - 1);
+      size_t j = (size_t)ra_fnv1a(lx->str[i], lx->len[i]) & (cap - 1);
       while (tab[j]) j = (j + 1) & (cap - 1);
       tab[j] = (uint32_t)i + 1;
     }
@@ -285,48 +286,6 @@ static void lex_free(lexicon *lx) {
   free(lx->tab);
 }
 
-/* Visual cues and reader-directed words, mirroring the illustration scorer
- * in lib/article.c (section 6.4 of docs/article-format.md), so generated
- * descriptions are recognised as illustrations and prose is not. */
-static const struct {
-  const char *w;
-  int weight;
-} cue_words[] = {
-    {"scene", 2}, {"scenes", 2}, {"depicting", 2}, {"depicts", 2},
-    {"depicted", 2}, {"depiction", 2}, {"lighting", 2}, {"illuminates", 2},
-    {"illuminating", 2}, {"illuminated", 2}, {"illuminate", 2},
-    {"illumination", 2}, {"glow", 2}, {"glows", 2}, {"glowing", 2},
-    {"shadows", 2}, {"spotlight", 2}, {"foreground", 2}, {"background", 2},
-    {"backdrop", 2}, {"photorealistic", 2}, {"painting", 2},
-    {"watercolor", 2}, {"watercolour", 2}, {"cinematic", 2}, {"hues", 2},
-    {"palette", 2}, {"sunlight", 2}, {"daylight", 2}, {"bokeh", 2},
-    {"rendered", 2}, {"atmosphere", 1}, {"showcasing", 1}, {"showcases", 1},
-    {"capturing", 1}, {"captures", 1}, {"highlighting", 1},
-    {"emphasizing", 1}, {"emphasising", 1}, {"symbolizing", 1},
-    {"symbolising", 1}, {"symbolizes", 1}, {"conveying", 1},
-    {"illustrating", 1}, {"radiating", 1}, {"vibrant", 1}, {"cozy", 1},
-    {"cosy", 1}, {"bustling", 1}, {"scrubs", 1}, {"coats", 1},
-    {"decorated", 1}, {"decor", 1}, {"decorations", 1}, {"smiling", 1},
-    {"smile", 1}, {"smiles", 1}, {"ambient", 1}, {"warm", 1}, {"bright", 1},
-    {"soft", 1}, {"windows", 1}, {"banners", 1}, {"posters", 1},
-    {"colorful", 1}, {"colourful", 1}, {"inviting", 1}, {"mingling", 1},
-    {"laughing", 1}, {"spacious", 1}, {"filled", 1}, {"animated", 1},
-    {"lively", 1}, {"style", 1}, {"adorned", 1}, {"overlooking", 1},
-    {"sunny", 1}, {"airy", 1}, {"candid", 1}, {"intimate", 1},
-    {"serene", 1}, {"stethoscope", 1}, {"stethoscopes", 1},
-    {"whiteboard", 1}, {"laptops", 1}, {"textbooks", 1}, {"expressions", 1},
-    {"faces", 1}, {"posture", 1}, {"attire", 1}, {"gathered", 1},
-    {"seated", 1}, {"surrounded", 1}, {"encapsulates", 1}, {"streams", 1},
-    {"casts", 1}, {"lit", 1}, {"embracing", 1}, {"reflecting", 1},
-    {"you", -2}, {"your", -2}, {"you're", -2}, {"yours", -2},
-    {"yourself", -2}, {"we", -1}, {"our", -1}, {"i", -1}, {"i'm", -1},
-    {"my", -1}, {"can", -1}, {"should", -1}, {"must", -1}, {"will", -1},
-    {"may", -1}, {"might", -1}, {"could", -1}, {"would", -1}, {"let's", -1},
-};
-
-static int is_alpha_c(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 static int is_upper_c(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 static char lower_c(char c) {
   return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -340,33 +299,6 @@ static int ascii_ncaseeq(const char *a, const char *b, size_t n) {
 static int ascii_caseeq(const char *a, const char *b) {
   size_t n = strlen(a);
   return strlen(b) == n && ascii_ncaseeq(a, b, n);
-}
-
-/* Cue weights of the words in s (runs of ASCII letters, inner ' kept). */
-static void cue_score(const char *s, size_t n, int *pos, int *neg) {
-  size_t i = 0;
-  *pos = *neg = 0;
-  while (i < n) {
-    size_t j;
-    if (!is_alpha_c((unsigned char)s[i])) { i++; continue; }
-    j = i;
-    while (j < n && (is_alpha_c((unsigned char)s[j]) ||
-                     (s[j] == '\'' && j + 1 < n &&
-                      is_alpha_c((unsigned char)s[j + 1]))))
-      j++;
-    if (j - i <= 14) {
-      char w[16];
-      for (size_t k = 0; k < j - i; k++) w[k] = lower_c(s[i + k]);
-      w[j - i] = '\0';
-      for (size_t k = 0; k < sizeof cue_words / sizeof cue_words[0]; k++)
-        if (strcmp(cue_words[k].w, w) == 0) {
-          if (cue_words[k].weight > 0) *pos += cue_words[k].weight;
-          else *neg -= cue_words[k].weight;
-          break;
-        }
-    }
-    i = j;
-  }
 }
 
 /* ---- word Markov chain ------------------------------------------------------ */
@@ -547,6 +479,7 @@ typedef struct gen {
   strv tag_keys;          /* lowercased, hyphens as spaces */
   strv categories;
   ra_model *model;        /* learned from the training pages */
+  ra_cuetab cues;         /* the parser's illustration cue words */
   size_t train_pages;
 } gen;
 
@@ -680,19 +613,16 @@ static int name_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int is_page_name(const char *name) {
-  size_t n = strlen(name);
-  if (name[0] == '.' || n < 5 || strcmp(name + n - 4, ".txt") != 0) return 0;
-  return strcmp(name, "tags.txt") != 0 && strcmp(name, "synonyms.txt") != 0;
-}
-
-/* Sorted page files directly in dir (training pages are a flat folder). */
+/* Sorted page files directly in dir (training pages are a flat folder):
+ * the files the indexer takes as pages (ra_scan_is_page_name), except JSON
+ * Lines, which hold no page layout to learn from. */
 static void list_pages(const char *dir, strv *out) {
   DIR *d = opendir(dir);
   struct dirent *e;
   if (!d) die(EXIT_ERROR, "--train: %s: cannot open: %s", dir, strerror(errno));
   while ((e = readdir(d)) != NULL) {
-    if (!is_page_name(e->d_name)) continue;
+    if (!ra_scan_is_page_name(e->d_name) || ra_jsonl_is_name(e->d_name))
+      continue;
     sbuf p = {0};
     sb_printf(&p, "%s/%s", dir, e->d_name);
     strv_push(out, p.p, p.n);
@@ -821,7 +751,8 @@ static void train(gen *g, const char *dir) {
   char **texts;
   size_t *lens;
   list_pages(dir, &pages);
-  if (pages.n == 0) die(EXIT_ERROR, "--train: %s: no *.txt pages", dir);
+  if (pages.n == 0)
+    die(EXIT_ERROR, "--train: %s: no pages (*.txt, *.txt.gz)", dir);
   texts = xcalloc(pages.n, sizeof *texts);
   lens = xcalloc(pages.n, sizeof *lens);
   ra_error_clear(&err);
@@ -836,8 +767,8 @@ static void train(gen *g, const char *dir) {
   sb_free(&p);
   for (size_t i = 0; i < pages.n; i++) {
     int repaired = 0;
-    if (ra_article_read_file(pages.v[i], TRAIN_MAX_FILE, &texts[i], &lens[i],
-                             &repaired, NULL, NULL, &err) != RA_OK ||
+    if (ra_scan_read_page(pages.v[i], TRAIN_MAX_FILE, &texts[i], &lens[i],
+                          &repaired, NULL, NULL, &err) != RA_OK ||
         ra_model_learn(g->model, texts[i], lens[i], &err) != RA_OK)
       die(EXIT_ERROR, "--train: %s", ra_error_message(&err));
   }
@@ -904,10 +835,13 @@ static void train(gen *g, const char *dir) {
       g->ch[CH_QUEST].nctx == 0)
     die(EXIT_ERROR, "--train: %s: too little text (paragraphs, headings and "
                     "FAQ questions are needed)", dir);
-  /* Visual-cue weights per token, for illustration and prose checks. */
+  /* Visual-cue weights per token, for illustration and prose checks: the
+   * parser's weights of the words in it. */
+  ra_illustration_cuetab_init(&g->cues);
   for (size_t i = 0; i < g->lx.n; i++) {
     int pos, neg;
-    cue_score(g->lx.str[i], g->lx.len[i], &pos, &neg);
+    ra_illustration_cue_score(&g->cues, g->lx.str[i], g->lx.len[i], &pos,
+                              &neg);
     g->lx.cue[i] = (signed char)(pos > 100 ? 100 : pos);
     g->lx.neg[i] = (signed char)(neg > 100 ? 100 : neg);
   }
@@ -1120,16 +1054,22 @@ static void put_clause(const gen *g, rng *r, sbuf *o) {
 }
 
 /* One prose sentence from chain ch.  Sentences that read like image
- * descriptions are redrawn; a final punctuation mark is guaranteed. */
-static void put_sentence(const gen *g, rng *r, int ch, sbuf *o, double clause) {
+ * descriptions are redrawn; with addressed, so are those that carry any
+ * visual cue or do not talk to the reader (reader-word weight below 2).
+ * A final punctuation mark is guaranteed. */
+static void put_sentence_as(const gen *g, rng *r, int ch, sbuf *o,
+                            double clause, int addressed) {
   uint32_t ids[MAX_TOK];
   size_t n = 0;
   int pos = 0, neg = 0;
-  for (int tries = 0; tries < 8; tries++) {
+  for (int tries = 0; tries < (addressed ? 40 : 8); tries++) {
     n = chain_walk(&g->ch[ch], r, ids, MAX_TOK);
-    pos = 0;
-    for (size_t i = 0; i < n; i++) pos += g->lx.cue[ids[i]];
-    if (n > 0 && pos < 2) break;
+    pos = neg = 0;
+    for (size_t i = 0; i < n; i++) {
+      pos += g->lx.cue[ids[i]];
+      neg += g->lx.neg[ids[i]];
+    }
+    if (n > 0 && (addressed ? pos == 0 && neg >= 2 : pos < 2)) break;
   }
   if (n == 0) {
     sb_puts(o, "Residency is demanding.");
@@ -1155,46 +1095,77 @@ static void put_sentence(const gen *g, rng *r, int ch, sbuf *o, double clause) {
     sb_putc(o, '.');
   }
 }
+static void put_sentence(const gen *g, rng *r, int ch, sbuf *o, double clause) {
+  put_sentence_as(g, r, ch, o, clause, 0);
+}
 
+/* A prose paragraph of lo..hi sentences in which the parser finds no
+ * illustration description (else it is drawn again, up to 4 times). */
 static void put_para(const gen *g, rng *r, sbuf *o, uint32_t lo, uint32_t hi) {
-  uint32_t n = rng_range(r, lo, hi);
-  for (uint32_t i = 0; i < n; i++) {
-    if (i) sb_putc(o, ' ');
-    put_sentence(g, r, CH_PROSE, o, 0.45);
+  size_t st = o->n;
+  for (int draw = 0; draw < 4; draw++) {
+    uint32_t n = rng_range(r, lo, hi);
+    o->n = st;
+    for (uint32_t i = 0; i < n; i++) {
+      if (i) sb_putc(o, ' ');
+      put_sentence(g, r, CH_PROSE, o, 0.45);
+    }
+    if (ra_illustration_split(&g->cues, o->p + st, o->n - st) == o->n - st)
+      return;
   }
 }
 
+/* Does the parser read all of the paragraph s[0..n) as one illustration
+ * description (lib/illustration.c)? */
+static int is_illus(const gen *g, const char *s, size_t n) {
+  return ra_illustration_split(&g->cues, s, n) == 0;
+}
+
 /* An illustration description: 3-5 sentences, each with visual cues and
- * none addressed to the reader, as the parser's scorer expects. */
+ * none addressed to the reader, that the parser's splitter takes whole
+ * (else another draw, then a training description that it takes). */
 static void put_illus(const gen *g, rng *r, sbuf *o) {
-  uint32_t want = rng_range(r, 3, 5), got = 0;
-  int total = 0;
+  static const char dflt[] =
+      "A vibrant scene of residents in scrubs, soft lighting and warm hues in "
+      "the background. Photorealistic style, capturing the bustling "
+      "atmosphere.";
   size_t st = o->n;
-  for (int tries = 0; got < want && tries < 40; tries++) {
-    uint32_t ids[MAX_TOK];
-    size_t n = chain_walk(&g->ch[CH_ILLUS], r, ids, MAX_TOK);
-    int pos = 0, neg = 0;
-    for (size_t i = 0; i < n; i++) {
-      pos += g->lx.cue[ids[i]];
-      neg += g->lx.neg[ids[i]];
-    }
-    if (n < 4 || pos < 2 || neg > 0) continue;
-    char last = g->lx.str[ids[n - 1]][g->lx.len[ids[n - 1]] - 1];
-    if (last != '.' && last != '!') continue;
-    if (got) sb_putc(o, ' ');
-    put_tokens(g, ids, n, o, &pos, &neg);
-    total += pos;
-    got++;
-  }
-  if (got < 3 || total < 6) { /* fall back to a training description */
+  for (int draw = 0; draw < 4; draw++) {
+    uint32_t want = rng_range(r, 3, 5), got = 0;
+    int total = 0;
     o->n = st;
-    if (g->illus.n)
-      sb_puts(o, g->illus.v[rng_below(r, (uint32_t)g->illus.n)]);
-    else
-      sb_puts(o, "A vibrant scene of residents in scrubs, soft lighting and "
-                 "warm hues in the background. Photorealistic style, "
-                 "capturing the bustling atmosphere.");
+    for (int tries = 0; got < want && tries < 40; tries++) {
+      uint32_t ids[MAX_TOK];
+      size_t n = chain_walk(&g->ch[CH_ILLUS], r, ids, MAX_TOK);
+      int pos = 0, neg = 0;
+      for (size_t i = 0; i < n; i++) {
+        pos += g->lx.cue[ids[i]];
+        neg += g->lx.neg[ids[i]];
+      }
+      if (n < 4 || pos < 2 || neg > 0) continue;
+      char last = g->lx.str[ids[n - 1]][g->lx.len[ids[n - 1]] - 1];
+      if (last != '.' && last != '!') continue;
+      if (got) sb_putc(o, ' ');
+      put_tokens(g, ids, n, o, &pos, &neg);
+      total += pos;
+      got++;
+    }
+    if (got >= 3 && total >= 6 && is_illus(g, o->p + st, o->n - st)) return;
   }
+  /* fall back to a training description (the first the splitter takes
+   * from a random start), or to a fixed one */
+  o->n = st;
+  if (g->illus.n) {
+    uint32_t k = rng_below(r, (uint32_t)g->illus.n);
+    for (size_t i = 0; i < g->illus.n; i++) {
+      const char *t = g->illus.v[(k + i) % g->illus.n];
+      if (is_illus(g, t, strlen(t))) {
+        sb_puts(o, t);
+        return;
+      }
+    }
+  }
+  sb_puts(o, dflt);
 }
 
 static const char *const connectors[] = {"in", "of", "and", "for", "the",
@@ -1339,6 +1310,31 @@ static void add_para(ctx *c, uint32_t lo, uint32_t hi) {
   doc_open(c->d);
   put_para(c->g, c->r, &c->d->t, lo, hi);
   doc_close(c->d, L_PARA, 1);
+}
+/* An introduction with a description glued to its end (as in 003).  Its
+ * sentences talk to the reader and carry no visual cue, so the parser's
+ * splitter cuts the paragraph where the description begins; a draw that
+ * it would cut elsewhere is redrawn, and after 8 the paragraph stays plain
+ * prose. */
+static void add_glued_intro(ctx *c) {
+  doc *d = c->d;
+  doc_open(d);
+  for (int draw = 0; draw < 8; draw++) {
+    uint32_t n = rng_range(c->r, 2, 4);
+    d->t.n = d->open;
+    for (uint32_t i = 0; i < n; i++) {
+      if (i) sb_putc(&d->t, ' ');
+      put_sentence_as(c->g, c->r, CH_PROSE, &d->t, 0.45, 1);
+    }
+    size_t end = d->t.n;
+    sb_putc(&d->t, ' ');
+    put_illus(c->g, c->r, &d->t);
+    if (ra_illustration_split(&c->g->cues, d->t.p + d->open,
+                              d->t.n - d->open) == end + 1 - d->open)
+      break;
+    d->t.p[d->t.n = end] = '\0';
+  }
+  doc_close(d, L_PARA, 1);
 }
 static void add_illus(ctx *c) {
   doc_open(c->d);
@@ -1557,15 +1553,7 @@ static void build_fresh(const gen *g, uint64_t i, doc *d) {
   if (lead < 45) {
     doc_add(d, L_HEAD, "Introduction", 12, 1);
     if (rng_chance(&r, 0.08)) { /* description glued to the intro (003) */
-      doc_open(d);
-      int pos = 0, neg = 0;
-      put_para(g, &r, &d->t, 2, 4);
-      cue_score(d->t.p + d->open, d->t.n - d->open, &pos, &neg);
-      if (pos <= 1) {
-        sb_putc(&d->t, ' ');
-        put_illus(g, &r, &d->t);
-      }
-      doc_close(d, L_PARA, 1);
+      add_glued_intro(&c);
     } else {
       add_para(&c, 3, 6);
       if (rng_chance(&r, 0.6)) add_illus(&c);
@@ -1814,7 +1802,7 @@ static size_t *choose(const strv *files, uint64_t seed, uint64_t purpose,
   for (size_t i = 0; i < files->n; i++) {
     const char *b = strrchr(files->v[i], '/');
     b = b ? b + 1 : files->v[i];
-    v[i].key = mix3(seed, purpose, fnv64(b, strlen(b)));
+    v[i].key = mix3(seed, purpose, ra_fnv1a(b, strlen(b)));
     v[i].idx = i;
   }
   qsort(v, files->n, sizeof *v, keyed_cmp);
@@ -1851,9 +1839,8 @@ static int mutate_page(const gen *g, const char *path, uint64_t seed) {
     size_t end = e ? (size_t)(e - in.p) : in.n;
     if (line >= 6 && end - i >= 150 && in.p[i] != ' ') {
       char last = in.p[end - 1];
-      int pos, neg;
-      cue_score(in.p + i, end - i, &pos, &neg);
-      if ((last == '.' || last == '!' || last == '?') && pos < 4)
+      if ((last == '.' || last == '!' || last == '?') &&
+          ra_illustration_split(&g->cues, in.p + i, end - i) == end - i)
         cand[nc++] = i;
     }
     i = end + 1;
@@ -1865,7 +1852,7 @@ static int mutate_page(const gen *g, const char *path, uint64_t seed) {
   rng r;
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
-  rng_init(&r, seed, fnv64(base, strlen(base)), fnv64(in.p, in.n));
+  rng_init(&r, seed, ra_fnv1a(base, strlen(base)), ra_fnv1a(in.p, in.n));
   size_t a = cand[rng_below(&r, (uint32_t)nc)];
   const char *e = memchr(in.p + a, '\n', in.n - a);
   size_t b = e ? (size_t)(e - in.p) : in.n, cut = b;

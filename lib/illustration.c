@@ -184,6 +184,11 @@ static void cue_score(const ra_cuetab *c, const char *s, size_t a, size_t b,
   }
 }
 
+void ra_illustration_cue_score(const ra_cuetab *c, const char *s, size_t n,
+                               int *pos, int *neg) {
+  cue_score(c, s, 0, n, pos, neg);
+}
+
 /* Where an illustration description starts in a paragraph: 0 if the whole
  * paragraph is one, n if there is none.  Works per sentence because a
  * description can be glued to the end of a real paragraph: the split is

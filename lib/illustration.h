@@ -27,6 +27,12 @@ typedef struct ra_cuetab {
 
 void ra_illustration_cuetab_init(ra_cuetab *c);
 
+/* Visual-cue total *pos and reader-word total *neg of the sentence
+ * s[0..n), as ra_illustration_split counts them for each sentence
+ * (bench/gen_corpus weighs its words with it). */
+void ra_illustration_cue_score(const ra_cuetab *c, const char *s, size_t n,
+                               int *pos, int *neg);
+
 /* Where an illustration description starts in the paragraph s[0..n): 0
  * if the whole paragraph is one, n if there is none. */
 size_t ra_illustration_split(const ra_cuetab *c, const char *s, size_t n);

@@ -47,7 +47,7 @@ typedef struct scan_ctx {
   int nomem;
 } scan_ctx;
 
-static int is_page_name(const char *name) {
+int ra_scan_is_page_name(const char *name) {
   size_t n = strlen(name);
   if (name[0] == '.') return 0;
   if (ra_jsonl_is_name(name)) return 1;
@@ -107,7 +107,7 @@ static void scan_dir(scan_ctx *c, const char *dir, int depth) {
     if (S_ISDIR(es.st_mode)) {
       scan_dir(c, path, depth + 1);
       free(path);
-    } else if (is_page_name(e->d_name)) {
+    } else if (ra_scan_is_page_name(e->d_name)) {
       if (strvec_push(&c->paths, path) != 0) c->nomem = 1;
     } else {
       free(path);

@@ -13,6 +13,11 @@
 extern "C" {
 #endif
 
+/* Whether a file name (no directory) is one the scan takes: *.txt except
+ * tags.txt and synonyms.txt, *.txt.gz, and JSON Lines (*.jsonl,
+ * *.jsonl.gz, see jsonl.h); never a dot file. */
+int ra_scan_is_page_name(const char *name);
+
 /* Collect the page files under the inputs (directories are walked
  * recursively, symlink loops and unreadable directories reported to warn),
  * sorted.  Pages are *.txt except tags.txt and synonyms.txt.  Returns

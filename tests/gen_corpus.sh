@@ -41,6 +41,19 @@ is "$(cd "$T_TMP/s" && pages . | xargs md5sum)" \
    "$(cd "$A" && pages . | sed -n '31,50p' | xargs md5sum)" \
    "--start 30 --count 20 reproduces articles 30..49"
 
+# Training pages are the files the indexer takes as pages: gzip-compressed
+# pages train as the plain ones do, and JSON Lines files are left out.
+Z="$T_TMP/train"
+mkdir "$Z" && cp "$CORPUS"/*.txt "$Z/"
+for f in "$Z"/*.txt; do
+  case ${f##*/} in tags.txt|synonyms.txt) ;; *) gzip "$f" ;; esac
+done
+echo '{"id": "x", "title": "T", "body": "b"}' > "$Z/x.jsonl"
+"$GEN" -q --count 5 --seed 7 --train "$Z" --out "$T_TMP/z"
+is "$(cd "$T_TMP/z" && pages . | xargs md5sum)" \
+   "$(cd "$A" && pages . | head -5 | xargs md5sum)" \
+   "--train with *.txt.gz pages (and a .jsonl) gives the same articles"
+
 # Sizes spread like the samples (about 10-21 KB).
 sizes=$(pages "$A" | xargs wc -c | grep -v ' total$' | awk '{print $1}' | sort -n)
 min=$(echo "$sizes" | head -1); max=$(echo "$sizes" | tail -1)
