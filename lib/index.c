@@ -38,6 +38,7 @@ typedef struct prev_doc {
   long long mtime_ns;
   unsigned long long size;
   int seen;
+  int retracted; /* its spelling words and acronyms are counted for removal */
 } prev_doc;
 
 typedef struct prev_map {
@@ -95,7 +96,7 @@ static int load_state_cb(void *ctx, uint32_t docid, const char *val,
   int off = 0;
   if (sscanf(buf, "%16llx %lld %llu %n", &h, &mt, &size, &off) != 3 || !off)
     return 0;
-  prev_doc d = {strdup(buf + off), docid, h, mt, size, 0};
+  prev_doc d = {strdup(buf + off), docid, h, mt, size, 0, 0};
   if (!d.id || prev_put(m, &d) != 0) {
     free(d.id);
     m->nomem = 1;
@@ -200,6 +201,10 @@ typedef struct worker {
   ra_writeq_sink sink;   /* w, or the update's write queue */
   int fresh;             /* new database: add without id lookup */
   ra_termcount spell;    /* spelling words not yet given to Xapian */
+  ra_termcount acr;      /* acronym pairs learned: articles defining each */
+  ra_xdb *old;           /* an update: the live revision, for old versions */
+  ra_termcount unspell;  /* an update: spelling words of the replaced and */
+  ra_termcount unacr;    /* removed versions, and their acronym pairs */
   size_t since_commit;
   unsigned long long bytes_since_commit;
   ra_index_stats s;      /* this worker's counts */
@@ -253,6 +258,29 @@ static ra_status maybe_flush(worker *wk) {
   return st;
 }
 
+/* An update replaces or removes p: count what its stored version gave the
+ * spelling and synonym tables, to be taken back before the commit.  An
+ * unreadable stored version is reported and its share stays. */
+static ra_status retract_old(worker *wk, prev_doc *p, ra_error *err) {
+  if (p->retracted) return RA_OK;
+  p->retracted = 1;
+  ra_article *a = NULL;
+  ra_error lerr;
+  ra_error_clear(&lerr);
+  ra_status st = ra_indexdoc_load(wk->old, p->docid, &a, &lerr);
+  if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", lerr.msg);
+  if (st) {
+    char msg[600];
+    snprintf(msg, sizeof msg, "stored version unreadable, its spelling words "
+             "and acronyms stay: %s", ra_error_message(&lerr));
+    locked_warn(wk->b, p->id, 0, (size_t)-1, msg);
+    return RA_OK;
+  }
+  st = ra_indexdoc_count(wk->an, a, &wk->unspell, &wk->unacr, err);
+  ra_article_free(a);
+  return st;
+}
+
 /* Index one parsed article, counting it as added, updated or unchanged
  * against the previous index. */
 static ra_status put_article(worker *wk, const ra_article *a,
@@ -281,8 +309,12 @@ static ra_status put_article(worker *wk, const ra_article *a,
     }
     return RA_OK;
   }
-  ra_status st = ra_indexdoc_write(wk->an, &wk->sink, &wk->spell, a, m,
-                                   &wk->s.acronyms, wk->fresh, &wk->err);
+  /* The stored version goes (a duplicate id's page written earlier in this
+   * run is replaced too, but its words stay counted). */
+  ra_status st = p ? retract_old(wk, p, &wk->err) : RA_OK;
+  if (!st)
+    st = ra_indexdoc_write(wk->an, &wk->sink, &wk->spell, &wk->acr, a, m,
+                           &wk->s.acronyms, wk->fresh, &wk->err);
   if (st) return st;
   wk->s.indexed++;
   wk->s.bytes += bytes;
@@ -562,8 +594,8 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     if (!st) st = ra_xwriter_open(x->path, RA_XW_CREATE | RA_XW_NO_SYNC, &x->w, err);
     x->sink.w = x->w;
     if (!st && k == 0)
-      st = ra_synonyms_load(x->an, x->w, syn_file, &stats->synonyms, locked_warn, b,
-                         err);
+      st = ra_synonyms_load(x->an, x->w, syn_file, &stats->synonyms, NULL,
+                            locked_warn, b, err);
   }
   pthread_t *tid = NULL;
   if (!st) {
@@ -591,6 +623,11 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     }
     stats_add(stats, &wk[k].s);
   }
+  ra_termcount acr = {0}; /* the shards' acronym pairs, articles per pair */
+  for (int k = 0; k < jobs; k++) {
+    ra_termcount_merge(&acr, &wk[k].acr);
+    ra_termcount_free(&wk[k].acr);
+  }
   if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
   for (int k = 0; k < jobs; k++) {
     if (!wk[k].w) continue; /* each worker committed its own shard */
@@ -610,6 +647,8 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
   if (!st) st = ra_xwriter_open(gen_path, RA_XW_OPEN, &w, err);
   if (!st) st = ra_dedup_mark(w, &stats->duplicate_groups, err);
   if (!st) st = write_metadata(w, b->model, gen, cfg, err);
+  if (!st) st = ra_synonyms_write_counts(w, &acr, err);
+  ra_termcount_free(&acr);
   if (!st) st = ra_xwriter_commit(w, err);
   if (w) {
     ra_status cst = ra_xwriter_close(w, err);
@@ -647,7 +686,11 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
 #define RA_UPDATE_MAX_SHARE 0.25
 
 /* Update the live generation in place, in one Xapian transaction: readers
- * see the old or the new revision, and a killed update leaves the old. */
+ * see the old or the new revision, and a killed update leaves the old.
+ * What the replaced and removed versions gave the spelling and synonym
+ * tables is read back from their stored records (through a reader of the
+ * committed revision, which the transaction leaves as it is) and taken
+ * back in the same transaction. */
 static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
                               const char *gen, uint64_t cfg, ra_error *err) {
   ra_index_stats *stats = b->stats;
@@ -659,10 +702,17 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   wk.lo = 0;
   wk.hi = b->n;
   ra_error_clear(&wk.err);
-  ra_status st = ra_analyzer_new(&wk.an, err);
+  ra_termcount listed = {0}; /* synonyms.txt's pairs: never retracted */
+  char gen_path[RA_PATH_MAX];
+  int gl = snprintf(gen_path, sizeof gen_path, "%s/%s", b->o->db_dir, gen);
+  ra_status st = gl < 0 || (size_t)gl >= sizeof gen_path
+                     ? ra_error_set(err, RA_ERR_TOOBIG, "%s: path too long", b->o->db_dir)
+                     : ra_analyzer_new(&wk.an, err);
+  if (!st) st = ra_xdb_open(gen_path, &wk.old, err);
   if (!st) st = ra_xwriter_begin(w, err);
   if (!st)
-    st = ra_synonyms_load(wk.an, NULL, syn_file, &stats->synonyms, locked_warn, b, err);
+    st = ra_synonyms_load(wk.an, NULL, syn_file, &stats->synonyms, &listed,
+                          locked_warn, b, err);
   if (!st) {
     ra_writeq q;
     ra_writeq_init(&q);
@@ -704,13 +754,17 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
       st = ra_error_set(err, RA_ERR_NOMEM, "id term");
       break;
     }
-    st = ra_xwriter_delete(w, idterm, err);
+    st = retract_old(&wk, p, err);
+    if (!st) st = ra_xwriter_delete(w, idterm, err);
     free(idterm);
     if (!st) {
       stats->removed++;
       note(b, p->id, "removed");
     }
   }
+  /* Nothing replaced or removed: both empty, nothing written. */
+  if (!st) st = ra_termcount_retract_spelling(&wk.unspell, w, err);
+  if (!st) st = ra_synonyms_apply_counts(w, &wk.acr, &wk.unacr, &listed, err);
   int changed = stats->added || stats->updated || stats->removed;
   if (!st && changed) st = ra_dedup_mark(w, &stats->duplicate_groups, err);
   /* Nothing written (no page changed, not even a touched one's mtime):
@@ -721,6 +775,11 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   if (!st && stats->committed) st = ra_xwriter_end(w, 1, err);
   else ra_xwriter_end(w, 0, NULL);
   ra_analyzer_free(wk.an);
+  ra_xdb_free(wk.old);
+  ra_termcount_free(&wk.acr);
+  ra_termcount_free(&wk.unspell);
+  ra_termcount_free(&wk.unacr);
+  ra_termcount_free(&listed);
   if (!st) snprintf(stats->generation, sizeof stats->generation, "%s", gen);
   return st;
 }

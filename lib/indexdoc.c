@@ -1,6 +1,8 @@
 /* indexdoc.c - building an article's Xapian document (see indexdoc.h): the
  * per-token callback adds postings, stems, title terms, spelling words and
- * the SimHash of stem shingles in one pass over the analysed text. */
+ * the SimHash of stem shingles in one pass over the analysed text.  The
+ * same walk, without a document, counts what a stored version gave the
+ * shared tables (spelling words, acronyms), for an update to take back. */
 #define _GNU_SOURCE
 #include "indexdoc.h"
 
@@ -23,7 +25,7 @@ _Static_assert(sizeof RA_PREFIX_TITLE == 2, "one-byte title prefix");
 /* Per-document analysis state: Xapian terms, spelling words, and the
  * SimHash accumulator used to find near-duplicates. */
 typedef struct doc_ctx {
-  ra_xdoc *doc;
+  ra_xdoc *doc; /* NULL: count spelling words only */
   ra_termcount stems; /* "Z"+stem -> summed wdf */
   ra_termcount *spell_words;
   unsigned wdf;
@@ -46,8 +48,23 @@ static ra_status stems_flush(const ra_termcount *m, ra_xdoc *doc, ra_error *err)
   return st;
 }
 
+/* "Did you mean" learns only real words: no numbers, URLs, e-mail
+ * addresses or joined forms of hyphenated words.  The one rule for adding
+ * an article's words and for taking them back. */
+static inline void count_spelling(doc_ctx *c, const ra_token *t) {
+  if (c->spell && t->word_len >= 3 && t->word_len < 40 &&
+      !(t->flags & (RA_TOK_NUMERIC | RA_TOK_URL | RA_TOK_EMAIL |
+                    RA_TOK_COLOCATED | RA_TOK_JOINED))) {
+    (void)ra_termcount_add(c->spell_words, t->word, t->word_len, 1); /* nomem is sticky */
+  }
+}
+
 static int add_token(void *vctx, const ra_token *t) {
   doc_ctx *c = vctx;
+  if (!c->doc) {
+    count_spelling(c, t);
+    return 0;
+  }
   uint32_t pos = t->pos + 1; /* Xapian positions start at 1 */
   c->st = ra_xdoc_add_posting(c->doc, t->word, t->word_len, pos, c->wdf, c->err);
   if (c->st) return 1;
@@ -65,13 +82,7 @@ static int add_token(void *vctx, const ra_token *t) {
     c->st = ra_xdoc_add_posting(c->doc, c->buf, t->word_len + 1, pos, 1, c->err);
     if (c->st) return 1;
   }
-  /* "Did you mean" learns only real words: no numbers, URLs, e-mail
-   * addresses or joined forms of hyphenated words. */
-  if (c->spell && t->word_len >= 3 && t->word_len < 40 &&
-      !(t->flags & (RA_TOK_NUMERIC | RA_TOK_URL | RA_TOK_EMAIL |
-                    RA_TOK_COLOCATED | RA_TOK_JOINED))) {
-    (void)ra_termcount_add(c->spell_words, t->word, t->word_len, 1); /* nomem is sticky */
-  }
+  count_spelling(c, t);
   /* SimHash over stem 3-shingles of the whole text. */
   if (!(t->flags & RA_TOK_COLOCATED)) {
     c->shingle[0] = c->shingle[1];
@@ -161,35 +172,35 @@ static ra_status set_tags_value(ra_analyzer *an, ra_xdoc *doc,
   return st;
 }
 
-ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
-                            ra_termcount *spell, const ra_article *a,
-                            const ra_indexdoc_meta *m, size_t *acronyms,
-                            int fresh, ra_error *err) {
-  ra_xdoc *doc = NULL;
-  char *json = NULL, *blob = NULL;
-  size_t blob_len = 0;
-  ra_status st = ra_xdoc_new(&doc, err);
-  if (st) return st;
-  doc_ctx *c = calloc(1, sizeof *c);
-  if (!c) {
-    ra_xdoc_free(doc);
-    return ra_error_set(err, RA_ERR_NOMEM, "%s", a->id);
-  }
-  c->doc = doc;
-  c->err = err;
+/* Each of the article's pairs once into acr: it counts articles. */
+static void count_pairs(ra_termcount *acr, const ra_termcount *mine) {
+  if (mine->nomem) acr->nomem = 1;
+  for (size_t i = 0; i < mine->n; i++)
+    (void)ra_termcount_add(acr, mine->arena + mine->ent[i].off, mine->ent[i].len, 1);
+}
+
+/* The article's fields in index order, each analysed into c (spelling
+ * words into c->spell_words; with c->doc, its terms too), acronyms learned
+ * from section text through ws.  Writing a document and counting a stored
+ * one both walk here, so the two cannot drift apart. */
+static ra_status walk_fields(ra_analyzer *an, doc_ctx *c, const ra_article *a,
+                             ra_writeq_sink *ws, size_t *acronyms,
+                             ra_termcount *acr) {
+  ra_xdoc *doc = c->doc;
+  ra_error *err = c->err;
+  ra_termcount mine = {0}; /* this article's pairs */
   c->spell = 1;
-  c->spell_words = spell;
   uint32_t pos = 0;
   c->title = 1;
-  st = add_field(an, c, a->title, RA_WDF_TITLE, &pos);
+  ra_status st = add_field(an, c, a->title, RA_WDF_TITLE, &pos);
   c->title = 0;
   for (size_t i = 0; !st && i < a->n_tags; i++) {
     st = add_field(an, c, a->tags[i], RA_WDF_TAG, &pos);
-    if (!st) st = add_boolean_folded(an, doc, RA_PREFIX_TAG, a->tags[i], err);
+    if (!st && doc) st = add_boolean_folded(an, doc, RA_PREFIX_TAG, a->tags[i], err);
   }
   if (!st && a->category) {
     st = add_field(an, c, a->category, RA_WDF_HEADING, &pos);
-    if (!st)
+    if (!st && doc)
       st = add_boolean_folded(an, doc, RA_PREFIX_CATEGORY, a->category, err);
   }
   for (size_t i = 0; !st && i < a->n_sections; i++) {
@@ -197,7 +208,9 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
     st = add_field(an, c, s->heading, RA_WDF_HEADING, &pos);
     for (size_t b = 0; !st && b < s->n_blocks; b++) {
       st = add_field(an, c, s->blocks[b].text, RA_WDF_BODY, &pos);
-      if (!st) st = ra_synonyms_learn_acronyms(an, ws, s->blocks[b].text, acronyms, err);
+      if (!st)
+        st = ra_synonyms_learn_acronyms(an, ws, s->blocks[b].text, acronyms,
+                                        &mine, err);
     }
   }
   for (size_t i = 0; !st && i < a->n_faqs; i++) {
@@ -211,6 +224,29 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
   c->n_shingle = -1000000;
   for (size_t i = 0; !st && i < a->n_illustrations; i++)
     st = add_field(an, c, a->illustrations[i], RA_WDF_ILLUSTRATION, &pos);
+  if (!st && acr) count_pairs(acr, &mine);
+  ra_termcount_free(&mine);
+  return st;
+}
+
+ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
+                            ra_termcount *spell, ra_termcount *acr,
+                            const ra_article *a, const ra_indexdoc_meta *m,
+                            size_t *acronyms, int fresh, ra_error *err) {
+  ra_xdoc *doc = NULL;
+  char *json = NULL, *blob = NULL;
+  size_t blob_len = 0;
+  ra_status st = ra_xdoc_new(&doc, err);
+  if (st) return st;
+  doc_ctx *c = calloc(1, sizeof *c);
+  if (!c) {
+    ra_xdoc_free(doc);
+    return ra_error_set(err, RA_ERR_NOMEM, "%s", a->id);
+  }
+  c->doc = doc;
+  c->err = err;
+  c->spell_words = spell;
+  st = walk_fields(an, c, a, ws, acronyms, acr);
   if (!st) st = stems_flush(&c->stems, doc, err);
   size_t rec_len = 0;
   if (!st) st = ra_record_encode(a, &json, &rec_len, err);
@@ -254,5 +290,34 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
   ra_termcount_free(&c->stems);
   free(c);
   ra_xdoc_free(doc);
+  return st;
+}
+
+ra_status ra_indexdoc_count(ra_analyzer *an, const ra_article *a,
+                            ra_termcount *spell, ra_termcount *acr,
+                            ra_error *err) {
+  doc_ctx *c = calloc(1, sizeof *c);
+  if (!c) return ra_error_set(err, RA_ERR_NOMEM, "%s", a->id);
+  c->err = err;
+  c->spell_words = spell;
+  ra_writeq_sink none = {NULL, NULL};
+  ra_status st = walk_fields(an, c, a, &none, NULL, acr);
+  ra_termcount_free(&c->stems);
+  free(c);
+  return st;
+}
+
+ra_status ra_indexdoc_load(ra_xdb *db, uint32_t docid, ra_article **out,
+                           ra_error *err) {
+  char *blob = NULL, *rec = NULL;
+  size_t blob_len = 0, rec_len = 0;
+  *out = NULL;
+  ra_status st = ra_xdb_get_data(db, docid, &blob, &blob_len, err);
+  if (!st) st = ra_store_unpack(blob, blob_len, &rec, &rec_len, err);
+  if (!st && !ra_record_is(rec, rec_len))
+    st = ra_error_set(err, RA_ERR_INVALID, "document %u: not a record", (unsigned)docid);
+  if (!st) st = ra_record_decode(rec, rec_len, out, err);
+  free(rec);
+  free(blob);
   return st;
 }

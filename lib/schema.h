@@ -30,7 +30,9 @@
 
 /* ---- the format ----------------------------------------------------------
  * Bumped when the index layout changes: an update then rebuilds. */
-#define RA_INDEX_FORMAT "4" /* 4: articles stored as records */
+/* 4: articles stored as records; 5: learned acronym pairs' article counts
+ * (RA_META_ACRONYM_PREFIX), which an update needs to retract them. */
+#define RA_INDEX_FORMAT "5"
 
 /* ---- metadata keys -------------------------------------------------------- */
 #define RA_META_MODEL "ra:model"           /* the saved corpus model */
@@ -38,6 +40,13 @@
 #define RA_META_FORMAT "ra:format"         /* RA_INDEX_FORMAT at build time */
 #define RA_META_GENERATION "ra:generation" /* the generation's name */
 #define RA_META_CONFIG "ra:config"         /* hash of the tag list and synonyms */
+/* One key per acronym pair learned from the text: the prefix, the folded
+ * abbreviation, "\x1f", the folded full name; the value is how many
+ * articles define the pair (decimal).  Xapian refuses keys much past 245
+ * bytes: a longer key keeps its first RA_META_ACRONYM_MAX - 17 bytes and
+ * ends in "~" and 16 hex digits of a hash of the whole pair. */
+#define RA_META_ACRONYM_PREFIX "ra:acr:"
+#define RA_META_ACRONYM_MAX 240
 
 /* ---- files of a generation (DIR/gen-NNNNNN/, see idxdir.h) ----------------
  * Besides Xapian's own tables: the tag table (facet.h), written after each

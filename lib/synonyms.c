@@ -1,12 +1,16 @@
-/* synonyms.c - loading synonyms.txt and learning acronyms from article
- * text (see synonyms.h). */
+/* synonyms.c - loading synonyms.txt, learning acronyms from article text
+ * and keeping the learned pairs' article counts (see synonyms.h). */
 #define _GNU_SOURCE
 #include "synonyms.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include "hash.h"
+#include "schema.h"
 
 typedef struct fold_ctx {
   char *out;
@@ -43,19 +47,28 @@ static ra_status fold_phrase(ra_analyzer *an, const char *s, size_t n,
 
 static ra_status add_synonym_pair(ra_analyzer *an, ra_writeq_sink *ws,
                                   const char *a, size_t an_, const char *b,
-                                  size_t bn, size_t *count, ra_error *err) {
+                                  size_t bn, size_t *count, ra_termcount *pairs,
+                                  ra_error *err) {
   char fa[256], fb[256];
   if (fold_phrase(an, a, an_, fa, sizeof fa) || fold_phrase(an, b, bn, fb, sizeof fb))
     return RA_OK;
   if (strcmp(fa, fb) == 0) return RA_OK;
   ra_status st = ws->w ? ra_writeq_put_synonym(ws, fa, fb, err) : RA_OK;
   if (!st && count) (*count)++;
+  if (!st && pairs) {
+    char key[sizeof fa + sizeof fb];
+    size_t la = strlen(fa), lb = strlen(fb);
+    memcpy(key, fa, la);
+    key[la] = RA_SYN_PAIR_SEP;
+    memcpy(key + la + 1, fb, lb);
+    (void)ra_termcount_add(pairs, key, la + 1 + lb, 1); /* nomem is sticky */
+  }
   return st;
 }
 
 ra_status ra_synonyms_load(ra_analyzer *an, ra_xwriter *w, const char *path,
-                           size_t *count, ra_warn_fn warn, void *warn_ctx,
-                           ra_error *err) {
+                           size_t *count, ra_termcount *pairs, ra_warn_fn warn,
+                           void *warn_ctx, ra_error *err) {
   FILE *f = fopen(path, "re");
   if (!f) {
     if (errno == ENOENT) return RA_OK;
@@ -94,7 +107,7 @@ ra_status ra_synonyms_load(ra_analyzer *an, ra_xwriter *w, const char *path,
     for (size_t i = 0; !st && i < nm; i++)
       for (size_t k = i + 1; !st && k < nm; k++)
         st = add_synonym_pair(an, &direct, m[i], strlen(m[i]), m[k], strlen(m[k]),
-                              count, err);
+                              count, pairs, err);
   }
   fclose(f);
   return st;
@@ -110,7 +123,7 @@ static int is_small_word(const char *w, size_t n) {
 
 ra_status ra_synonyms_learn_acronyms(ra_analyzer *an, ra_writeq_sink *sink,
                                      const char *text, size_t *count,
-                                     ra_error *err) {
+                                     ra_termcount *pairs, ra_error *err) {
   ra_status st = RA_OK;
   for (const char *p = strchr(text, '('); !st && p; p = strchr(p + 1, '(')) {
     const char *q = p + 1;
@@ -141,7 +154,110 @@ ra_status ra_synonyms_learn_acronyms(ra_analyzer *an, ra_writeq_sink *sink,
     }
     if (k != 0) continue;
     while (*start == ' ') start++;
-    st = add_synonym_pair(an, sink, q, n, start, (size_t)(e - start), count, err);
+    st = add_synonym_pair(an, sink, q, n, start, (size_t)(e - start), count,
+                          pairs, err);
+  }
+  return st;
+}
+
+/* ---- the learned pairs' article counts ----------------------------------- */
+
+/* The metadata key of a pair's count into out (RA_META_ACRONYM_MAX + 1
+ * bytes): the prefix and the pair, or, past Xapian's key length limit, as
+ * much of the pair as fits and a hash of all of it. */
+static void count_key(const char *pair, size_t len, char *out) {
+  size_t pl = strlen(RA_META_ACRONYM_PREFIX);
+  memcpy(out, RA_META_ACRONYM_PREFIX, pl);
+  if (pl + len <= RA_META_ACRONYM_MAX) {
+    memcpy(out + pl, pair, len);
+    out[pl + len] = '\0';
+    return;
+  }
+  size_t keep = RA_META_ACRONYM_MAX - pl - 17;
+  memcpy(out + pl, pair, keep);
+  snprintf(out + pl + keep, 18, "~%016llx",
+           (unsigned long long)ra_fnv1a(pair, len));
+}
+
+static ra_status set_count(ra_xwriter *w, const char *key, unsigned long long n,
+                           ra_error *err) {
+  char v[24];
+  int vl = n ? snprintf(v, sizeof v, "%llu", n) : 0;
+  return ra_xwriter_set_metadata(w, key, v, (size_t)vl, err);
+}
+
+ra_status ra_synonyms_write_counts(ra_xwriter *w, const ra_termcount *counts,
+                                   ra_error *err) {
+  if (counts->nomem) return ra_error_set(err, RA_ERR_NOMEM, "acronym counts");
+  ra_status st = RA_OK;
+  char key[RA_META_ACRONYM_MAX + 1];
+  for (size_t i = 0; !st && i < counts->n; i++) {
+    count_key(counts->arena + counts->ent[i].off, counts->ent[i].len, key);
+    st = set_count(w, key, counts->ent[i].count, err);
+  }
+  return st;
+}
+
+/* Whether synonyms.txt lists the pair, in either order. */
+static int is_listed(const ra_termcount *listed, const char *pair, size_t len) {
+  if (!listed) return 0;
+  if (ra_termcount_get(listed, pair, len)) return 1;
+  const char *sep = memchr(pair, RA_SYN_PAIR_SEP, len);
+  if (!sep) return 0;
+  char sw[512];
+  size_t la = (size_t)(sep - pair), lb = len - la - 1;
+  if (len > sizeof sw) return 0;
+  memcpy(sw, sep + 1, lb);
+  sw[lb] = RA_SYN_PAIR_SEP;
+  memcpy(sw + lb + 1, pair, la);
+  return ra_termcount_get(listed, sw, len) != 0;
+}
+
+/* The stored count of a pair moves by add - del; at 0 its synonyms go. */
+static ra_status move_count(ra_xwriter *w, const char *pair, size_t len,
+                            unsigned add, unsigned del,
+                            const ra_termcount *listed, ra_error *err) {
+  char key[RA_META_ACRONYM_MAX + 1], *v = NULL;
+  size_t vl = 0;
+  count_key(pair, len, key);
+  ra_status st = ra_xwriter_get_metadata(w, key, &v, &vl, err);
+  if (st) return st;
+  unsigned long long cur = vl ? strtoull(v, NULL, 10) : 0;
+  free(v);
+  unsigned long long n = cur + add > del ? cur + add - del : 0;
+  if (n != cur) st = set_count(w, key, n, err);
+  if (st || n > 0 || is_listed(listed, pair, len)) return st;
+  /* No article defines it any more: both directions, as they were added. */
+  const char *sep = memchr(pair, RA_SYN_PAIR_SEP, len);
+  if (!sep || len >= 512) return RA_OK;
+  char a[512], b[512];
+  size_t la = (size_t)(sep - pair);
+  memcpy(a, pair, la);
+  a[la] = '\0';
+  memcpy(b, sep + 1, len - la - 1);
+  b[len - la - 1] = '\0';
+  st = ra_xwriter_remove_synonym(w, a, b, err);
+  if (!st) st = ra_xwriter_remove_synonym(w, b, a, err);
+  return st;
+}
+
+ra_status ra_synonyms_apply_counts(ra_xwriter *w, const ra_termcount *learned,
+                                   const ra_termcount *unlearned,
+                                   const ra_termcount *listed, ra_error *err) {
+  if (learned->nomem || unlearned->nomem || (listed && listed->nomem))
+    return ra_error_set(err, RA_ERR_NOMEM, "acronym counts");
+  ra_status st = RA_OK;
+  for (size_t i = 0; !st && i < unlearned->n; i++) {
+    const char *p = unlearned->arena + unlearned->ent[i].off;
+    size_t len = unlearned->ent[i].len;
+    unsigned add = ra_termcount_get(learned, p, len), del = unlearned->ent[i].count;
+    if (add != del) st = move_count(w, p, len, add, del, listed, err);
+  }
+  for (size_t i = 0; !st && i < learned->n; i++) {
+    const char *p = learned->arena + learned->ent[i].off;
+    size_t len = learned->ent[i].len;
+    if (!ra_termcount_get(unlearned, p, len))
+      st = move_count(w, p, len, learned->ent[i].count, 0, listed, err);
   }
   return st;
 }

@@ -1,5 +1,6 @@
 /* termcount.h - terms counted in memory before they go to Xapian: the
- * counter behind an article's stem terms and a worker's spelling words. */
+ * counter behind an article's stem terms, a worker's spelling words (added,
+ * or retracted by an update) and its acronym pairs. */
 #ifndef RA_TERMCOUNT_H
 #define RA_TERMCOUNT_H
 
@@ -86,10 +87,22 @@ nomem:
 /* Free the counter's memory and leave it empty (reusable). */
 void ra_termcount_free(ra_termcount *m);
 
+/* The count of term (len bytes); 0 when it was never added. */
+unsigned ra_termcount_get(const ra_termcount *m, const char *term, size_t len);
+
+/* Add every count of from to to (from's lost terms make to's lost too). */
+void ra_termcount_merge(ra_termcount *to, const ra_termcount *from);
+
 /* Hand the counted spelling words to the writer (none when w is NULL: a
  * failed run's map is only freed) and empty the map. */
 ra_status ra_termcount_flush_spelling(ra_termcount *m, ra_xwriter *w,
                                       ra_error *err);
+
+/* The reverse, for an update: take the counted words' frequencies (those
+ * of removed or replaced documents) from the writer's spelling data, and
+ * empty the map.  No call to the writer when the map is empty. */
+ra_status ra_termcount_retract_spelling(ra_termcount *m, ra_xwriter *w,
+                                        ra_error *err);
 
 #ifdef __cplusplus
 }

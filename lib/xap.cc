@@ -302,6 +302,18 @@ ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word, size_t len,
   }
 }
 
+ra_status ra_xwriter_remove_spelling(ra_xwriter *w, const char *word,
+                                     size_t len, unsigned freqdec,
+                                     ra_error *err) {
+  try {
+    w->db.remove_spelling(std::string(word, len), freqdec);
+    w->changes++;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "remove spelling");
+  }
+}
+
 ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
                                  const char *syn, ra_error *err) {
   try {
@@ -310,6 +322,17 @@ ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
     return RA_OK;
   } catch (...) {
     return translate(err, "add synonym");
+  }
+}
+
+ra_status ra_xwriter_remove_synonym(ra_xwriter *w, const char *key,
+                                    const char *syn, ra_error *err) {
+  try {
+    w->db.remove_synonym(key, syn);
+    w->changes++;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "remove synonym");
   }
 }
 

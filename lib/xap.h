@@ -50,6 +50,7 @@ ra_status ra_xwriter_add(ra_xwriter *w, ra_xdoc *doc, uint32_t *docid,
                          ra_error *err);
 ra_status ra_xwriter_delete(ra_xwriter *w, const char *idterm,
                             ra_error *err);
+/* Set a metadata value; len 0 removes the key. */
 ra_status ra_xwriter_set_metadata(ra_xwriter *w, const char *key,
                                   const char *val, size_t len,
                                   ra_error *err);
@@ -58,10 +59,18 @@ ra_status ra_xwriter_get_metadata(ra_xwriter *w, const char *key, char **val,
 ra_status ra_xwriter_add_spelling(ra_xwriter *w, const char *word,
                                   size_t len, unsigned freqinc,
                                   ra_error *err);
+/* Take freqdec from a spelling word's frequency: at 0 the word is gone
+ * (Xapian removes it; an absent word is left alone). */
+ra_status ra_xwriter_remove_spelling(ra_xwriter *w, const char *word,
+                                     size_t len, unsigned freqdec,
+                                     ra_error *err);
 /* Synonym: key (folded word, or folded words joined by one space) ->
  * expansion of the same form. */
 ra_status ra_xwriter_add_synonym(ra_xwriter *w, const char *key,
                                  const char *syn, ra_error *err);
+/* Remove the one expansion syn of key (the other direction stays). */
+ra_status ra_xwriter_remove_synonym(ra_xwriter *w, const char *key,
+                                    const char *syn, ra_error *err);
 uint32_t ra_xwriter_doccount(ra_xwriter *w);
 /* Visit every (docid, value) in a value slot, in docid order. */
 ra_status ra_xwriter_values(ra_xwriter *w, unsigned slot, ra_xvalue_cb cb,

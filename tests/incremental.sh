@@ -1,7 +1,8 @@
 #!/bin/sh
 # incremental.sh - updates (added/updated/removed/unchanged), rebuilds,
 # JSON Lines and gzip input, synonyms, near-duplicates, parallel rebuilds
-# equal to serial ones, and the index surviving failures.
+# equal to serial ones, updates taking back the spelling words and acronyms
+# of what they remove, and the index surviving failures.
 . "${RA_SRCDIR:-..}/tests/lib.sh"
 C="$T_TMP/corpus"; DB="$T_TMP/db"
 mkdir -p "$C"; cp "$CORPUS"/*.txt "$C"/
@@ -173,6 +174,57 @@ like "$ERR" "full rebuild: more changed page text than --max-update-size" "past 
 run "$RA_INDEX" --db "$T_TMP/u1" --max-update-size 1.5M "$U"
 is "$RC" 2 "a bad --max-update-size is a usage error"
 like "$ERR" "--max-update-size: not a size above 0: '1.5M'" "and names the option"
+
+# An update takes back what the removed and replaced versions gave "did you
+# mean" (their spelling words) and the learned acronyms, so that it leaves
+# what a rebuild of the same pages would.  The edited lines are paragraphs
+# of section text; zymurgologies (000) shares zymurgology's stem, so the
+# stale word would still find a hit if it were left in the spelling data.
+R="$T_TMP/retract"; RDB="$T_TMP/rdb"
+mkdir -p "$R"; cp "$CORPUS"/* "$R"/
+sed -i '16s/$/ The Quality Improvement Committee (QIC) studies zymurgology./' "$R/003_a318fcef9bca58db.txt"
+sed -i '12s/$/ The Resident Wellness Council (RWC) meets monthly; zymurgologies abound./' "$R/000_f98e010c7e6657bf.txt"
+sed -i '12s/$/ The Resident Wellness Council (RWC) and the Program Director (PD) agree./' "$R/001_32d40953c92d2718.txt"
+sed -i '11s/$/ Quixotrophic schedules are rare./' "$R/002_f7ec2a6eb3000eca.txt"
+sugg() { run "$RA_QUERY" --db "${2:-$RDB}" --format json "$1"; printf '%s' "$OUT" | sed -n 's/.*"suggestion":{"query":"\([^"]*\)".*/\1/p'; }
+exps() { run "$RA_QUERY" --db "${2:-$RDB}" --format json "$1"; printf '%s' "$OUT" | grep -o '"expansions":\[[^]]*\]'; }
+run "$RA_INDEX" --db "$RDB" "$R"; is "$RC" 0 "retraction corpus builds"
+is "$(sugg zymurgolgy)" zymurgology "did you mean: a word of one article"
+is "$(sugg quixotrophik)" quixotrophic "did you mean: a word another article will drop"
+like "$(exps QIC)" '"to":"quality improvement committee"' "an acronym learned from one article"
+like "$(exps RWC)" '"to":"resident wellness council"' "an acronym learned from two"
+like "$(exps PD)" '"to":"program director"' "an acronym also in synonyms.txt"
+rm "$R/003_a318fcef9bca58db.txt" "$R/001_32d40953c92d2718.txt"
+sed -i '11s/Quixotrophic/Quixotrophics/' "$R/002_f7ec2a6eb3000eca.txt"
+run "$RA_INDEX" --db "$RDB" --stats-json "$T_TMP/stats.json" "$R"
+like "$ERR" "update: 0 added, 1 updated, 2 removed, 2 unchanged" "delete two pages, change one: an update"
+like "$(cat "$T_TMP/stats.json")" '"mode": "update"' "--stats-json: it was an update, not a rebuild"
+is "$(sugg zymurgolgy)" "" "the deleted article's word is no longer suggested"
+is "$(sugg quixotrophik)" quixotrophics "the changed article's dropped word is no longer suggested, its new one is"
+unlike "$(exps QIC)" "quality improvement committee" "the deleted article's acronym no longer expands"
+like "$(exps RWC)" '"to":"resident wellness council"' "an acronym another article defines survives"
+like "$(exps PD)" '"to":"program director"' "a synonyms.txt pair survives the article that also defined it"
+run "$RA_INDEX" --db "$T_TMP/rdb2" --rebuild "$R"; is "$RC" 0 "rebuild of the same pages"
+same=0
+for qq in zymurgolgy quixotrophik quixotrophics QIC RWC PD "resident wellness council" \
+          "quality improvement committee" "program director" mentorsip; do
+  a=$("$RA_QUERY" --db "$RDB" --format json --explain "$qq" | sed 's/"generation":"[^"]*"//; s/"revision":[0-9]*//')
+  b=$("$RA_QUERY" --db "$T_TMP/rdb2" --format json --explain "$qq" | sed 's/"generation":"[^"]*"//; s/"revision":[0-9]*//')
+  [ "$a" = "$b" ] || { same=1; echo "# differs: $qq"; }
+done
+ok $same "after the update, suggestions and expansions are a rebuild's"
+rm "$R/000_f98e010c7e6657bf.txt"
+run "$RA_INDEX" --db "$RDB" "$R"
+like "$ERR" "update: 0 added, 0 updated, 1 removed, 2 unchanged" "delete the other article defining RWC"
+unlike "$(exps RWC)" "resident wellness council" "with its last article gone, the acronym goes"
+like "$(exps PD)" '"to":"program director"' "the synonyms.txt pair stays"
+cp "$CORPUS/003_a318fcef9bca58db.txt" "$R/"
+sed -i '16s/$/ The Quality Improvement Committee (QIC) meets./' "$R/003_a318fcef9bca58db.txt"
+run "$RA_INDEX" --db "$RDB" "$R"
+like "$ERR" "update: 1 added" "an article defining QIC comes back"
+like "$(exps QIC)" '"to":"quality improvement committee"' "and the acronym is learned again"
+run "$RA_INDEX" --db "$RDB" "$R"
+like "$ERR" "nothing to write" "an update with nothing to do still writes nothing"
 
 # Unreadable parts never empty the index.
 ln -s . "$C/loop"
