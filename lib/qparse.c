@@ -47,6 +47,44 @@ static char *utf8_clean(const char *s, size_t len, size_t *out_len) {
   return o;
 }
 
+/* Byte length of a separator at s that is not ASCII white space, else 0:
+ * U+FFFD (what invalid UTF-8 became), and the Unicode spaces page cleaning
+ * turns into spaces in indexed text (NBSP, U+2000..U+200B, U+2028/9,
+ * U+202F, U+205F, U+3000, U+FEFF).  Zero-width joiners and non-joiners are
+ * not separators: the analyser ignores them inside a word, as in pages. */
+static size_t separator_len(const unsigned char *s, size_t n) {
+  if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) return 2;
+  if (n < 3) return 0;
+  if (s[0] == 0xEF && s[1] == 0xBF && s[2] == 0xBD) return 3;
+  if (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) return 3;
+  if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3;
+  if (s[0] == 0xE2 && s[1] == 0x80 &&
+      (s[2] <= 0x8B || s[2] == 0xA8 || s[2] == 0xA9 || s[2] == 0xAF))
+    return 3;
+  if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3;
+  return 0;
+}
+
+/* Copy of the cleaned query for the lexer: every separator blanked to as
+ * many ASCII spaces as it has bytes, so clause offsets stay those of the
+ * reader's text (messages quote that) while words split where the
+ * analyser would split them.  Caller frees. */
+static char *lex_copy(const char *s, size_t len) {
+  char *o = malloc(len + 1);
+  if (!o) return NULL;
+  memcpy(o, s, len + 1);
+  for (size_t i = 0; i < len;) {
+    size_t l = separator_len((const unsigned char *)o + i, len - i);
+    if (l) {
+      memset(o + i, ' ', l);
+      i += l;
+    } else {
+      i++;
+    }
+  }
+  return o;
+}
+
 /* ---- freeing ------------------------------------------------------------- */
 
 static void words_free(ra_qword *w, size_t n) {
@@ -769,7 +807,12 @@ ra_status ra_qparse(ra_analyzer *an, const char *s, size_t len,
   }
   if (qp->text_len != len)
     ra_query_note(q, "invalid UTF-8 in the query was replaced");
-  parser p = {.an = an, .s = qp->text, .len = qp->text_len, .q = q, .err = err};
+  char *lexed = lex_copy(qp->text, qp->text_len);
+  if (!lexed) {
+    ra_query_free(q);
+    return ra_error_set(err, RA_ERR_NOMEM, "query");
+  }
+  parser p = {.an = an, .s = lexed, .len = qp->text_len, .q = q, .err = err};
   ra_status st = run_parser(&p);
   if (!st && p.error) {
     /* Read the reader's words, without the syntax, as plain words. */
@@ -778,7 +821,7 @@ ra_status ra_qparse(ra_analyzer *an, const char *s, size_t len,
              "the query syntax was not understood (%s), so it was read as "
              "plain words", p.error);
     reset_query(q);
-    char *plain = strdup(qp->text);
+    char *plain = strdup(lexed);
     if (!plain) {
       st = ra_error_set(err, RA_ERR_NOMEM, "query");
     } else {
@@ -807,6 +850,7 @@ ra_status ra_qparse(ra_analyzer *an, const char *s, size_t len,
       ra_query_note(q, why);
     }
   }
+  free(lexed);
   if (!st && p.overflow) ra_query_note(q, "query truncated to its first 64 words");
   if (st) {
     ra_query_free(q);

@@ -76,6 +76,18 @@ like "$OUT" '"dropped":["zzyzx"]' "the dropped word is named in JSON"
 like "$OUT" 'dropped \"zzyzx\" (in no article)' "the note says what was dropped and why"
 run "$RA_QUERY" --db "$DB" --color=never alumni zzyzx
 like "$OUT" 'Note: no article contains every word; dropped "zzyzx"' "text output says so"
+# U+FFFD (and invalid UTF-8, which becomes it) separates words, as the
+# docs say: the words are relaxed like any others, not lost as one unit.
+q "$DB" "$(printf 'alumni\357\277\275zzyzx')"
+like "$OUT" '"dropped":["zzyzx"]' "U+FFFD separates words: the missing one is dropped"
+q "$DB" "$(printf 'alumni\377zzyzx')"
+like "$OUT" '"dropped":["zzyzx"]' "invalid UTF-8 separates words too"
+# Unicode spaces split words as in indexed pages; a zero-width joiner inside
+# a word is ignored, as the analyser ignores it in pages.
+q "$DB" "$(printf 'alumni\302\240zzyzx')"
+like "$OUT" '"dropped":["zzyzx"]' "a no-break space separates words"
+q "$DB" "$(printf 'alu\342\200\215mni')"
+unlike "$OUT" '"total_estimate":0,' "a zero-width joiner inside a word is ignored"
 q "$DB" "post-match camaraderie"
 like "$OUT" '"dropped":["post-match"]' "each word is in some article but none has both: the rarer is dropped"
 q "$DB" "alumni"
