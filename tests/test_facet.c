@@ -19,6 +19,7 @@
 #include "xap.h"
 
 #include "tap.h"
+#include "testidx.h"
 
 /* Docids follow the lines: "giraffe" first matches d3, whose spelling of
  * the tag differs from d1's, the first article that has it. */
@@ -63,32 +64,12 @@ static int count_nothing(void *ctx, const char *k, size_t kl, const char *d,
 
 int main(void) {
   printf("1..16\n");
-  char dir[] = "/tmp/ra-test-facet.XXXXXX";
-  if (!mkdtemp(dir)) {
-    printf("Bail out! mkdtemp failed\n");
-    return 1;
-  }
-  char src[512], file[600], db[512];
-  snprintf(src, sizeof src, "%s/corpus", dir);
-  snprintf(file, sizeof file, "%s/a.jsonl", src);
-  snprintf(db, sizeof db, "%s/db", dir);
-  mkdir(src, 0777);
-  FILE *f = fopen(file, "w");
-  if (f) {
-    fputs(corpus, f);
-    fclose(f);
-  }
-  const char *inputs[] = {src};
-  ra_index_opts o;
-  memset(&o, 0, sizeof o);
-  o.db_dir = db;
-  o.inputs = inputs;
-  o.n_inputs = 1;
-  o.jobs = 1;
-  ra_index_stats stats;
+  testidx ti;
   ra_error err;
   ra_error_clear(&err);
-  ra_status st = ra_index_build(&o, &stats, &err);
+  ra_status st = testidx_build(&ti, "facet", corpus, &err);
+  const char *db = ti.db;
+  ra_index_stats stats = ti.stats;
   ok(st == RA_OK && stats.indexed == 4, "4 articles indexed (%s)",
      st ? ra_error_message(&err) : "ok");
 
@@ -250,6 +231,6 @@ int main(void) {
   ra_searcher_free(plain);
   ra_searcher_free(mapped);
   ra_searcher_free(table);
-  ra_rmtree(dir, NULL);
+  testidx_remove(&ti);
   return n_fail ? 1 : 0;
 }

@@ -17,17 +17,7 @@
 #include "record.h"
 
 #include "tap.h"
-
-/* Deterministic xorshift generator, so failures are reproducible. */
-static uint32_t rng_state = 0x12345678u;
-static uint32_t rng(void) {
-  uint32_t x = rng_state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rng_state = x;
-  return x;
-}
+#include "testidx.h"
 
 /* ---- article records -------------------------------------------------------- */
 

@@ -23,6 +23,7 @@
 #include "xap.h"
 
 #include "tap.h"
+#include "testidx.h"
 
 static const char corpus[] =
     "{\"id\":\"d1\",\"title\":\"Alpha\",\"body\":\"mentor residency alumni notes\","
@@ -274,35 +275,14 @@ static void test_any_word(void) {
 }
 
 int main(void) {
-  char dir[] = "/tmp/ra-test-relax.XXXXXX";
-  if (!mkdtemp(dir)) {
-    printf("Bail out! mkdtemp failed\n");
-    return 1;
-  }
-  char src[512], file[600], db[512];
-  snprintf(src, sizeof src, "%s/corpus", dir);
-  snprintf(file, sizeof file, "%s/a.jsonl", src);
-  snprintf(db, sizeof db, "%s/db", dir);
-  mkdir(src, 0777);
-  FILE *f = fopen(file, "w");
-  if (f) {
-    fputs(corpus, f);
-    fclose(f);
-  }
-  const char *inputs[] = {src};
-  ra_index_opts o;
-  memset(&o, 0, sizeof o);
-  o.db_dir = db;
-  o.inputs = inputs;
-  o.n_inputs = 1;
-  o.jobs = 1;
-  ra_index_stats stats;
+  testidx ti;
   ra_error err;
   ra_error_clear(&err);
-  if (ra_index_build(&o, &stats, &err) != RA_OK || stats.indexed != 4 ||
-      ra_searcher_open(db, &S, &err) != RA_OK) {
+  ra_status bst = testidx_build(&ti, "relax", corpus, &err);
+  if (bst != RA_OK || ti.stats.indexed != 4 ||
+      ra_searcher_open(ti.db, &S, &err) != RA_OK) {
     printf("Bail out! index: %s\n", ra_error_message(&err));
-    ra_rmtree(dir, NULL);
+    testidx_remove(&ti);
     return 1;
   }
   ra_rank_params_default(&RP);
@@ -311,7 +291,7 @@ int main(void) {
   test_search();
   test_any_word();
   ra_searcher_free(S);
-  ra_rmtree(dir, NULL);
+  testidx_remove(&ti);
   printf("1..%d\n", n_test);
   return n_fail ? 1 : 0;
 }

@@ -19,19 +19,9 @@
 /* ---- TAP ---------------------------------------------------------------- */
 
 #include "tap.h"
+#include "testidx.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* Deterministic xorshift generator, so failures are reproducible. */
-static uint32_t rng_state = 0x12345678u;
-static uint32_t rng(void) {
-  uint32_t x = rng_state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rng_state = x;
-  return x;
-}
 
 static uint32_t le32(const char *p) {
   const unsigned char *u = (const unsigned char *)p;
