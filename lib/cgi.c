@@ -588,9 +588,22 @@ static ra_status render_completions(FILE *out, void *vctx, ra_error *err) {
 
 /* ---- one request --------------------------------------------------------------- */
 
+/* Worth one reopen: a rebuild may have swapped the generation we read.
+ * DAMAGED too: a generation that reads as damaged may be one a rebuild
+ * just replaced; if the reopened one is damaged as well, that is the
+ * answer (503, rebuild it). */
 static int is_retryable(ra_status st) {
   return st == RA_ERR_XAPIAN || st == RA_ERR_IO || st == RA_ERR_NOINDEX ||
-         st == RA_ERR_ZLIB;
+         st == RA_ERR_ZLIB || st == RA_ERR_DAMAGED;
+}
+
+/* The published index cannot be read: DAMAGED's 503, saying what will
+ * help (the details are in the server's log). */
+static ra_status set_damaged(response *resp, const ra_html_page *page,
+                             ra_error *err) {
+  return set_error(resp, page, ra_status_http(RA_ERR_DAMAGED), NULL,
+                   "the search index is damaged and cannot be read; it must "
+                   "be rebuilt (ra-index --rebuild)", err);
 }
 
 /* The HTTP status of a failure the request is not blamed for: st's in the
@@ -614,7 +627,9 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   if (st) {
     /* Log the details for the operator; tell the reader less. */
     fprintf(stderr, "ra-cgi: %s: %s\n", c->db, ra_error_message(&e));
-    /* Whatever kept it from opening, the index is not available (503). */
+    if (st == RA_ERR_DAMAGED) return set_damaged(resp, page, err);
+    /* Whatever else kept it from opening, the index is not available
+     * (503). */
     return set_error(resp, page, ra_status_http(RA_ERR_NOINDEX), NULL,
                      "the search index is not available right now; try again "
                      "in a minute", err);
@@ -692,6 +707,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   }
   if (st) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&e));
+    if (st == RA_ERR_DAMAGED) return set_damaged(resp, page, err);
     return set_error(resp, page, server_error_http(st), NULL,
                      "the search failed; the error has been logged", err);
   }

@@ -48,10 +48,11 @@ static void usage(FILE *f) {
           "Exit status: %d results, %d no match (or page past the end, unknown "
           "tag or id),\n"
           "%d usage or unusable query, %d no index (build one with ra-index), "
-          "%d error.\n",
+          "%d error,\n"
+          "%d index damaged (rebuild it with ra-index --rebuild).\n",
           RA_DEFAULT_DB, exit_for(RA_OK), RA_EXIT_QUERY_NOMATCH,
           exit_for(RA_ERR_USAGE), exit_for(RA_ERR_NOINDEX),
-          exit_for(RA_ERR_IO));
+          exit_for(RA_ERR_IO), exit_for(RA_ERR_DAMAGED));
 }
 
 static int parse_num(const char *s, long min, long max, long *out) {
@@ -199,7 +200,8 @@ int main(int argc, char **argv) {
   ra_results *r = NULL;
   int rc = exit_for(RA_OK);
   ra_format rfmt = fmt == FMT_JSON ? RA_FMT_JSON : RA_FMT_TEXT;
-  ra_status st = ra_searcher_open(ra_idxdir_choose(db_opt), &s, &err);
+  const char *db = ra_idxdir_choose(db_opt);
+  ra_status st = ra_searcher_open(db, &s, &err);
   if (st == RA_OK && mode == MODE_TAGS) {
     ra_tag_count *tags = NULL;
     size_t n = 0;
@@ -249,6 +251,10 @@ int main(int argc, char **argv) {
     st = ra_error_set(&err, RA_ERR_IO, "writing results to stdout failed");
   if (st != RA_OK) {
     fprintf(stderr, "ra-query: %s\n", ra_error_message(&err));
+    if (st == RA_ERR_DAMAGED)
+      fprintf(stderr, "ra-query: the index at %s is damaged and cannot be "
+              "read: rebuild it with `ra-index --rebuild --db %s CORPUS_DIR`\n",
+              db, db);
     rc = exit_for(st);
   }
   ra_results_free(r);

@@ -52,6 +52,28 @@ is "$(hdr Cache-Control)" "no-store" "errors are not cached"
 
 run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"; is "$RC" 0 "index built"
 
+# A damaged index (published but unreadable) is a 503 that says it must be
+# rebuilt, not "try again"; no index at all stays "try again".
+cp -R "$DB" "$T_TMP/dmg"
+for t in "$T_TMP"/dmg/gen-*/postlist.glass; do : > "$t"; done
+CGI_DB="$T_TMP/dmg"
+cgi 'q=mentorship'; is "$STATUS" 503 "truncated table: 503"
+like "$BODY" '"message":"the search index is damaged and cannot be read; it must be rebuilt (ra-index --rebuild)"' "503 says the index is damaged and to rebuild it"
+is "$(hdr Retry-After)" 30 "damaged: Retry-After"
+like "$(cat "$T_TMP/cgi.err")" "index damaged" "the log has the details"
+cgi 'q=mentorship&format=html'; is "$STATUS" 503 "truncated table (HTML): 503"
+like "$BODY" "ra-index --rebuild" "HTML 503 says to rebuild"
+mkdir -p "$T_TMP/dmg2"; echo "glass gen-000042" > "$T_TMP/dmg2/XAPIANDB"
+CGI_DB="$T_TMP/dmg2"
+cgi 'q=mentorship'; is "$STATUS" 503 "stub naming a missing generation: 503"
+like "$BODY" "must be rebuilt (ra-index --rebuild)" "and says to rebuild"
+mkdir -p "$T_TMP/nodb"; CGI_DB="$T_TMP/nodb"
+cgi 'q=mentorship'; is "$STATUS" 503 "nothing published: 503"
+unlike "$BODY" "rebuilt" "nothing published is not called damaged"
+CGI_DB=
+run "$RA_INDEX" --quiet --db "$T_TMP/dmg" "$CORPUS"; is "$RC" 0 "ra-index rebuilds over the damaged index"
+CGI_DB="$T_TMP/dmg"; cgi 'q=mentorship'; is "$STATUS" 200 "then it answers 200"; CGI_DB=
+
 cgi 'q=mentorship'
 is "$STATUS" 200 "GET q=mentorship: 200"
 is "$(hdr Content-Type)" "application/json; charset=utf-8" "JSON content type with charset"

@@ -42,11 +42,32 @@ ok $([ "$RC" -le 1 ] && echo 0 || echo 1) "an unbalanced quote is answered"
 run "$RA_QUERY" --db "$DB" a b c d e f g h i j k l m n o p q r s t u v w x y z a1 b1 c1 d1 e1 f1 g1 h1 i1 j1 k1 l1 m1 n1 o1 p1 q1 r1 s1 t1 u1 v1 w1 x1 y1 z1 a2 b2 c2 d2 e2 f2 g2 h2 i2 j2 k2 l2 m2 n2 o2 p2
 ok $([ "$RC" -le 2 ] && echo 0 || echo 1) "a query of 68 words gets an answer or a usage error"
 
-# A damaged index is reported, not crashed on.
+# A damaged index (published, unreadable) is its own status: exit 7 and
+# advice to rebuild; ra-index rebuilds over it.
 mkdir -p "$T_TMP/bad"; echo "glass gen-000009" > "$T_TMP/bad/XAPIANDB"
 run "$RA_QUERY" --db "$T_TMP/bad" mentorship
-ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "stub naming a missing generation: exit 4 or 5"
+is "$RC" 7 "stub naming a missing generation: exit 7 (damaged)"
 like "$ERR" "$T_TMP/bad" "the damaged index is named"
+like "$ERR" "rebuild it with \`ra-index --rebuild --db $T_TMP/bad" "and says to rebuild it"
+run "$RA_INDEX" --quiet --db "$T_TMP/bad" "$CORPUS"
+is "$RC" 0 "ra-index rebuilds over a stub naming a missing generation"
+run "$RA_QUERY" --db "$T_TMP/bad" mentorship
+is "$RC" 0 "and the rebuilt index answers"
+cp -R "$DB" "$T_TMP/trunc"
+for t in "$T_TMP"/trunc/gen-*/postlist.glass; do : > "$t"; done
+run "$RA_QUERY" --db "$T_TMP/trunc" mentorship
+is "$RC" 7 "a truncated table: exit 7 (damaged)"
+like "$ERR" "index damaged" "says the index is damaged"
+like "$ERR" "ra-index --rebuild" "and says to rebuild it"
+run "$RA_QUERY" --db "$T_TMP/trunc" --tags
+is "$RC" 7 "--tags on a truncated table: exit 7"
+run "$RA_INDEX" --quiet --db "$T_TMP/trunc" "$CORPUS"
+is "$RC" 0 "ra-index rebuilds over a truncated table"
+run "$RA_QUERY" --db "$T_TMP/trunc" mentorship
+is "$RC" 0 "and the rebuilt index answers"
+mkdir -p "$T_TMP/empty"
+run "$RA_QUERY" --db "$T_TMP/empty" mentorship
+is "$RC" 4 "an empty directory is no index (4), not a damaged one"
 echo "not a database" > "$T_TMP/afile"
 run "$RA_QUERY" --db "$T_TMP/afile" mentorship
 ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "--db naming a plain file: exit 4 or 5"
