@@ -3,6 +3,7 @@
  * Exit codes: docs/exit-codes.md. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <unistd.h>
@@ -233,6 +234,11 @@ int main(int argc, char **argv) {
     fputs(json, stdout);
     fputc('\n', stdout);
     free(json);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      fprintf(stderr, "ra-index: writing the dump to stdout failed: %s\n",
+              strerror(errno));
+      return exit_for(RA_ERR_IO);
+    }
     return w.warnings ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 

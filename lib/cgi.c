@@ -840,7 +840,13 @@ int ra_cgi_run(const char *db_dir) {
       fputs(kOutOfMemory, stdout);
       rc = ra_status_exit(RA_ERR_NOMEM, RA_PROG_CGI);
     }
-    if (fflush(stdout) != 0) rc = ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
+    /* A large answer bypasses the buffer: fflush alone can miss its
+     * failure, the error flag does not. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      fprintf(stderr, "ra-cgi: writing the answer to stdout failed: %s\n",
+              strerror(errno));
+      rc = ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
+    }
     free(resp);
     ra_cgi_free(c);
     return rc;

@@ -247,7 +247,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ra-query: page %ld is past the last page\n", page);
     }
   }
-  if (st == RA_OK && fflush(stdout) != 0)
+  if (st == RA_OK && (fflush(stdout) != 0 || ferror(stdout)))
     st = ra_error_set(&err, RA_ERR_IO, "writing results to stdout failed");
   if (st != RA_OK) {
     fprintf(stderr, "ra-query: %s\n", ra_error_message(&err));

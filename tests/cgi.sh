@@ -74,6 +74,15 @@ CGI_DB=
 run "$RA_INDEX" --quiet --db "$T_TMP/dmg" "$CORPUS"; is "$RC" 0 "ra-index rebuilds over the damaged index"
 CGI_DB="$T_TMP/dmg"; cgi 'q=mentorship'; is "$STATUS" 200 "then it answers 200"; CGI_DB=
 
+# An answer that cannot be written (CGI: stdout) is exit 5 with a message.
+if [ -w /dev/full ]; then
+  for qs in 'q=mentorship' 'page=0'; do
+    env REQUEST_METHOD=GET QUERY_STRING="$qs" RASEARCH_DB="$DB" "$RA_CGI" >/dev/full 2>"$T_TMP/cgi.err"
+    is "$?" 5 "CGI answer ($qs) to /dev/full: exit 5"
+    like "$(cat "$T_TMP/cgi.err")" "writing the answer to stdout failed" "and says so"
+  done
+fi
+
 cgi 'q=mentorship'
 is "$STATUS" 200 "GET q=mentorship: 200"
 is "$(hdr Content-Type)" "application/json; charset=utf-8" "JSON content type with charset"

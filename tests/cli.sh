@@ -27,6 +27,18 @@ run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"
 is "$RC" 0 "index built"
 is "$ERR" "" "--quiet prints nothing on success"
 
+# Output that cannot be written is an error (5), with a message.
+if [ -w /dev/full ]; then
+  "$RA_QUERY" --db "$DB" mentorship >/dev/full 2>"$T_TMP/err"; rc=$?
+  is "$rc" 5 "ra-query >/dev/full: exit 5"
+  like "$(cat "$T_TMP/err")" "writing results to stdout failed" "and says so"
+  "$RA_INDEX" --dump "$CORPUS/000_f98e010c7e6657bf.txt" >/dev/full 2>"$T_TMP/err"; rc=$?
+  is "$rc" 5 "ra-index --dump >/dev/full: exit 5"
+  like "$(cat "$T_TMP/err")" "writing the dump to stdout failed" "and says so"
+else
+  ok 0 "# SKIP no /dev/full"; ok 0 "# SKIP"; ok 0 "# SKIP"; ok 0 "# SKIP"
+fi
+
 # Queries that cannot be answered are usage errors, not crashes.
 run "$RA_QUERY" --db "$DB" -- '- " ( ) :'
 is "$RC" 2 "punctuation-only query: exit 2"
