@@ -823,6 +823,20 @@ int ra_cgi_run(const char *db_dir) {
     ra_cgi_free(c);
     return ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
   }
+  /* Recent answers, RA_CACHE_MB megabytes (default 32; 0: none).  Only a
+   * FastCGI process keeps a cache, but a CGI one checks the setting too:
+   * the same configuration is refused the same way whichever runs it. */
+  const char *mb = getenv("RA_CACHE_MB");
+  char *end = NULL;
+  unsigned long cache_mb = mb && *mb ? strtoul(mb, &end, 10) : 32;
+  /* strtoul takes "-1" as a huge number: only digits are a size; and
+   * the byte count must fit a size_t (4095 MB on a 32-bit system). */
+  unsigned long max_mb = SIZE_MAX >> 20 < 65536 ? (unsigned long)(SIZE_MAX >> 20) : 65536;
+  if (mb && *mb && (*end || *mb < '0' || *mb > '9' || cache_mb > max_mb)) {
+    fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
+    ra_cgi_free(c);
+    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
+  }
   int rc = ra_status_exit(RA_OK, RA_PROG_CGI);
   if (FCGX_IsCGI()) {
     if (!getenv("REQUEST_METHOD")) {
@@ -852,18 +866,6 @@ int ra_cgi_run(const char *db_dir) {
     return rc;
   }
   ra_cgi_set_preload(c, 1);
-  /* Recent answers, RA_CACHE_MB megabytes (default 32; 0: none). */
-  const char *mb = getenv("RA_CACHE_MB");
-  char *end = NULL;
-  unsigned long cache_mb = mb && *mb ? strtoul(mb, &end, 10) : 32;
-  /* strtoul takes "-1" as a huge number: only digits are a size; and
-   * the byte count must fit a size_t (4095 MB on a 32-bit system). */
-  unsigned long max_mb = SIZE_MAX >> 20 < 65536 ? (unsigned long)(SIZE_MAX >> 20) : 65536;
-  if (mb && *mb && (*end || *mb < '0' || *mb > '9' || cache_mb > max_mb)) {
-    fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
-    ra_cgi_free(c);
-    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
-  }
   if (ra_cgi_set_cache(c, (size_t)cache_mb << 20, &err)) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&err));
     ra_cgi_free(c);

@@ -32,7 +32,7 @@ static void usage(FILE *f) {
           "                       else %s)\n"
           "  -f, --format FMT     text (default), json or html\n"
           "  -n, --per-page N     hits per page, 1-100 (default 10; also --count)\n"
-          "  -p, --page N         page of results, from 1 (default 1)\n"
+          "  -p, --page N         page of results, 1-100000 (default 1)\n"
           "      --explain        show matched fields, terms and score parts\n"
           "      --tags           list every tag with its article count\n"
           "      --complete       complete the last word of WORDS from the index\n"
@@ -55,10 +55,12 @@ static void usage(FILE *f) {
           exit_for(RA_ERR_IO), exit_for(RA_ERR_DAMAGED));
 }
 
+/* A decimal in [min, max]: digits only (no sign or space); strtol
+ * saturates a huge value, which is then out of range. */
 static int parse_num(const char *s, long min, long max, long *out) {
   char *end;
   long v;
-  if (!s || !*s) return -1;
+  if (!s || *s < '0' || *s > '9') return -1;
   v = strtol(s, &end, 10);
   if (*end || v < min || v > max) return -1;
   *out = v;

@@ -45,6 +45,15 @@ if command -v python3 >/dev/null 2>&1; then
   r=$(fcgi_start 0); is "$r" "running" "FastCGI: RA_CACHE_MB=0 (no cache) starts and waits for requests"
 fi
 
+# A plain CGI process checks RA_CACHE_MB too: the same message and exit 2.
+for v in abc -1 99999999 99999999999999999999999 ' 5' 5x; do
+  RA_CACHE_MB="$v" cgi 'q=mentorship'
+  is "$RC" 2 "CGI: RA_CACHE_MB='$v' exits 2"
+  like "$(cat "$T_TMP/cgi.err")" "RA_CACHE_MB=$v: not a number of megabytes (0-65536)" "... naming the variable"
+done
+RA_CACHE_MB=0 cgi 'q=mentorship'; is "$STATUS" 503 "CGI: RA_CACHE_MB=0 is accepted (and the request answered)"
+RA_CACHE_MB= cgi 'q=mentorship'; is "$STATUS" 503 "CGI: an empty RA_CACHE_MB is the default"
+
 cgi 'q=mentorship'
 is "$STATUS" 503 "no index yet: 503"
 like "$BODY" '"status":503' "503 has a JSON body"

@@ -18,6 +18,40 @@ run "$RA_QUERY" --count 101 x;  is "$RC" 2 "--count 101: exit 2"
 run "$RA_QUERY" --page abc x;   is "$RC" 2 "--page abc: exit 2"; like "$ERR" "--page" "names the option"
 run "$RA_QUERY" --color sometimes x; is "$RC" 2 "--color sometimes: exit 2"
 
+# Numbers out of range are refused by name (exit 2), never wrapped or
+# saturated into something else.
+P0="$CORPUS/000_f98e010c7e6657bf.txt"
+for case in '--max-file-size|17592186044417M|out of range' \
+    '--max-file-size|17592186044416M|out of range' \
+    '--max-file-size|99999999999999999999999M|out of range' \
+    '--max-file-size|18446744073709551616|out of range' \
+    '--max-file-size|99999999999999999999999k|out of range' \
+    '--max-file-size|-1|not a size' '--max-file-size| 5|not a size' \
+    '--max-file-size|+5|not a size' '--max-file-size|5G|not a size' \
+    '--max-file-size||not a size' \
+    '--max-update-size|17592186044417M|out of range' \
+    '--max-update-size|99999999999999999999999|out of range' \
+    '--max-update-size|0|out of range' '--max-update-size|-5M|not a size' \
+    '--jobs|0|expected 1-64' '--jobs|65|expected 1-64' '--jobs|-1|expected 1-64' \
+    '--jobs|99999999999999999999|expected 1-64' '--jobs|+4|expected 1-64' \
+    '--jobs||expected 1-64'; do
+  opt=${case%%|*}; rest=${case#*|}; val=${rest%%|*}; why=${rest#*|}
+  run "$RA_INDEX" "$opt" "$val" --dump "$P0"
+  is "$RC" 2 "ra-index $opt '$val': exit 2"
+  like "$ERR" "ra-index: $opt: $why" "... naming $opt ($why)"
+done
+run "$RA_INDEX" --max-file-size 17592186044415M --dump "$P0"
+is "$RC" 0 "--max-file-size at its largest (17592186044415M) is accepted"
+for case in '-n|0' '-n|101' '-n|99999999999999999999' '-n|-5' '-n| 5' \
+    '--per-page|101' '--per-page|+5' '--count|0' '--page|0' '--page|100001' \
+    '--page|-1' '--page|99999999999999999999' '--page|1e3' '-p|'; do
+  opt=${case%%|*}; val=${case#*|}
+  run "$RA_QUERY" --db "$T_TMP/none" "$opt" "$val" mentorship
+  is "$RC" 2 "ra-query $opt '$val': exit 2"
+  case $opt in -n|--count) name=--per-page ;; -p) name=--page ;; *) name=$opt ;; esac
+  like "$ERR" "ra-query: $name" "... naming the option"
+done
+
 # No index yet.
 run "$RA_QUERY" --db "$T_TMP/none" mentorship
 is "$RC" 4 "no index: exit 4"
