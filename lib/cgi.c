@@ -25,6 +25,7 @@
 #include "idxdir.h"
 #include "qparse.h"
 #include "search.h"
+#include "textutil.h"
 
 /* One schema for every JSON body the endpoint writes: results, related,
  * completions (all by lib/format.c) and errors (here) carry
@@ -51,6 +52,14 @@ static int problem(ra_cgi_problem *prob, ra_error *err, ra_status st,
   ra_error_set(err, st, "%s%s%s", param ? param : "", param ? ": " : "",
                prob->msg);
   return st;
+}
+
+/* Nothing but white space (Unicode's too: NBSP, U+3000, ...), or empty. */
+static int blank(const char *s) {
+  size_t n = strlen(s), k;
+  for (size_t i = 0; i < n; i += k)
+    if (!(k = ra_ws_len((const unsigned char *)s + i, n - i))) return 0;
+  return 1;
 }
 
 static int utf8_valid(const char *s, size_t len) {
@@ -143,6 +152,9 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       if (req->n_tags >= RA_CGI_MAX_TAGS)
         st = problem(prob, err, RA_ERR_TOOBIG, "tag",
                      "more than %d tags", RA_CGI_MAX_TAGS);
+      else if (blank(v))
+        st = problem(prob, err, RA_ERR_INVALID, "tag",
+                     "empty: give a tag name, or leave tag out");
       else if (strchr(v, '"'))
         st = problem(prob, err, RA_ERR_INVALID, "tag",
                      "a tag cannot contain a double quote");
@@ -154,7 +166,10 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       else
         req->n_tags++;
     } else if (strcmp(k, "category") == 0) {
-      if (strchr(v, '"'))
+      if (blank(v))
+        st = problem(prob, err, RA_ERR_INVALID, "category",
+                     "empty: give a category, or leave category out");
+      else if (strchr(v, '"'))
         st = problem(prob, err, RA_ERR_INVALID, "category",
                      "a category cannot contain a double quote");
       else
@@ -696,8 +711,12 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     }
     ra_results_free(r);
     free(filters);
+    /* The query is q and the filters: blame q when it was given, else
+     * the filter that made the query. */
     if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG || st == RA_ERR_UTF8)
-      return set_error(resp, page, ra_status_http(st), "q",
+      return set_error(resp, page, ra_status_http(st),
+                       req->q || (!req->n_tags && !req->category) ? "q"
+                       : req->n_tags ? "tag" : "category",
                        ra_error_message(&e), err);
   }
   if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", e.msg);
