@@ -488,28 +488,38 @@ static ra_status set_error(response *resp, const ra_html_page *page, int status,
   return render(resp, render_error, &e, err);
 }
 
-/* If-None-Match: a list of entity tags (weak comparison), or "*". */
+/* If-None-Match (RFC 9110, 13.1.2): "*" alone, or a list of entity tags,
+ * compared weakly (W/ ignored).  1: it matches etag (answer 304).  0: it
+ * does not, or it is malformed - "*" inside a list, an unquoted or
+ * unterminated tag, bytes after a tag - and a malformed header is treated
+ * as absent: the answer is the full 200, which is never wrong, where a
+ * 304 to a header we cannot read could leave a client on a stale page. */
 static int etag_matches(const char *inm, const char *etag) {
   if (!inm || !*etag) return 0;
   size_t elen = strlen(etag);
   const char *p = inm;
-  while (*p) {
-    while (*p == ' ' || *p == '\t' || *p == ',') p++;
-    if (!*p) break;
-    if (*p == '*') return 1;
-    if (p[0] == 'W' && p[1] == '/') p += 2;
-    const char *end = p;
-    if (*p == '"') {
-      end = strchr(p + 1, '"');
-      if (!end) return 0;
-      end++;
-    } else {
-      while (*end && *end != ',') end++;
-    }
-    if ((size_t)(end - p) == elen && memcmp(p, etag, elen) == 0) return 1;
-    p = end;
+  while (*p == ' ' || *p == '\t') p++;
+  if (*p == '*') {
+    for (p++; *p == ' ' || *p == '\t'; p++) {}
+    return *p == '\0';
   }
-  return 0;
+  int match = 0;
+  for (;;) {
+    /* OWS and empty list elements (RFC 9110, 5.6.1) */
+    while (*p == ' ' || *p == '\t' || *p == ',') p++;
+    if (!*p) return match;
+    if (p[0] == 'W' && p[1] == '/') p += 2;
+    if (*p != '"') return 0;
+    const char *q = p + 1;
+    /* etagc: %x21 / %x23-7E / obs-text */
+    for (; *q && *q != '"'; q++)
+      if ((unsigned char)*q < 0x21 || *q == 0x7F) return 0;
+    if (*q != '"') return 0;
+    q++;
+    if ((size_t)(q - p) == elen && memcmp(p, etag, elen) == 0) match = 1;
+    for (p = q; *p == ' ' || *p == '\t'; p++) {}
+    if (*p && *p != ',') return 0;
+  }
 }
 
 static ra_status finish(const response *resp, int head, char **out,

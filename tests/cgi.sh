@@ -109,6 +109,19 @@ is "$(hdr Content-Length)" "$(($(printf '%s\n' "$BODY" | wc -c)))" "Content-Leng
 INM=$ETAG cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match with the ETag: 304"; is "$BODY" "" "304 has no body"
 INM="W/$ETAG, \"other\"" cgi 'q=mentorship'; is "$STATUS" 304 "weak / listed ETag matches too"
 INM='"stale"' cgi 'q=mentorship'; is "$STATUS" 200 "another ETag: 200"
+# If-None-Match is "*" alone or a list of quoted entity tags (RFC 9110
+# 13.1.2); anything else is malformed and treated as absent (200).
+INM='*' cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match: * alone: 304"
+INM=' * ' cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match: * with white space: 304"
+INM=", ,$ETAG ," cgi 'q=mentorship'; is "$STATUS" 304 "empty list elements are allowed"
+for inm in '"abc", *' '*, "abc"' "$ETAG, *" '* *' 'W/*' 'abc' \
+    "$(printf '%s' "$ETAG" | tr -d '"')" '"unterminated' "$ETAG junk" "$ETAG\"x\"" \
+    "W/ $ETAG" '"a b"'; do
+  INM=$inm cgi 'q=mentorship'
+  is "$STATUS" 200 "malformed If-None-Match '$inm': treated as absent (200)"
+done
+INM='"abc", *' cgi 'q=mentorship&format=html'; is "$STATUS" 200 "... in HTML too"
+like "$BODY" "</html>" "... with the full page"
 cgi HEAD 'q=mentorship'; is "$STATUS" 200 "HEAD: 200"; is "$BODY" "" "HEAD: no body"
 cgi POST 'q=mentorship'; is "$STATUS" 405 "POST: 405"; is "$(hdr Allow)" "GET, HEAD" "405 says Allow"
 cgi DELETE 'q=x'; is "$STATUS" 405 "DELETE: 405"
