@@ -251,7 +251,13 @@ int main(int argc, char **argv) {
                        print_warning, &w, &err);
     if (st != RA_OK) {
       fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
-      return st == RA_ERR_USAGE ? exit_for(st) : RA_EXIT_INDEX_PARTIAL;
+      /* A page refused for what it holds (empty, binary, too large, not
+       * gzip) is a failed page, as in a run (3); one that cannot be read
+       * at all (missing, a directory, unreadable) is an error (5). */
+      if (st == RA_ERR_INVALID || st == RA_ERR_UTF8 || st == RA_ERR_TOOBIG ||
+          st == RA_ERR_ZLIB)
+        return RA_EXIT_INDEX_PARTIAL;
+      return exit_for(st);
     }
     fputs(json, stdout);
     fputc('\n', stdout);

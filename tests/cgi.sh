@@ -242,6 +242,14 @@ unlike "$BODY" "<script>" "HTML completion page escapes the prefix"
 cgi 'q=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E&tag=%3Cb%3E&format=html'
 unlike "$BODY" "<img" "no injected element in HTML"
 unlike "$BODY" "<b>" "tag value escaped in HTML"
+# Bidirectional controls echoed in HTML (the form, the relaxed note)
+# become U+FFFD like other control characters.
+cgi 'q=mentorship+zzyzx%E2%80%AEevil%E2%81%A6x%C2%9B&format=html'
+is "$STATUS" 200 "bidi controls in q (HTML): 200"
+unlike "$BODY" "$(printf '\342\200\256')" "no raw U+202E in HTML"
+unlike "$BODY" "$(printf '\342\201\246')" "no raw U+2066 in HTML"
+unlike "$BODY" "$(printf '\302\233')" "no raw U+009B in HTML"
+like "$BODY" "zzyzx$(printf '\357\277\275')evil" "replaced by U+FFFD"
 
 # A rebuild is noticed by the next request: a new revision of the live
 # generation (incremental update) or a new generation behind a swapped stub.

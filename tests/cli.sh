@@ -61,6 +61,27 @@ run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"
 is "$RC" 0 "index built"
 is "$ERR" "" "--quiet prints nothing on success"
 
+# A query word that starts with '-' before any '--' is not taken for
+# options: the usage error shows the command with '--'.
+run "$RA_QUERY" -alumni
+is "$RC" 2 "ra-query -alumni: exit 2"
+like "$ERR" "use -- before a query that starts with -: ra-query -- -alumni" "says to use --"
+run "$RA_QUERY" --db "$DB" mentorship -alumni
+like "$ERR" "ra-query --db $DB -- mentorship -alumni" "the advice keeps the options and the words"
+run "$RA_QUERY" -hospital
+is "$RC" 2 "ra-query -hospital: a usage error, not --help"
+like "$ERR" "ra-query -- -hospital" "... with the advice"
+run "$RA_QUERY" -nurse
+is "$RC" 2 "ra-query -nurse: exit 2"
+like "$ERR" "ra-query -- -nurse" "... with the advice (not only 'expected 1-100')"
+run "$RA_QUERY" -n5x mentorship
+unlike "$ERR" "use --" "a mistyped number is not taken for a query word"
+run "$RA_QUERY" --bogus
+unlike "$ERR" "use --" "an unknown long option gets the usage, not the advice"
+like "$ERR" "Usage: ra-query" "... the usage"
+run "$RA_QUERY" -- "it's" "-\$x"
+unlike "$ERR" "use --" "after --, words that start with - are words"
+
 # Output that cannot be written is an error (5), with a message.
 if [ -w /dev/full ]; then
   "$RA_QUERY" --db "$DB" mentorship >/dev/full 2>"$T_TMP/err"; rc=$?
@@ -72,6 +93,31 @@ if [ -w /dev/full ]; then
 else
   ok 0 "# SKIP no /dev/full"; ok 0 "# SKIP"; ok 0 "# SKIP"; ok 0 "# SKIP"
 fi
+
+# -word after --, --complete with nothing to complete.
+run "$RA_QUERY" --db "$DB" -- -alumni mentorship
+ok $([ "$RC" -le 1 ] && echo 0 || echo 1) "ra-query -- -alumni mentorship is a search (exit $RC)"
+run "$RA_QUERY" --db "$DB" -n5 mentorship
+is "$RC" 0 "-n5 is still -n 5"
+run "$RA_QUERY" --db "$DB" --complete zzzqq
+is "$RC" 1 "--complete with no completion: exit 1"
+like "$ERR" "no completion for zzzqq" "and says so on stderr"
+run "$RA_QUERY" --db "$DB" --format json --complete zzzqq
+is "$RC" 1 "--complete (JSON) with no completion: exit 1"
+like "$ERR" "no completion for zzzqq" "and says so on stderr"
+like "$OUT" '"completions":[]' "the JSON is still printed"
+
+# Bidirectional controls and C1 controls echoed in text notes (relaxed,
+# did you mean, expansions) are replaced like other control characters.
+for cp in '\342\200\256' '\342\200\252' '\342\201\246' '\342\201\251' '\342\200\216' \
+    '\342\200\217' '\330\234' '\302\233'; do
+  b=$(printf "$cp")
+  run "$RA_QUERY" --db "$DB" --color=never "mentorship zzyzx${b}evil"
+  like "$OUT" 'dropped "zzyzx evil"' "relaxed note: $cp is a space"
+  unlike "$OUT" "$b" "... and nowhere raw in the output"
+  run "$RA_QUERY" --db "$DB" --color=never "mentorsip ${b}"
+  unlike "$OUT" "$b" "did-you-mean output: no raw $cp"
+done
 
 # Queries that cannot be answered are usage errors, not crashes.
 run "$RA_QUERY" --db "$DB" -- '- " ( ) :'
