@@ -3,8 +3,10 @@
  * Exit codes: docs/exit-codes.md. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,12 +114,13 @@ static void usage(FILE *f) {
           "      --rebuild           rebuild from scratch aside and swap, even "
           "if an\n"
           "                          update would do\n"
-          "  -j, --jobs N            worker threads for a rebuild (default: "
+          "  -j, --jobs N            worker threads for a rebuild, 1-64 (default: "
           "cores)\n"
           "      --stats-json FILE   write the run's figures as JSON\n"
           "  -v, --verbose           name every page added, updated or removed\n"
-          "      --max-file-size N   skip pages larger than N bytes "
-          "(default %u; 0 = no limit)\n"
+          "      --max-file-size N   skip pages larger than N bytes, suffix "
+          "k or M\n"
+          "                          (default %u; 0 = no limit)\n"
           "      --max-update-size N rebuild, not update, past N bytes of "
           "changed\n"
           "                          pages (default %lluM; bounds an "
@@ -135,16 +138,36 @@ static void usage(FILE *f) {
           exit_for(RA_ERR_LOCKED));
 }
 
+/* A byte count: decimal digits, then k/K (KiB) or m/M (MiB).  0: *out set;
+ * -1: not a size (no digits first, a sign, a space, another suffix); -2:
+ * a size beyond SIZE_MAX bytes (strtoull would wrap or saturate it). */
 static int parse_size(const char *s, size_t *out) {
   char *end;
-  unsigned long long v;
-  if (!s || !*s || *s == '-') return -1;
+  unsigned long long v, unit = 1;
+  if (!s || *s < '0' || *s > '9') return -1;
+  errno = 0;
   v = strtoull(s, &end, 10);
-  if (*end == 'k' || *end == 'K') { v *= 1024ull; end++; }
-  else if (*end == 'm' || *end == 'M') { v *= 1024ull * 1024ull; end++; }
+  if (*end == 'k' || *end == 'K') { unit = 1024ull; end++; }
+  else if (*end == 'm' || *end == 'M') { unit = 1024ull * 1024ull; end++; }
   if (*end) return -1;
-  *out = (size_t)v;
+  if (errno == ERANGE || v > (unsigned long long)SIZE_MAX / unit) return -2;
+  *out = (size_t)(v * unit);
   return 0;
+}
+
+/* Parse option opt's size argument into *out; prints why not and returns
+ * -1 when it is not a size (the message says "not " + what) or out of
+ * range. */
+static int size_option(const char *opt, const char *what, const char *arg,
+                       size_t *out) {
+  int r = parse_size(arg, out);
+  if (r == -1)
+    fprintf(stderr, "ra-index: %s: not %s: '%s' (digits, optionally followed "
+            "by k or M)\n", opt, what, arg);
+  else if (r == -2)
+    fprintf(stderr, "ra-index: %s: out of range: '%s' (at most %zuM)\n", opt,
+            arg, (size_t)(SIZE_MAX >> 20));
+  return r ? -1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -177,16 +200,15 @@ int main(int argc, char **argv) {
     case 'd': db_opt = optarg; break;
     case 't': tags = optarg; break;
     case 'm':
-      if (parse_size(optarg, &max_size) != 0) {
-        fprintf(stderr, "ra-index: --max-file-size: not a size: '%s'\n",
-                optarg);
+      if (size_option("--max-file-size", "a size", optarg, &max_size) != 0)
         return exit_for(RA_ERR_USAGE);
-      }
       break;
     case 'U':
-      if (parse_size(optarg, &max_update) != 0 || max_update == 0) {
-        fprintf(stderr, "ra-index: --max-update-size: not a size above 0: "
-                "'%s'\n", optarg);
+      if (size_option("--max-update-size", "a size above 0", optarg, &max_update) != 0)
+        return exit_for(RA_ERR_USAGE);
+      if (max_update == 0) {
+        fprintf(stderr, "ra-index: --max-update-size: out of range: '%s' "
+                "(a size above 0)\n", optarg);
         return exit_for(RA_ERR_USAGE);
       }
       break;
@@ -199,7 +221,8 @@ int main(int argc, char **argv) {
     case 'j': {
       char *end;
       long v = strtol(optarg, &end, 10);
-      if (!*optarg || *end || v < 1 || v > 64) {
+      /* Digits only: no sign or space; strtol saturates past LONG_MAX. */
+      if (*optarg < '0' || *optarg > '9' || *end || v < 1 || v > 64) {
         fprintf(stderr, "ra-index: --jobs: expected 1-64, got '%s'\n", optarg);
         return exit_for(RA_ERR_USAGE);
       }
@@ -228,11 +251,22 @@ int main(int argc, char **argv) {
                        print_warning, &w, &err);
     if (st != RA_OK) {
       fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
-      return st == RA_ERR_USAGE ? exit_for(st) : RA_EXIT_INDEX_PARTIAL;
+      /* A page refused for what it holds (empty, binary, too large, not
+       * gzip) is a failed page, as in a run (3); one that cannot be read
+       * at all (missing, a directory, unreadable) is an error (5). */
+      if (st == RA_ERR_INVALID || st == RA_ERR_UTF8 || st == RA_ERR_TOOBIG ||
+          st == RA_ERR_ZLIB)
+        return RA_EXIT_INDEX_PARTIAL;
+      return exit_for(st);
     }
     fputs(json, stdout);
     fputc('\n', stdout);
     free(json);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      fprintf(stderr, "ra-index: writing the dump to stdout failed: %s\n",
+              strerror(errno));
+      return exit_for(RA_ERR_IO);
+    }
     return w.warnings ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 

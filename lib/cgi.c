@@ -25,6 +25,7 @@
 #include "idxdir.h"
 #include "qparse.h"
 #include "search.h"
+#include "textutil.h"
 
 /* One schema for every JSON body the endpoint writes: results, related,
  * completions (all by lib/format.c) and errors (here) carry
@@ -51,6 +52,14 @@ static int problem(ra_cgi_problem *prob, ra_error *err, ra_status st,
   ra_error_set(err, st, "%s%s%s", param ? param : "", param ? ": " : "",
                prob->msg);
   return st;
+}
+
+/* Nothing but white space (Unicode's too: NBSP, U+3000, ...), or empty. */
+static int blank(const char *s) {
+  size_t n = strlen(s), k;
+  for (size_t i = 0; i < n; i += k)
+    if (!(k = ra_ws_len((const unsigned char *)s + i, n - i))) return 0;
+  return 1;
 }
 
 static int utf8_valid(const char *s, size_t len) {
@@ -143,6 +152,9 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       if (req->n_tags >= RA_CGI_MAX_TAGS)
         st = problem(prob, err, RA_ERR_TOOBIG, "tag",
                      "more than %d tags", RA_CGI_MAX_TAGS);
+      else if (blank(v))
+        st = problem(prob, err, RA_ERR_INVALID, "tag",
+                     "empty: give a tag name, or leave tag out");
       else if (strchr(v, '"'))
         st = problem(prob, err, RA_ERR_INVALID, "tag",
                      "a tag cannot contain a double quote");
@@ -154,7 +166,10 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       else
         req->n_tags++;
     } else if (strcmp(k, "category") == 0) {
-      if (strchr(v, '"'))
+      if (blank(v))
+        st = problem(prob, err, RA_ERR_INVALID, "category",
+                     "empty: give a category, or leave category out");
+      else if (strchr(v, '"'))
         st = problem(prob, err, RA_ERR_INVALID, "category",
                      "a category cannot contain a double quote");
       else
@@ -473,28 +488,38 @@ static ra_status set_error(response *resp, const ra_html_page *page, int status,
   return render(resp, render_error, &e, err);
 }
 
-/* If-None-Match: a list of entity tags (weak comparison), or "*". */
+/* If-None-Match (RFC 9110, 13.1.2): "*" alone, or a list of entity tags,
+ * compared weakly (W/ ignored).  1: it matches etag (answer 304).  0: it
+ * does not, or it is malformed - "*" inside a list, an unquoted or
+ * unterminated tag, bytes after a tag - and a malformed header is treated
+ * as absent: the answer is the full 200, which is never wrong, where a
+ * 304 to a header we cannot read could leave a client on a stale page. */
 static int etag_matches(const char *inm, const char *etag) {
   if (!inm || !*etag) return 0;
   size_t elen = strlen(etag);
   const char *p = inm;
-  while (*p) {
-    while (*p == ' ' || *p == '\t' || *p == ',') p++;
-    if (!*p) break;
-    if (*p == '*') return 1;
-    if (p[0] == 'W' && p[1] == '/') p += 2;
-    const char *end = p;
-    if (*p == '"') {
-      end = strchr(p + 1, '"');
-      if (!end) return 0;
-      end++;
-    } else {
-      while (*end && *end != ',') end++;
-    }
-    if ((size_t)(end - p) == elen && memcmp(p, etag, elen) == 0) return 1;
-    p = end;
+  while (*p == ' ' || *p == '\t') p++;
+  if (*p == '*') {
+    for (p++; *p == ' ' || *p == '\t'; p++) {}
+    return *p == '\0';
   }
-  return 0;
+  int match = 0;
+  for (;;) {
+    /* OWS and empty list elements (RFC 9110, 5.6.1) */
+    while (*p == ' ' || *p == '\t' || *p == ',') p++;
+    if (!*p) return match;
+    if (p[0] == 'W' && p[1] == '/') p += 2;
+    if (*p != '"') return 0;
+    const char *q = p + 1;
+    /* etagc: %x21 / %x23-7E / obs-text */
+    for (; *q && *q != '"'; q++)
+      if ((unsigned char)*q < 0x21 || *q == 0x7F) return 0;
+    if (*q != '"') return 0;
+    q++;
+    if ((size_t)(q - p) == elen && memcmp(p, etag, elen) == 0) match = 1;
+    for (p = q; *p == ' ' || *p == '\t'; p++) {}
+    if (*p && *p != ',') return 0;
+  }
 }
 
 static ra_status finish(const response *resp, int head, char **out,
@@ -588,9 +613,22 @@ static ra_status render_completions(FILE *out, void *vctx, ra_error *err) {
 
 /* ---- one request --------------------------------------------------------------- */
 
+/* Worth one reopen: a rebuild may have swapped the generation we read.
+ * DAMAGED too: a generation that reads as damaged may be one a rebuild
+ * just replaced; if the reopened one is damaged as well, that is the
+ * answer (503, rebuild it). */
 static int is_retryable(ra_status st) {
   return st == RA_ERR_XAPIAN || st == RA_ERR_IO || st == RA_ERR_NOINDEX ||
-         st == RA_ERR_ZLIB;
+         st == RA_ERR_ZLIB || st == RA_ERR_DAMAGED;
+}
+
+/* The published index cannot be read: DAMAGED's 503, saying what will
+ * help (the details are in the server's log). */
+static ra_status set_damaged(response *resp, const ra_html_page *page,
+                             ra_error *err) {
+  return set_error(resp, page, ra_status_http(RA_ERR_DAMAGED), NULL,
+                   "the search index is damaged and cannot be read; it must "
+                   "be rebuilt (ra-index --rebuild)", err);
 }
 
 /* The HTTP status of a failure the request is not blamed for: st's in the
@@ -614,7 +652,9 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   if (st) {
     /* Log the details for the operator; tell the reader less. */
     fprintf(stderr, "ra-cgi: %s: %s\n", c->db, ra_error_message(&e));
-    /* Whatever kept it from opening, the index is not available (503). */
+    if (st == RA_ERR_DAMAGED) return set_damaged(resp, page, err);
+    /* Whatever else kept it from opening, the index is not available
+     * (503). */
     return set_error(resp, page, ra_status_http(RA_ERR_NOINDEX), NULL,
                      "the search index is not available right now; try again "
                      "in a minute", err);
@@ -681,8 +721,12 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     }
     ra_results_free(r);
     free(filters);
+    /* The query is q and the filters: blame q when it was given, else
+     * the filter that made the query. */
     if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG || st == RA_ERR_UTF8)
-      return set_error(resp, page, ra_status_http(st), "q",
+      return set_error(resp, page, ra_status_http(st),
+                       req->q || (!req->n_tags && !req->category) ? "q"
+                       : req->n_tags ? "tag" : "category",
                        ra_error_message(&e), err);
   }
   if (st == RA_ERR_NOMEM) return ra_error_set(err, st, "%s", e.msg);
@@ -692,6 +736,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   }
   if (st) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&e));
+    if (st == RA_ERR_DAMAGED) return set_damaged(resp, page, err);
     return set_error(resp, page, server_error_http(st), NULL,
                      "the search failed; the error has been logged", err);
   }
@@ -807,6 +852,20 @@ int ra_cgi_run(const char *db_dir) {
     ra_cgi_free(c);
     return ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
   }
+  /* Recent answers, RA_CACHE_MB megabytes (default 32; 0: none).  Only a
+   * FastCGI process keeps a cache, but a CGI one checks the setting too:
+   * the same configuration is refused the same way whichever runs it. */
+  const char *mb = getenv("RA_CACHE_MB");
+  char *end = NULL;
+  unsigned long cache_mb = mb && *mb ? strtoul(mb, &end, 10) : 32;
+  /* strtoul takes "-1" as a huge number: only digits are a size; and
+   * the byte count must fit a size_t (4095 MB on a 32-bit system). */
+  unsigned long max_mb = SIZE_MAX >> 20 < 65536 ? (unsigned long)(SIZE_MAX >> 20) : 65536;
+  if (mb && *mb && (*end || *mb < '0' || *mb > '9' || cache_mb > max_mb)) {
+    fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
+    ra_cgi_free(c);
+    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
+  }
   int rc = ra_status_exit(RA_OK, RA_PROG_CGI);
   if (FCGX_IsCGI()) {
     if (!getenv("REQUEST_METHOD")) {
@@ -824,24 +883,18 @@ int ra_cgi_run(const char *db_dir) {
       fputs(kOutOfMemory, stdout);
       rc = ra_status_exit(RA_ERR_NOMEM, RA_PROG_CGI);
     }
-    if (fflush(stdout) != 0) rc = ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
+    /* A large answer bypasses the buffer: fflush alone can miss its
+     * failure, the error flag does not. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      fprintf(stderr, "ra-cgi: writing the answer to stdout failed: %s\n",
+              strerror(errno));
+      rc = ra_status_exit(RA_ERR_IO, RA_PROG_CGI);
+    }
     free(resp);
     ra_cgi_free(c);
     return rc;
   }
   ra_cgi_set_preload(c, 1);
-  /* Recent answers, RA_CACHE_MB megabytes (default 32; 0: none). */
-  const char *mb = getenv("RA_CACHE_MB");
-  char *end = NULL;
-  unsigned long cache_mb = mb && *mb ? strtoul(mb, &end, 10) : 32;
-  /* strtoul takes "-1" as a huge number: only digits are a size; and
-   * the byte count must fit a size_t (4095 MB on a 32-bit system). */
-  unsigned long max_mb = SIZE_MAX >> 20 < 65536 ? (unsigned long)(SIZE_MAX >> 20) : 65536;
-  if (mb && *mb && (*end || *mb < '0' || *mb > '9' || cache_mb > max_mb)) {
-    fprintf(stderr, "ra-cgi: RA_CACHE_MB=%s: not a number of megabytes (0-65536)\n", mb);
-    ra_cgi_free(c);
-    return ra_status_exit(RA_ERR_USAGE, RA_PROG_CGI);
-  }
   if (ra_cgi_set_cache(c, (size_t)cache_mb << 20, &err)) {
     fprintf(stderr, "ra-cgi: %s\n", ra_error_message(&err));
     ra_cgi_free(c);

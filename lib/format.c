@@ -10,18 +10,43 @@
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* Byte length of an invisible control character at s[0..n) that is not
+ * ASCII: a C1 control (U+0080-U+009F; U+009B is CSI to some terminals)
+ * or a bidirectional formatting character (U+061C, U+200E/F,
+ * U+202A-U+202E, U+2066-U+2069), which reorders the text shown around it
+ * - a note echoing a reader's query could be made to say something else.
+ * 0 for anything else.  (lib/html.c has the same list.) */
+static size_t invisible_control_len(const unsigned char *s, size_t n) {
+  if (n >= 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F) return 2;
+  if (n >= 2 && s[0] == 0xD8 && s[1] == 0x9C) return 2;
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+      (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE)))
+    return 3;
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)
+    return 3;
+  return 0;
+}
+
 /* Write text[0..len) with highlight ranges wrapped in on/off markers.
- * Control characters are replaced so article bytes cannot drive the
- * terminal. */
+ * Control characters (C0, DEL, C1 and bidirectional formatting ones) are
+ * replaced by a space each, so article bytes and echoed queries can
+ * neither drive the terminal nor reorder what it shows. */
 static void put_marked(FILE *out, const char *text, size_t len,
                        const ra_hl *hls, size_t n_hls, const char *on,
                        const char *off) {
-  size_t h = 0;
+  size_t h = 0, skip = 0;
   for (size_t i = 0; i < len; i++) {
     while (h < n_hls && hls[h].end <= i) h++; /* skip empty/bad ranges */
     if (h < n_hls && hls[h].start == i) fputs(on, out);
     unsigned char ch = (unsigned char)text[i];
-    if (ch < 0x20 || ch == 0x7f)
+    size_t inv = skip ? 0 : invisible_control_len((const unsigned char *)text + i,
+                                                  len - i);
+    if (skip) /* the rest of a replaced character */
+      skip--;
+    else if (inv) {
+      fputc(' ', out);
+      skip = inv - 1;
+    } else if (ch < 0x20 || ch == 0x7f)
       fputc(' ', out);
     else
       fputc(ch, out);

@@ -11,6 +11,19 @@
 
 #define FFFD "\xEF\xBF\xBD"
 
+/* A bidirectional formatting character at s (n bytes, a well-formed
+ * sequence): U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069.  Echoed raw
+ * it reorders the text around it, so a page could show a reader's query
+ * or an article's title as something else.  (lib/format.c has the same
+ * list.) */
+static int is_bidi_control(const unsigned char *s, size_t n) {
+  if (n == 2) return s[0] == 0xD8 && s[1] == 0x9C;
+  if (n != 3 || s[0] != 0xE2) return 0;
+  if (s[1] == 0x80)
+    return s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE);
+  return s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9;
+}
+
 void ra_html_put_text(FILE *out, const char *text, size_t len) {
   const unsigned char *s = (const unsigned char *)text;
   size_t i = 0;
@@ -36,8 +49,10 @@ void ra_html_put_text(FILE *out, const char *text, size_t len) {
       i++;
       continue;
     }
-    /* C1 controls (U+0080..U+009F) are invisible and can confuse readers. */
-    if (n == 2 && ch == 0xC2 && s[i + 1] < 0xA0) fputs(FFFD, out);
+    /* C1 controls (U+0080..U+009F) are invisible and can confuse readers;
+     * bidirectional controls can reorder what they see. */
+    if ((n == 2 && ch == 0xC2 && s[i + 1] < 0xA0) || is_bidi_control(s + i, n))
+      fputs(FFFD, out);
     else fwrite(s + i, 1, n, out);
     i += n;
   }

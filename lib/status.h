@@ -36,7 +36,14 @@ extern "C" {
  * Each exit code column is the one docs/exit-codes.md lists for that
  * program.  ra-index needs no index to exist (it builds one, and rebuilds
  * one it cannot open), so NOINDEX reaches it only as an engine failure on
- * a database it has just written: an error like any other, 5. */
+ * a database it has just written: an error like any other, 5.
+ *
+ * NOINDEX is "nothing published there" (no stub, or an empty directory);
+ * DAMAGED is "an index is published there but cannot be read" (a stub
+ * naming a missing generation, a truncated or corrupt table, an unknown
+ * format): only rebuilding it (ra-index --rebuild) helps, so ra-query
+ * gives it its own exit code and says so.  (New rows go last: the
+ * numeric values of the others do not move.) */
 #define RA_STATUS_MAP(X)                                                     \
   X(RA_OK, "ok", "success", 200, 0, 0, 0)                                    \
   X(RA_ERR_NOMEM, "nomem", "out of memory", 500, 5, 5, 5)                    \
@@ -52,7 +59,8 @@ extern "C" {
   X(RA_ERR_STEMMER, "stemmer", "stemmer error", 500, 5, 5, 5)                \
   X(RA_ERR_ZLIB, "zlib", "compression error", 500, 5, 5, 5)                  \
   X(RA_ERR_USAGE, "usage", "bad usage", 400, 2, 2, 2)                        \
-  X(RA_ERR_INTERNAL, "internal", "internal error", 500, 5, 5, 5)
+  X(RA_ERR_INTERNAL, "internal", "internal error", 500, 5, 5, 5)             \
+  X(RA_ERR_DAMAGED, "damaged", "index damaged: rebuild it", 503, 5, 7, 5)
 
 typedef enum {
 #define RA_X_ENUM(code, name, desc, http, ix, qx, cx) code,

@@ -10,6 +10,8 @@
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -41,23 +43,48 @@ struct ra_xmset {
 };
 
 // Translate the exception being handled.  Call only from a catch block.
+//
+// An index that is published but cannot be read is DAMAGED (rebuild it):
+// a corrupt or truncated table ("EOF reading block N" is a table shorter
+// than its root says), a format this Xapian cannot read, or a stub naming
+// a generation that is not there.  NOINDEX stays for nothing published at
+// `what` (the opening calls pass the path): neither a stub nor a
+// generation's version file is there.  Other engine errors, a database
+// modified under a reader among them, are XAPIAN (callers may retry).
 static ra_status translate(ra_error *err, const char *what) {
+  auto published = [what]() {
+    struct stat sb;
+    std::string p(what ? what : "");
+    return !p.empty() && (stat((p + "/XAPIANDB").c_str(), &sb) == 0 ||
+                          stat((p + "/iamglass").c_str(), &sb) == 0);
+  };
   try {
     throw;
   } catch (const Xapian::DatabaseLockError &e) {
     return ra_error_set(err, RA_ERR_LOCKED, "%s: %s", what,
                         e.get_description().c_str());
+  } catch (const Xapian::DatabaseVersionError &e) {
+    return ra_error_set(err, RA_ERR_DAMAGED, "%s: index damaged: %s", what,
+                        e.get_description().c_str());
   } catch (const Xapian::DatabaseNotFoundError &e) {
-    return ra_error_set(err, RA_ERR_NOINDEX, "%s: %s", what,
+    bool damaged = published();
+    return ra_error_set(err, damaged ? RA_ERR_DAMAGED : RA_ERR_NOINDEX,
+                        "%s: %s%s", what, damaged ? "index damaged: " : "",
                         e.get_description().c_str());
   } catch (const Xapian::DatabaseOpeningError &e) {
     return ra_error_set(err, RA_ERR_NOINDEX, "%s: %s", what,
                         e.get_description().c_str());
   } catch (const Xapian::DatabaseCorruptError &e) {
-    return ra_error_set(err, RA_ERR_NOINDEX, "%s: index corrupt: %s", what,
+    return ra_error_set(err, RA_ERR_DAMAGED, "%s: index damaged: %s", what,
                         e.get_description().c_str());
   } catch (const Xapian::DocNotFoundError &e) {
     return ra_error_set(err, RA_ERR_NOTFOUND, "%s: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::DatabaseError &e) {
+    bool eof = e.get_type() == std::string("DatabaseError") &&
+               e.get_msg().compare(0, 12, "EOF reading ") == 0;
+    return ra_error_set(err, eof ? RA_ERR_DAMAGED : RA_ERR_XAPIAN, "%s: %s%s",
+                        what, eof ? "index damaged: " : "",
                         e.get_description().c_str());
   } catch (const Xapian::Error &e) {
     return ra_error_set(err, RA_ERR_XAPIAN, "%s: %s", what,

@@ -32,7 +32,7 @@ static void usage(FILE *f) {
           "                       else %s)\n"
           "  -f, --format FMT     text (default), json or html\n"
           "  -n, --per-page N     hits per page, 1-100 (default 10; also --count)\n"
-          "  -p, --page N         page of results, from 1 (default 1)\n"
+          "  -p, --page N         page of results, 1-100000 (default 1)\n"
           "      --explain        show matched fields, terms and score parts\n"
           "      --tags           list every tag with its article count\n"
           "      --complete       complete the last word of WORDS from the index\n"
@@ -44,24 +44,132 @@ static void usage(FILE *f) {
           "Query syntax: words (all must match), \"exact phrase\", -word or "
           "NOT word,\n"
           "a OR b, (grouping), word* (prefix), title:word, tag:mentorship,\n"
-          "tag:\"career development\", category:\"...\".  See ra-query(1).\n\n"
+          "tag:\"career development\", category:\"...\".  See ra-query(1).\n"
+          "A query that starts with -word needs -- first: "
+          "ra-query -- -alumni mentors\n\n"
           "Exit status: %d results, %d no match (or page past the end, unknown "
           "tag or id),\n"
           "%d usage or unusable query, %d no index (build one with ra-index), "
-          "%d error.\n",
+          "%d error,\n"
+          "%d index damaged (rebuild it with ra-index --rebuild).\n",
           RA_DEFAULT_DB, exit_for(RA_OK), RA_EXIT_QUERY_NOMATCH,
           exit_for(RA_ERR_USAGE), exit_for(RA_ERR_NOINDEX),
-          exit_for(RA_ERR_IO));
+          exit_for(RA_ERR_IO), exit_for(RA_ERR_DAMAGED));
 }
 
+/* A decimal in [min, max]: digits only (no sign or space); strtol
+ * saturates a huge value, which is then out of range. */
 static int parse_num(const char *s, long min, long max, long *out) {
   char *end;
   long v;
-  if (!s || !*s) return -1;
+  if (!s || *s < '0' || *s > '9') return -1;
   v = strtol(s, &end, 10);
   if (*end || v < min || v > max) return -1;
   *out = v;
   return 0;
+}
+
+/* ---- a query that starts with '-' ------------------------------------------
+ *
+ * "-alumni" (NOT alumni) before any "--" is an option cluster to getopt:
+ * -a -l ..., "-nurse" is -n "urse", "-hospital" is -h (help).  Before
+ * parsing, the arguments are classified the way getopt will see them; the
+ * first one that is an option cluster but not a valid one (an unknown
+ * letter; -n, -p or -f with an attached value that is a word and not its
+ * value) is a minus-word, and the usage error then shows the command with
+ * -- in front of the query.  "-doctor" (-d octor) is a valid cluster and
+ * cannot be told from a path. */
+
+#define SHORT_OPTS "d:f:n:p:hV"
+
+/* 1 if argv[i] (a short option cluster) is not a valid one. */
+static int bad_cluster(const char *a, int *takes_next) {
+  *takes_next = 0;
+  for (const char *p = a + 1; *p; p++) {
+    const char *o = strchr(SHORT_OPTS, *p);
+    if (!o || *p == ':') return 1; /* unknown letter */
+    if (o[1] != ':') continue;      /* -h, -V */
+    const char *v = p + 1;
+    if (!*v) {
+      *takes_next = 1;
+      return 0;
+    }
+    if (*p == 'n' || *p == 'p') return *v < '0' || *v > '9';
+    if (*p == 'f')
+      return strcmp(v, "text") != 0 && strcmp(v, "json") != 0 &&
+             strcmp(v, "html") != 0;
+    return 0; /* -dPATH */
+  }
+  return 0;
+}
+
+/* Index of the first minus-word in argv (0: none); word[i] is set for
+ * every argument that is part of the query (the minus-word too). */
+static int find_minus_word(int argc, char **argv,
+                           const struct option *longopts, char *word) {
+  int found = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    word[i] = 0;
+    if (strcmp(a, "--") == 0) {
+      for (i++; i < argc; i++) word[i] = 1;
+      break;
+    }
+    if (a[0] != '-' || !a[1]) {
+      word[i] = 1;
+      continue;
+    }
+    int next = 0;
+    if (a[1] == '-') {
+      /* --name VALUE (getopt_long takes unambiguous prefixes too) */
+      size_t n = strcspn(a + 2, "=");
+      for (const struct option *o = longopts; !a[2 + n] && n && o->name; o++)
+        if (o->has_arg == required_argument && strncmp(o->name, a + 2, n) == 0)
+          next = 1;
+    } else if (bad_cluster(a, &next)) {
+      word[i] = 1;
+      if (!found) found = i;
+    }
+    if (next && i + 1 < argc) word[++i] = 0;
+  }
+  return found;
+}
+
+/* Print an argument for a shell: as is if it is plain, else in single
+ * quotes. */
+static void put_shell_arg(FILE *f, const char *a) {
+  if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789-_./:=@%+,") == strlen(a)) {
+    fprintf(f, " %s", a);
+    return;
+  }
+  fputs(" '", f);
+  for (; *a; a++) {
+    if (*a == '\'') fputs("'\\''", f);
+    else fputc(*a, f);
+  }
+  fputc('\'', f);
+}
+
+/* The usage error's advice when argv holds a minus-word: the same command
+ * with -- in front of the query. */
+static void minus_word_hint(int argc, char **argv, int mw, const char *word) {
+  fprintf(stderr, "ra-query: '%s' is not an option\n", argv[mw]);
+  fputs("ra-query: use -- before a query that starts with -: ra-query", stderr);
+  for (int i = 1; i < argc; i++)
+    if (!word[i] && strcmp(argv[i], "--") != 0) put_shell_arg(stderr, argv[i]);
+  fputs(" --", stderr);
+  for (int i = 1; i < argc; i++)
+    if (word[i]) put_shell_arg(stderr, argv[i]);
+  fputc('\n', stderr);
+}
+
+/* A usage error while parsing options: the advice for a minus-word when
+ * there is one; frees word.  Returns the exit code. */
+static int option_error(int argc, char **argv, int mw, char *word) {
+  if (mw) minus_word_hint(argc, argv, mw, word);
+  free(word);
+  return exit_for(RA_ERR_USAGE);
 }
 
 /* The words are one query, as if typed into a search box.  Malloc'd. */
@@ -105,8 +213,13 @@ int main(int argc, char **argv) {
   int color = -1; /* auto */
   long count = 10, page = 1;
   int c;
-
-  while ((c = getopt_long(argc, argv, "d:f:n:p:hV", longopts, NULL)) != -1) {
+  char *word = calloc((size_t)argc + 1, 1);
+  if (!word) {
+    fprintf(stderr, "ra-query: out of memory\n");
+    return exit_for(RA_ERR_NOMEM);
+  }
+  int mw = find_minus_word(argc, argv, longopts, word);
+  while ((c = getopt_long(argc, argv, SHORT_OPTS, longopts, NULL)) != -1) {
     switch (c) {
     case 'd': db_opt = optarg; break;
     case 'f':
@@ -117,21 +230,21 @@ int main(int argc, char **argv) {
         fprintf(stderr,
                 "ra-query: --format: expected text, json or html, got '%s'\n",
                 optarg);
-        return exit_for(RA_ERR_USAGE);
+        return option_error(argc, argv, mw, word);
       }
       break;
     case 'n':
       if (parse_num(optarg, 1, 100, &count)) {
         fprintf(stderr, "ra-query: --per-page/--count: expected 1-100, got '%s'\n",
                 optarg);
-        return exit_for(RA_ERR_USAGE);
+        return option_error(argc, argv, mw, word);
       }
       break;
     case 'p':
       if (parse_num(optarg, 1, 100000, &page)) {
         fprintf(stderr, "ra-query: --page: expected 1-100000, got '%s'\n",
                 optarg);
-        return exit_for(RA_ERR_USAGE);
+        return option_error(argc, argv, mw, word);
       }
       break;
     case OPT_COLOR:
@@ -143,7 +256,7 @@ int main(int argc, char **argv) {
                 "ra-query: --color: expected auto, always or never, got "
                 "'%s'\n",
                 optarg);
-        return exit_for(RA_ERR_USAGE);
+        return option_error(argc, argv, mw, word);
       }
       break;
     case OPT_EXPLAIN: explain = 1; break;
@@ -151,12 +264,20 @@ int main(int argc, char **argv) {
     case OPT_COMPLETE: mode = MODE_COMPLETE; break;
     case OPT_RELATED: mode = MODE_RELATED; related = optarg; break;
     case OPT_NOEXPAND: no_expand = 1; break;
-    case 'h': usage(stdout); return exit_for(RA_OK);
-    case 'V': printf("ra-query (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+    case 'h':
+    case 'V':
+      /* "-hospital" is a query, not -h */
+      if (mw) return option_error(argc, argv, mw, word);
+      free(word);
+      if (c == 'h') usage(stdout);
+      else printf("ra-query (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return exit_for(RA_OK);
-    default: usage(stderr); return exit_for(RA_ERR_USAGE);
+    default:
+      if (!mw) usage(stderr);
+      return option_error(argc, argv, mw, word);
     }
   }
+  free(word);
   if (mode == MODE_SEARCH && optind >= argc) {
     fprintf(stderr, "ra-query: no search words given\n");
     usage(stderr);
@@ -199,7 +320,8 @@ int main(int argc, char **argv) {
   ra_results *r = NULL;
   int rc = exit_for(RA_OK);
   ra_format rfmt = fmt == FMT_JSON ? RA_FMT_JSON : RA_FMT_TEXT;
-  ra_status st = ra_searcher_open(ra_idxdir_choose(db_opt), &s, &err);
+  const char *db = ra_idxdir_choose(db_opt);
+  ra_status st = ra_searcher_open(db, &s, &err);
   if (st == RA_OK && mode == MODE_TAGS) {
     ra_tag_count *tags = NULL;
     size_t n = 0;
@@ -215,7 +337,11 @@ int main(int argc, char **argv) {
     if (st == RA_OK)
       st = ra_format_completions(stdout, rfmt, q, qlen, comp, n,
                                  ra_searcher_revision(s), &err);
-    if (st == RA_OK && n == 0) rc = RA_EXIT_QUERY_NOMATCH;
+    if (st == RA_OK && n == 0) {
+      /* The output has nothing to show (text) or an empty list (JSON). */
+      fprintf(stderr, "ra-query: no completion for %s\n", q);
+      rc = RA_EXIT_QUERY_NOMATCH;
+    }
     ra_completions_free(comp, n);
   } else if (st == RA_OK) {
     ra_search_opts o = {(size_t)((page - 1) * count), (size_t)count, 3};
@@ -245,10 +371,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "ra-query: page %ld is past the last page\n", page);
     }
   }
-  if (st == RA_OK && fflush(stdout) != 0)
+  if (st == RA_OK && (fflush(stdout) != 0 || ferror(stdout)))
     st = ra_error_set(&err, RA_ERR_IO, "writing results to stdout failed");
   if (st != RA_OK) {
     fprintf(stderr, "ra-query: %s\n", ra_error_message(&err));
+    if (st == RA_ERR_DAMAGED)
+      fprintf(stderr, "ra-query: the index at %s is damaged and cannot be "
+              "read: rebuild it with `ra-index --rebuild --db %s CORPUS_DIR`\n",
+              db, db);
     rc = exit_for(st);
   }
   ra_results_free(r);

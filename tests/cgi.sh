@@ -45,12 +45,52 @@ if command -v python3 >/dev/null 2>&1; then
   r=$(fcgi_start 0); is "$r" "running" "FastCGI: RA_CACHE_MB=0 (no cache) starts and waits for requests"
 fi
 
+# A plain CGI process checks RA_CACHE_MB too: the same message and exit 2.
+for v in abc -1 99999999 99999999999999999999999 ' 5' 5x; do
+  RA_CACHE_MB="$v" cgi 'q=mentorship'
+  is "$RC" 2 "CGI: RA_CACHE_MB='$v' exits 2"
+  like "$(cat "$T_TMP/cgi.err")" "RA_CACHE_MB=$v: not a number of megabytes (0-65536)" "... naming the variable"
+done
+RA_CACHE_MB=0 cgi 'q=mentorship'; is "$STATUS" 503 "CGI: RA_CACHE_MB=0 is accepted (and the request answered)"
+RA_CACHE_MB= cgi 'q=mentorship'; is "$STATUS" 503 "CGI: an empty RA_CACHE_MB is the default"
+
 cgi 'q=mentorship'
 is "$STATUS" 503 "no index yet: 503"
 like "$BODY" '"status":503' "503 has a JSON body"
 is "$(hdr Cache-Control)" "no-store" "errors are not cached"
 
 run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"; is "$RC" 0 "index built"
+
+# A damaged index (published but unreadable) is a 503 that says it must be
+# rebuilt, not "try again"; no index at all stays "try again".
+cp -R "$DB" "$T_TMP/dmg"
+for t in "$T_TMP"/dmg/gen-*/postlist.glass; do : > "$t"; done
+CGI_DB="$T_TMP/dmg"
+cgi 'q=mentorship'; is "$STATUS" 503 "truncated table: 503"
+like "$BODY" '"message":"the search index is damaged and cannot be read; it must be rebuilt (ra-index --rebuild)"' "503 says the index is damaged and to rebuild it"
+is "$(hdr Retry-After)" 30 "damaged: Retry-After"
+like "$(cat "$T_TMP/cgi.err")" "index damaged" "the log has the details"
+cgi 'q=mentorship&format=html'; is "$STATUS" 503 "truncated table (HTML): 503"
+like "$BODY" "ra-index --rebuild" "HTML 503 says to rebuild"
+mkdir -p "$T_TMP/dmg2"; echo "glass gen-000042" > "$T_TMP/dmg2/XAPIANDB"
+CGI_DB="$T_TMP/dmg2"
+cgi 'q=mentorship'; is "$STATUS" 503 "stub naming a missing generation: 503"
+like "$BODY" "must be rebuilt (ra-index --rebuild)" "and says to rebuild"
+mkdir -p "$T_TMP/nodb"; CGI_DB="$T_TMP/nodb"
+cgi 'q=mentorship'; is "$STATUS" 503 "nothing published: 503"
+unlike "$BODY" "rebuilt" "nothing published is not called damaged"
+CGI_DB=
+run "$RA_INDEX" --quiet --db "$T_TMP/dmg" "$CORPUS"; is "$RC" 0 "ra-index rebuilds over the damaged index"
+CGI_DB="$T_TMP/dmg"; cgi 'q=mentorship'; is "$STATUS" 200 "then it answers 200"; CGI_DB=
+
+# An answer that cannot be written (CGI: stdout) is exit 5 with a message.
+if [ -w /dev/full ]; then
+  for qs in 'q=mentorship' 'page=0'; do
+    env REQUEST_METHOD=GET QUERY_STRING="$qs" RASEARCH_DB="$DB" "$RA_CGI" >/dev/full 2>"$T_TMP/cgi.err"
+    is "$?" 5 "CGI answer ($qs) to /dev/full: exit 5"
+    like "$(cat "$T_TMP/cgi.err")" "writing the answer to stdout failed" "and says so"
+  done
+fi
 
 cgi 'q=mentorship'
 is "$STATUS" 200 "GET q=mentorship: 200"
@@ -69,6 +109,19 @@ is "$(hdr Content-Length)" "$(($(printf '%s\n' "$BODY" | wc -c)))" "Content-Leng
 INM=$ETAG cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match with the ETag: 304"; is "$BODY" "" "304 has no body"
 INM="W/$ETAG, \"other\"" cgi 'q=mentorship'; is "$STATUS" 304 "weak / listed ETag matches too"
 INM='"stale"' cgi 'q=mentorship'; is "$STATUS" 200 "another ETag: 200"
+# If-None-Match is "*" alone or a list of quoted entity tags (RFC 9110
+# 13.1.2); anything else is malformed and treated as absent (200).
+INM='*' cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match: * alone: 304"
+INM=' * ' cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match: * with white space: 304"
+INM=", ,$ETAG ," cgi 'q=mentorship'; is "$STATUS" 304 "empty list elements are allowed"
+for inm in '"abc", *' '*, "abc"' "$ETAG, *" '* *' 'W/*' 'abc' \
+    "$(printf '%s' "$ETAG" | tr -d '"')" '"unterminated' "$ETAG junk" "$ETAG\"x\"" \
+    "W/ $ETAG" '"a b"'; do
+  INM=$inm cgi 'q=mentorship'
+  is "$STATUS" 200 "malformed If-None-Match '$inm': treated as absent (200)"
+done
+INM='"abc", *' cgi 'q=mentorship&format=html'; is "$STATUS" 200 "... in HTML too"
+like "$BODY" "</html>" "... with the full page"
 cgi HEAD 'q=mentorship'; is "$STATUS" 200 "HEAD: 200"; is "$BODY" "" "HEAD: no body"
 cgi POST 'q=mentorship'; is "$STATUS" 405 "POST: 405"; is "$(hdr Allow)" "GET, HEAD" "405 says Allow"
 cgi DELETE 'q=x'; is "$STATUS" 405 "DELETE: 405"
@@ -158,7 +211,9 @@ like "$BODY" 'No article has the tag or category' "HTML: an unknown tag is said"
 for case in 'page=0&q=x|page' 'page=abc&q=x|page' 'page=1001&q=x|page' 'per_page=0&q=x|per_page' \
     'per_page=-1&q=x|per_page' 'format=xml&q=x|format' '|q' 'q=a&q=b|q' 'related=../etc|related' \
     'tag=a"b|tag' 'page=500&per_page=50&q=x|page' 'q=%ff%fe|q' 'q=x%00y|q' 'tag=%c0%af|tag' \
-    'q=+-+%22+(+)+:|q' 'complete=x&related=y|complete'; do
+    'q=+-+%22+(+)+:|q' 'complete=x&related=y|complete' \
+    'tag=|tag' 'tag=+++|tag' 'tag=%E3%80%80|tag' 'tag=&q=residency|tag' 'tag=%E2%80%AE|tag' \
+    'category=|category' 'category=%C2%A0|category' 'category=%E2%80%8E|category'; do
   qs=${case%|*}; param=${case##*|}
   cgi "$qs"
   is "$STATUS" 400 "400 for '$qs'"
@@ -187,6 +242,14 @@ unlike "$BODY" "<script>" "HTML completion page escapes the prefix"
 cgi 'q=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E&tag=%3Cb%3E&format=html'
 unlike "$BODY" "<img" "no injected element in HTML"
 unlike "$BODY" "<b>" "tag value escaped in HTML"
+# Bidirectional controls echoed in HTML (the form, the relaxed note)
+# become U+FFFD like other control characters.
+cgi 'q=mentorship+zzyzx%E2%80%AEevil%E2%81%A6x%C2%9B&format=html'
+is "$STATUS" 200 "bidi controls in q (HTML): 200"
+unlike "$BODY" "$(printf '\342\200\256')" "no raw U+202E in HTML"
+unlike "$BODY" "$(printf '\342\201\246')" "no raw U+2066 in HTML"
+unlike "$BODY" "$(printf '\302\233')" "no raw U+009B in HTML"
+like "$BODY" "zzyzx$(printf '\357\277\275')evil" "replaced by U+FFFD"
 
 # A rebuild is noticed by the next request: a new revision of the live
 # generation (incremental update) or a new generation behind a swapped stub.

@@ -18,6 +18,40 @@ run "$RA_QUERY" --count 101 x;  is "$RC" 2 "--count 101: exit 2"
 run "$RA_QUERY" --page abc x;   is "$RC" 2 "--page abc: exit 2"; like "$ERR" "--page" "names the option"
 run "$RA_QUERY" --color sometimes x; is "$RC" 2 "--color sometimes: exit 2"
 
+# Numbers out of range are refused by name (exit 2), never wrapped or
+# saturated into something else.
+P0="$CORPUS/000_f98e010c7e6657bf.txt"
+for case in '--max-file-size|17592186044417M|out of range' \
+    '--max-file-size|17592186044416M|out of range' \
+    '--max-file-size|99999999999999999999999M|out of range' \
+    '--max-file-size|18446744073709551616|out of range' \
+    '--max-file-size|99999999999999999999999k|out of range' \
+    '--max-file-size|-1|not a size' '--max-file-size| 5|not a size' \
+    '--max-file-size|+5|not a size' '--max-file-size|5G|not a size' \
+    '--max-file-size||not a size' \
+    '--max-update-size|17592186044417M|out of range' \
+    '--max-update-size|99999999999999999999999|out of range' \
+    '--max-update-size|0|out of range' '--max-update-size|-5M|not a size' \
+    '--jobs|0|expected 1-64' '--jobs|65|expected 1-64' '--jobs|-1|expected 1-64' \
+    '--jobs|99999999999999999999|expected 1-64' '--jobs|+4|expected 1-64' \
+    '--jobs||expected 1-64'; do
+  opt=${case%%|*}; rest=${case#*|}; val=${rest%%|*}; why=${rest#*|}
+  run "$RA_INDEX" "$opt" "$val" --dump "$P0"
+  is "$RC" 2 "ra-index $opt '$val': exit 2"
+  like "$ERR" "ra-index: $opt: $why" "... naming $opt ($why)"
+done
+run "$RA_INDEX" --max-file-size 17592186044415M --dump "$P0"
+is "$RC" 0 "--max-file-size at its largest (17592186044415M) is accepted"
+for case in '-n|0' '-n|101' '-n|99999999999999999999' '-n|-5' '-n| 5' \
+    '--per-page|101' '--per-page|+5' '--count|0' '--page|0' '--page|100001' \
+    '--page|-1' '--page|99999999999999999999' '--page|1e3' '-p|'; do
+  opt=${case%%|*}; val=${case#*|}
+  run "$RA_QUERY" --db "$T_TMP/none" "$opt" "$val" mentorship
+  is "$RC" 2 "ra-query $opt '$val': exit 2"
+  case $opt in -n|--count) name=--per-page ;; -p) name=--page ;; *) name=$opt ;; esac
+  like "$ERR" "ra-query: $name" "... naming the option"
+done
+
 # No index yet.
 run "$RA_QUERY" --db "$T_TMP/none" mentorship
 is "$RC" 4 "no index: exit 4"
@@ -26,6 +60,64 @@ like "$ERR" "ra-index --db $T_TMP/none" "no index: says how to build one"
 run "$RA_INDEX" --quiet --db "$DB" "$CORPUS"
 is "$RC" 0 "index built"
 is "$ERR" "" "--quiet prints nothing on success"
+
+# A query word that starts with '-' before any '--' is not taken for
+# options: the usage error shows the command with '--'.
+run "$RA_QUERY" -alumni
+is "$RC" 2 "ra-query -alumni: exit 2"
+like "$ERR" "use -- before a query that starts with -: ra-query -- -alumni" "says to use --"
+run "$RA_QUERY" --db "$DB" mentorship -alumni
+like "$ERR" "ra-query --db $DB -- mentorship -alumni" "the advice keeps the options and the words"
+run "$RA_QUERY" -hospital
+is "$RC" 2 "ra-query -hospital: a usage error, not --help"
+like "$ERR" "ra-query -- -hospital" "... with the advice"
+run "$RA_QUERY" -nurse
+is "$RC" 2 "ra-query -nurse: exit 2"
+like "$ERR" "ra-query -- -nurse" "... with the advice (not only 'expected 1-100')"
+run "$RA_QUERY" -n5x mentorship
+unlike "$ERR" "use --" "a mistyped number is not taken for a query word"
+run "$RA_QUERY" --bogus
+unlike "$ERR" "use --" "an unknown long option gets the usage, not the advice"
+like "$ERR" "Usage: ra-query" "... the usage"
+run "$RA_QUERY" -- "it's" "-\$x"
+unlike "$ERR" "use --" "after --, words that start with - are words"
+
+# Output that cannot be written is an error (5), with a message.
+if [ -w /dev/full ]; then
+  "$RA_QUERY" --db "$DB" mentorship >/dev/full 2>"$T_TMP/err"; rc=$?
+  is "$rc" 5 "ra-query >/dev/full: exit 5"
+  like "$(cat "$T_TMP/err")" "writing results to stdout failed" "and says so"
+  "$RA_INDEX" --dump "$CORPUS/000_f98e010c7e6657bf.txt" >/dev/full 2>"$T_TMP/err"; rc=$?
+  is "$rc" 5 "ra-index --dump >/dev/full: exit 5"
+  like "$(cat "$T_TMP/err")" "writing the dump to stdout failed" "and says so"
+else
+  ok 0 "# SKIP no /dev/full"; ok 0 "# SKIP"; ok 0 "# SKIP"; ok 0 "# SKIP"
+fi
+
+# -word after --, --complete with nothing to complete.
+run "$RA_QUERY" --db "$DB" -- -alumni mentorship
+ok $([ "$RC" -le 1 ] && echo 0 || echo 1) "ra-query -- -alumni mentorship is a search (exit $RC)"
+run "$RA_QUERY" --db "$DB" -n5 mentorship
+is "$RC" 0 "-n5 is still -n 5"
+run "$RA_QUERY" --db "$DB" --complete zzzqq
+is "$RC" 1 "--complete with no completion: exit 1"
+like "$ERR" "no completion for zzzqq" "and says so on stderr"
+run "$RA_QUERY" --db "$DB" --format json --complete zzzqq
+is "$RC" 1 "--complete (JSON) with no completion: exit 1"
+like "$ERR" "no completion for zzzqq" "and says so on stderr"
+like "$OUT" '"completions":[]' "the JSON is still printed"
+
+# Bidirectional controls and C1 controls echoed in text notes (relaxed,
+# did you mean, expansions) are replaced like other control characters.
+for cp in '\342\200\256' '\342\200\252' '\342\201\246' '\342\201\251' '\342\200\216' \
+    '\342\200\217' '\330\234' '\302\233'; do
+  b=$(printf "$cp")
+  run "$RA_QUERY" --db "$DB" --color=never "mentorship zzyzx${b}evil"
+  like "$OUT" 'dropped "zzyzx evil"' "relaxed note: $cp is a space"
+  unlike "$OUT" "$b" "... and nowhere raw in the output"
+  run "$RA_QUERY" --db "$DB" --color=never "mentorsip ${b}"
+  unlike "$OUT" "$b" "did-you-mean output: no raw $cp"
+done
 
 # Queries that cannot be answered are usage errors, not crashes.
 run "$RA_QUERY" --db "$DB" -- '- " ( ) :'
@@ -42,11 +134,32 @@ ok $([ "$RC" -le 1 ] && echo 0 || echo 1) "an unbalanced quote is answered"
 run "$RA_QUERY" --db "$DB" a b c d e f g h i j k l m n o p q r s t u v w x y z a1 b1 c1 d1 e1 f1 g1 h1 i1 j1 k1 l1 m1 n1 o1 p1 q1 r1 s1 t1 u1 v1 w1 x1 y1 z1 a2 b2 c2 d2 e2 f2 g2 h2 i2 j2 k2 l2 m2 n2 o2 p2
 ok $([ "$RC" -le 2 ] && echo 0 || echo 1) "a query of 68 words gets an answer or a usage error"
 
-# A damaged index is reported, not crashed on.
+# A damaged index (published, unreadable) is its own status: exit 7 and
+# advice to rebuild; ra-index rebuilds over it.
 mkdir -p "$T_TMP/bad"; echo "glass gen-000009" > "$T_TMP/bad/XAPIANDB"
 run "$RA_QUERY" --db "$T_TMP/bad" mentorship
-ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "stub naming a missing generation: exit 4 or 5"
+is "$RC" 7 "stub naming a missing generation: exit 7 (damaged)"
 like "$ERR" "$T_TMP/bad" "the damaged index is named"
+like "$ERR" "rebuild it with \`ra-index --rebuild --db $T_TMP/bad" "and says to rebuild it"
+run "$RA_INDEX" --quiet --db "$T_TMP/bad" "$CORPUS"
+is "$RC" 0 "ra-index rebuilds over a stub naming a missing generation"
+run "$RA_QUERY" --db "$T_TMP/bad" mentorship
+is "$RC" 0 "and the rebuilt index answers"
+cp -R "$DB" "$T_TMP/trunc"
+for t in "$T_TMP"/trunc/gen-*/postlist.glass; do : > "$t"; done
+run "$RA_QUERY" --db "$T_TMP/trunc" mentorship
+is "$RC" 7 "a truncated table: exit 7 (damaged)"
+like "$ERR" "index damaged" "says the index is damaged"
+like "$ERR" "ra-index --rebuild" "and says to rebuild it"
+run "$RA_QUERY" --db "$T_TMP/trunc" --tags
+is "$RC" 7 "--tags on a truncated table: exit 7"
+run "$RA_INDEX" --quiet --db "$T_TMP/trunc" "$CORPUS"
+is "$RC" 0 "ra-index rebuilds over a truncated table"
+run "$RA_QUERY" --db "$T_TMP/trunc" mentorship
+is "$RC" 0 "and the rebuilt index answers"
+mkdir -p "$T_TMP/empty"
+run "$RA_QUERY" --db "$T_TMP/empty" mentorship
+is "$RC" 4 "an empty directory is no index (4), not a damaged one"
 echo "not a database" > "$T_TMP/afile"
 run "$RA_QUERY" --db "$T_TMP/afile" mentorship
 ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "--db naming a plain file: exit 4 or 5"

@@ -182,14 +182,30 @@ static void test_out_of_range(void) { /* 1 */
      "a value not in the table: HTTP 500, RA_ERR_INTERNAL's exit codes");
 }
 
+/* A damaged index is not a missing one: ra-query tells them apart by exit
+ * code (no other status gives DAMAGED's), the web by message, both 503. */
+static void test_damaged(void) { /* 3 */
+  int qx = ra_status_exit(RA_ERR_DAMAGED, RA_PROG_QUERY), own = 1;
+  for (int i = 0; i < RA_STATUS_COUNT; i++)
+    if (i != RA_ERR_DAMAGED && ra_status_exit((ra_status)i, RA_PROG_QUERY) == qx)
+      own = 0;
+  ok(own && qx != RA_EXIT_QUERY_NOMATCH,
+     "damaged: ra-query exit code %d is its own", qx);
+  ok(ra_status_http(RA_ERR_DAMAGED) == 503, "damaged: HTTP 503");
+  ok(ra_status_exit(RA_ERR_DAMAGED, RA_PROG_INDEX) ==
+         ra_status_exit(RA_ERR_IO, RA_PROG_INDEX),
+     "damaged: ra-index exits as on any error");
+}
+
 int main(void) {
   const char *srcdir = getenv("RA_SRCDIR");
   if (!srcdir || !*srcdir) srcdir = RA_TEST_SRCDIR;
-  printf("1..%d\n", RA_STATUS_COUNT * 5 + 2 + 1);
+  printf("1..%d\n", RA_STATUS_COUNT * 5 + 2 + 1 + 3);
   test_names();
   test_http(srcdir);
   test_exits(srcdir);
   test_out_of_range();
+  test_damaged();
   if (n_fail) diag("%d of %d tests failed", n_fail, n_test);
   return n_fail ? 1 : 0;
 }
