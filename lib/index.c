@@ -20,6 +20,7 @@
 #include "dedup.h"
 #include "facet.h"
 #include "hash.h"
+#include "ident.h"
 #include "idxdir.h"
 #include "indexdoc.h"
 #include "jsonl.h"
@@ -315,6 +316,18 @@ static ra_status put_article(worker *wk, const ra_article *a,
   if (!st)
     st = ra_indexdoc_write(wk->an, &wk->sink, &wk->spell, &wk->acr, a, m,
                            &wk->s.acronyms, wk->fresh, &wk->err);
+  if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG) {
+    /* This document cannot be indexed (Xapian refused a term or value):
+     * it fails alone, the run goes on. */
+    wk->s.failed++;
+    if (p) p->seen = 1; /* the stored version stays */
+    char msg[600];
+    snprintf(msg, sizeof msg, "cannot be indexed: %s%s", ra_error_message(&wk->err),
+             p ? "; previous version kept" : "");
+    locked_warn(b, a->path ? a->path : a->id, 0, (size_t)-1, msg);
+    ra_error_clear(&wk->err);
+    return RA_OK;
+  }
   if (st) return st;
   wk->s.indexed++;
   wk->s.bytes += bytes;
@@ -749,14 +762,10 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   for (size_t i = 0; !st && unseen && i < b->prev->cap; i++) {
     prev_doc *p = &b->prev->v[i];
     if (!p->id || p->seen) continue;
-    char *idterm = NULL;
-    if (asprintf(&idterm, RA_PREFIX_ID "%s", p->id) < 0) {
-      st = ra_error_set(err, RA_ERR_NOMEM, "id term");
-      break;
-    }
+    char idterm[RA_IDENT_TERM_MAX + 1];
+    ra_ident_term(RA_PREFIX_ID, p->id, strlen(p->id), idterm);
     st = retract_old(&wk, p, err);
     if (!st) st = ra_xwriter_delete(w, idterm, err);
-    free(idterm);
     if (!st) {
       stats->removed++;
       note(b, p->id, "removed");

@@ -3,6 +3,7 @@
 #include "jsonl.h"
 
 #include "hash.h"
+#include "ident.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -203,7 +204,8 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
     ra_article *a = calloc(1, sizeof *a);
     int bad = !a;
     if (a) {
-      a->id = dup_field(o, "id");
+      json_t *idv = json_object_get(o, "id"); /* ident.h: odd ids hashed */
+      a->id = ra_ident_id(json_string_value(idv), json_string_length(idv));
       a->title = dup_field(o, "title");
       a->category = dup_field(o, "category");
       a->url = dup_field(o, "url");

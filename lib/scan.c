@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "ident.h"
 #include "idxdir.h"
 #include "jsonl.h"
 
@@ -121,17 +122,16 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Id: path relative to the input root, without ".txt". */
+/* Id: path relative to the input root, without ".txt", in the id scheme
+ * (ident.h: an odd name becomes a safe prefix and a hash). */
 static char *make_id(const char *root, const char *path) {
   size_t rl = strlen(root);
   const char *rel = path;
   if (strncmp(path, root, rl) == 0 && path[rl] == '/') rel = path + rl + 1;
-  char *id = strdup(rel);
-  if (!id) return NULL;
-  size_t n = strlen(id);
-  if (n > 3 && strcmp(id + n - 3, ".gz") == 0) id[n -= 3] = '\0';
-  if (n > 4 && strcmp(id + n - 4, ".txt") == 0) id[n - 4] = '\0';
-  return id;
+  size_t n = strlen(rel);
+  if (n > 3 && strcmp(rel + n - 3, ".gz") == 0) n -= 3;
+  if (n > 4 && strncmp(rel + n - 4, ".txt", 4) == 0) n -= 4;
+  return ra_ident_id(rel, n);
 }
 
 ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
