@@ -4,12 +4,14 @@
 
 #include "hash.h"
 #include "ident.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 struct ra_jsonl {
@@ -40,14 +42,18 @@ ra_status ra_jsonl_open(const char *path, size_t max_line, ra_jsonl **out,
     ra_jsonl_close(j);
     return ra_error_set(err, RA_ERR_NOMEM, "%s", path);
   }
-  /* gzopen reads plain files as they are, so one path serves both. */
-  j->gz = gzopen(path, "rb");
-  if (!j->gz) {
-    int e = errno;
+  /* Only a regular file: a FIFO is named, never waited on. */
+  int fd = ra_scan_open_regular(path, err);
+  if (fd < 0) {
     ra_jsonl_close(j);
-    return ra_error_set(err, e == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                        "%s: cannot open: %s", path,
-                        e ? strerror(e) : "out of memory");
+    return err ? err->code : RA_ERR_IO;
+  }
+  /* gzdopen reads plain files as they are, so one path serves both. */
+  j->gz = gzdopen(fd, "rb");
+  if (!j->gz) {
+    close(fd);
+    ra_jsonl_close(j);
+    return ra_error_set(err, RA_ERR_NOMEM, "%s: cannot open: out of memory", path);
   }
   gzbuffer(j->gz, 128 * 1024);
   *out = j;
