@@ -993,11 +993,28 @@ static void run_finish(index_run *r) {
   r->b.stats->seconds = now_seconds() - r->b.t0;
 }
 
+/* A --tags or --synonyms FILE the user named must be there and readable:
+ * building without it would publish an index missing what was asked for.
+ * (The implicit tags.txt and synonyms.txt stay optional.) */
+static ra_status named_file_ok(const char *opt, const char *path, ra_error *err) {
+  if (!path) return RA_OK;
+  ra_error e;
+  ra_error_clear(&e);
+  int fd = ra_scan_open_regular(path, &e);
+  if (fd < 0)
+    return ra_error_set(err, e.code == RA_ERR_NOTFOUND ? RA_ERR_NOTFOUND : RA_ERR_IO,
+                        "%s: %s", opt, ra_error_message(&e));
+  close(fd);
+  return RA_OK;
+}
+
 ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
                          ra_error *err) {
   index_run r;
   run_start(&r, o, stats);
-  ra_status st = lock_and_scan(&r, err);
+  ra_status st = named_file_ok("--tags", o->tags_file, err);
+  if (!st) st = named_file_ok("--synonyms", o->synonyms_file, err);
+  if (!st) st = lock_and_scan(&r, err);
   const char *why_full = NULL;
   if (!st && choose_update(&r, &why_full)) st = run_update(&r, err);
   else if (!st) st = run_rebuild(&r, why_full, err);
@@ -1018,6 +1035,8 @@ ra_status ra_index_dump(const char *path, const char *tags_file,
     snprintf(dir, sizeof dir, ".");
   struct stat tsb;
   if (tags_file) {
+    ra_status tst = named_file_ok("--tags", tags_file, err);
+    if (tst) return tst;
     snprintf(tags, sizeof tags, "%s", tags_file);
   } else {
     /* Beside the page, else one level up (corpora split into NN/ dirs). */
