@@ -372,10 +372,23 @@ static ra_status do_jsonl(worker *wk, const char *path) {
     if (!a) break;
     wk->s.files++;
     ra_indexdoc_meta m = {h, 0, 0};
+    /* A repeated id replaces the record written earlier in this run. */
+    int fresh = wk->fresh, repeat = ra_jsonl_repeat_of(j) != 0;
+    size_t added = wk->s.added;
+    if (repeat) wk->fresh = 0;
     st = put_article(wk, a, &m, strlen(a->title));
+    wk->fresh = fresh;
+    if (repeat && fresh && wk->s.added > added) {
+      wk->s.added--; /* one article, written twice */
+      wk->s.indexed--;
+    }
     ra_article_free(a);
     if (st) break;
   }
+  /* each bad line is a page that failed */
+  size_t bad = ra_jsonl_bad_lines(j);
+  wk->s.files += bad;
+  wk->s.failed += bad;
   ra_jsonl_close(j);
   return st;
 }
@@ -536,9 +549,13 @@ static ra_status nothing_indexable(const build *b, ra_error *err) {
     return ra_error_set(err, RA_ERR_INVALID,
                         "no pages (*.txt, *.jsonl) found in the corpus; the "
                         "index was not changed");
+  size_t n = b->stats->files > b->stats->failed ? b->stats->files : b->stats->failed;
+  if (n == 0)
+    return ra_error_set(err, RA_ERR_INVALID,
+                        "no page could be indexed; the index was not changed");
   return ra_error_set(err, RA_ERR_INVALID,
                       "none of the %zu pages could be indexed; the index was "
-                      "not changed", b->stats->files);
+                      "not changed", n);
 }
 
 static int default_jobs(void) {
