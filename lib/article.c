@@ -11,6 +11,7 @@
 #include "article.h"
 
 #include "article_build.h"
+#include "ident.h"
 #include "illustration.h"
 #include "model.h"
 #include "page.h"
@@ -123,7 +124,7 @@ void ra_article_free(ra_article *a) {
 char *ra_article_id_from_path(const char *path) {
   const char *b, *e, *dot;
   size_t n;
-  if (!path) return ra_strndup("", 0);
+  if (!path) return ra_ident_id("", 0);
   n = strlen(path);
   while (n > 1 && path[n - 1] == '/') n--;
   e = path + n;
@@ -136,7 +137,7 @@ char *ra_article_id_from_path(const char *path) {
       if (*q == '.') dot = q;
   }
   if (dot) e = dot;
-  return ra_strndup(b, (size_t)(e - b));
+  return ra_ident_id(b, (size_t)(e - b));
 }
 
 enum { TGT_NONE, TGT_SECTION, TGT_FAQ };

@@ -12,6 +12,7 @@
 
 #include "analyze.h"
 #include "hits.h"
+#include "ident.h"
 #include "qbuild.h"
 #include "schema.h"
 #include "xap.h"
@@ -183,9 +184,8 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   ra_rank_params_default(&rpd);
   const ra_rank_params *rp = x && x->rank ? x->rank : &rpd;
   if (!id || !*id) return ra_error_set(err, RA_ERR_INVALID, "--related: empty article id");
-  char idterm[512];
-  if ((size_t)snprintf(idterm, sizeof idterm, "%s%s", RA_PREFIX_ID, id) >= sizeof idterm)
-    return ra_error_set(err, RA_ERR_INVALID, "--related: article id too long");
+  char idterm[RA_IDENT_TERM_MAX + 1]; /* formed as the indexer forms it */
+  ra_ident_term(RA_PREFIX_ID, id, strlen(id), idterm);
   uint32_t self = 0;
   ra_error e2;
   ra_error_clear(&e2);
@@ -219,7 +219,7 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   for (size_t i = 0; !st && i < mine.n; i++)
     v[nv++] = ra_qbuild_term(&b, "", mine.terms[i], 0); /* boolean: candidates only */
   ra_xquery *any = st ? NULL : ra_qbuild_combine(&b, RA_XQ_OR, v, nv, 0);
-  ra_xquery *me = st ? NULL : ra_qbuild_term(&b, RA_PREFIX_ID, id, 0);
+  ra_xquery *me = st ? NULL : ra_qbuild_term(&b, "", idterm, 0);
   rel_hit pool[RA_RELATED_POOL];
   size_t np = 0;
   if (!st && any && me) {

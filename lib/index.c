@@ -20,6 +20,7 @@
 #include "dedup.h"
 #include "facet.h"
 #include "hash.h"
+#include "ident.h"
 #include "idxdir.h"
 #include "indexdoc.h"
 #include "jsonl.h"
@@ -315,6 +316,18 @@ static ra_status put_article(worker *wk, const ra_article *a,
   if (!st)
     st = ra_indexdoc_write(wk->an, &wk->sink, &wk->spell, &wk->acr, a, m,
                            &wk->s.acronyms, wk->fresh, &wk->err);
+  if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG) {
+    /* This document cannot be indexed (Xapian refused a term or value):
+     * it fails alone, the run goes on. */
+    wk->s.failed++;
+    if (p) p->seen = 1; /* the stored version stays */
+    char msg[600];
+    snprintf(msg, sizeof msg, "cannot be indexed: %s%s", ra_error_message(&wk->err),
+             p ? "; previous version kept" : "");
+    locked_warn(b, a->path ? a->path : a->id, 0, (size_t)-1, msg);
+    ra_error_clear(&wk->err);
+    return RA_OK;
+  }
   if (st) return st;
   wk->s.indexed++;
   wk->s.bytes += bytes;
@@ -359,10 +372,23 @@ static ra_status do_jsonl(worker *wk, const char *path) {
     if (!a) break;
     wk->s.files++;
     ra_indexdoc_meta m = {h, 0, 0};
+    /* A repeated id replaces the record written earlier in this run. */
+    int fresh = wk->fresh, repeat = ra_jsonl_repeat_of(j) != 0;
+    size_t added = wk->s.added;
+    if (repeat) wk->fresh = 0;
     st = put_article(wk, a, &m, strlen(a->title));
+    wk->fresh = fresh;
+    if (repeat && fresh && wk->s.added > added) {
+      wk->s.added--; /* one article, written twice */
+      wk->s.indexed--;
+    }
     ra_article_free(a);
     if (st) break;
   }
+  /* each bad line is a page that failed */
+  size_t bad = ra_jsonl_bad_lines(j);
+  wk->s.files += bad;
+  wk->s.failed += bad;
   ra_jsonl_close(j);
   return st;
 }
@@ -523,9 +549,13 @@ static ra_status nothing_indexable(const build *b, ra_error *err) {
     return ra_error_set(err, RA_ERR_INVALID,
                         "no pages (*.txt, *.jsonl) found in the corpus; the "
                         "index was not changed");
+  size_t n = b->stats->files > b->stats->failed ? b->stats->files : b->stats->failed;
+  if (n == 0)
+    return ra_error_set(err, RA_ERR_INVALID,
+                        "no page could be indexed; the index was not changed");
   return ra_error_set(err, RA_ERR_INVALID,
                       "none of the %zu pages could be indexed; the index was "
-                      "not changed", b->stats->files);
+                      "not changed", n);
 }
 
 static int default_jobs(void) {
@@ -749,14 +779,10 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   for (size_t i = 0; !st && unseen && i < b->prev->cap; i++) {
     prev_doc *p = &b->prev->v[i];
     if (!p->id || p->seen) continue;
-    char *idterm = NULL;
-    if (asprintf(&idterm, RA_PREFIX_ID "%s", p->id) < 0) {
-      st = ra_error_set(err, RA_ERR_NOMEM, "id term");
-      break;
-    }
+    char idterm[RA_IDENT_TERM_MAX + 1];
+    ra_ident_term(RA_PREFIX_ID, p->id, strlen(p->id), idterm);
     st = retract_old(&wk, p, err);
     if (!st) st = ra_xwriter_delete(w, idterm, err);
-    free(idterm);
     if (!st) {
       stats->removed++;
       note(b, p->id, "removed");
@@ -984,11 +1010,28 @@ static void run_finish(index_run *r) {
   r->b.stats->seconds = now_seconds() - r->b.t0;
 }
 
+/* A --tags or --synonyms FILE the user named must be there and readable:
+ * building without it would publish an index missing what was asked for.
+ * (The implicit tags.txt and synonyms.txt stay optional.) */
+static ra_status named_file_ok(const char *opt, const char *path, ra_error *err) {
+  if (!path) return RA_OK;
+  ra_error e;
+  ra_error_clear(&e);
+  int fd = ra_scan_open_regular(path, &e);
+  if (fd < 0)
+    return ra_error_set(err, e.code == RA_ERR_NOTFOUND ? RA_ERR_NOTFOUND : RA_ERR_IO,
+                        "%s: %s", opt, ra_error_message(&e));
+  close(fd);
+  return RA_OK;
+}
+
 ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
                          ra_error *err) {
   index_run r;
   run_start(&r, o, stats);
-  ra_status st = lock_and_scan(&r, err);
+  ra_status st = named_file_ok("--tags", o->tags_file, err);
+  if (!st) st = named_file_ok("--synonyms", o->synonyms_file, err);
+  if (!st) st = lock_and_scan(&r, err);
   const char *why_full = NULL;
   if (!st && choose_update(&r, &why_full)) st = run_update(&r, err);
   else if (!st) st = run_rebuild(&r, why_full, err);
@@ -1009,6 +1052,8 @@ ra_status ra_index_dump(const char *path, const char *tags_file,
     snprintf(dir, sizeof dir, ".");
   struct stat tsb;
   if (tags_file) {
+    ra_status tst = named_file_ok("--tags", tags_file, err);
+    if (tst) return tst;
     snprintf(tags, sizeof tags, "%s", tags_file);
   } else {
     /* Beside the page, else one level up (corpora split into NN/ dirs). */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "ident.h"
 #include "index.h"
 #include "record.h"
 #include "schema.h"
@@ -36,7 +37,7 @@ typedef struct doc_ctx {
   uint64_t shingle[3]; /* hashes of the last three stems */
   int n_shingle;
   int32_t sim[64];
-  char buf[300];
+  char buf[RA_IDENT_TERM_MAX + 1];
 } doc_ctx;
 
 /* Hand an article's stems to Xapian, once each, with their summed wdf. */
@@ -66,20 +67,24 @@ static int add_token(void *vctx, const ra_token *t) {
     return 0;
   }
   uint32_t pos = t->pos + 1; /* Xapian positions start at 1 */
-  c->st = ra_xdoc_add_posting(c->doc, t->word, t->word_len, pos, c->wdf, c->err);
-  if (c->st) return 1;
-  if (t->stem_len + 3 < sizeof c->buf) {
-    c->buf[0] = RA_PREFIX_STEM[0];
-    memcpy(c->buf + 1, t->stem, t->stem_len);
-    if (ra_termcount_add(&c->stems, c->buf, t->stem_len + 1, c->wdf)) {
-      c->st = ra_error_set(c->err, RA_ERR_NOMEM, "stem terms");
-      return 1;
-    }
+  /* Every term within Xapian's limit (ident.h): the analyser caps words
+   * at that limit, so only a prefixed word can pass it. */
+  size_t tl = t->word_len;
+  const char *term = t->word;
+  if (tl > RA_IDENT_TERM_MAX) {
+    tl = ra_ident_term("", t->word, t->word_len, c->buf);
+    term = c->buf;
   }
-  if (c->title && t->word_len + 2 < sizeof c->buf) {
-    c->buf[0] = RA_PREFIX_TITLE[0];
-    memcpy(c->buf + 1, t->word, t->word_len);
-    c->st = ra_xdoc_add_posting(c->doc, c->buf, t->word_len + 1, pos, 1, c->err);
+  c->st = ra_xdoc_add_posting(c->doc, term, tl, pos, c->wdf, c->err);
+  if (c->st) return 1;
+  tl = ra_ident_term(RA_PREFIX_STEM, t->stem, t->stem_len, c->buf);
+  if (ra_termcount_add(&c->stems, c->buf, tl, c->wdf)) {
+    c->st = ra_error_set(c->err, RA_ERR_NOMEM, "stem terms");
+    return 1;
+  }
+  if (c->title) {
+    tl = ra_ident_term(RA_PREFIX_TITLE, t->word, t->word_len, c->buf);
+    c->st = ra_xdoc_add_posting(c->doc, c->buf, tl, pos, 1, c->err);
     if (c->st) return 1;
   }
   count_spelling(c, t);
@@ -116,13 +121,15 @@ static ra_status add_field(ra_analyzer *an, doc_ctx *c, const char *text,
 static ra_status add_boolean_folded(ra_analyzer *an, ra_xdoc *doc,
                                     const char *prefix, const char *value,
                                     ra_error *err) {
-  char buf[256];
-  size_t pl = strlen(prefix), fl = 0;
-  memcpy(buf, prefix, pl);
-  if (ra_analyze_fold(an, value, strlen(value), buf + pl, sizeof buf - pl, &fl,
+  char folded[256], term[RA_IDENT_TERM_MAX + 1];
+  size_t fl = 0;
+  if (ra_analyze_fold(an, value, strlen(value), folded, sizeof folded, &fl,
                       NULL) != RA_OK)
-    return RA_OK; /* absurdly long tag: searchable by its words only */
-  return ra_xdoc_add_boolean_term(doc, buf, pl + fl, err);
+    return RA_OK; /* cannot be folded: searchable by its words only */
+  /* a long value is cut and hashed (ident.h), as tag: and category:
+   * filters form it (qbuild.c) */
+  size_t tl = ra_ident_term(prefix, folded, fl, term);
+  return ra_xdoc_add_boolean_term(doc, term, tl, err);
 }
 
 static void tagset_hash(ra_analyzer *an, const ra_article *a, char *hex) {
@@ -276,14 +283,10 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
     st = ra_xdoc_set_value(doc, RA_SLOT_SIMHASH, sv, (size_t)n, err);
   }
   if (!st && a->n_tags) st = set_tags_value(an, doc, a, err);
-  char *idterm = NULL;
-  if (!st && asprintf(&idterm, RA_PREFIX_ID "%s", a->id) < 0) {
-    idterm = NULL;
-    st = ra_error_set(err, RA_ERR_NOMEM, "id term");
-  }
-  if (!st) st = ra_xdoc_add_boolean_term(doc, idterm, strlen(idterm), err);
+  char idterm[RA_IDENT_TERM_MAX + 1];
+  size_t il = ra_ident_term(RA_PREFIX_ID, a->id, strlen(a->id), idterm);
+  if (!st) st = ra_xdoc_add_boolean_term(doc, idterm, il, err);
   if (!st) st = ra_writeq_put_doc(ws, &doc, fresh ? NULL : idterm, err);
-  free(idterm);
   free(val);
   free(json);
   free(blob);

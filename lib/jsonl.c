@@ -3,12 +3,15 @@
 #include "jsonl.h"
 
 #include "hash.h"
+#include "ident.h"
+#include "scan.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 struct ra_jsonl {
@@ -17,7 +20,18 @@ struct ra_jsonl {
   char *buf;
   size_t cap, max_line;
   size_t line_no;
+  size_t bad;       /* lines skipped as bad (each a failed page) */
+  size_t skipped;   /* bytes of the over-long line being skipped */
+  size_t repeat_of; /* the last record's id was first on this line (0: new) */
+  struct seen_id *seen; /* ids read so far, for the duplicate warning */
+  size_t n_seen, cap_seen;
 };
+
+/* An id read, and the line it was on (open addressing on its hash). */
+typedef struct seen_id {
+  char *id;
+  size_t line;
+} seen_id;
 
 int ra_jsonl_is_name(const char *path) {
   size_t n = strlen(path);
@@ -39,14 +53,18 @@ ra_status ra_jsonl_open(const char *path, size_t max_line, ra_jsonl **out,
     ra_jsonl_close(j);
     return ra_error_set(err, RA_ERR_NOMEM, "%s", path);
   }
-  /* gzopen reads plain files as they are, so one path serves both. */
-  j->gz = gzopen(path, "rb");
-  if (!j->gz) {
-    int e = errno;
+  /* Only a regular file: a FIFO is named, never waited on. */
+  int fd = ra_scan_open_regular(path, err);
+  if (fd < 0) {
     ra_jsonl_close(j);
-    return ra_error_set(err, e == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                        "%s: cannot open: %s", path,
-                        e ? strerror(e) : "out of memory");
+    return err ? err->code : RA_ERR_IO;
+  }
+  /* gzdopen reads plain files as they are, so one path serves both. */
+  j->gz = gzdopen(fd, "rb");
+  if (!j->gz) {
+    close(fd);
+    ra_jsonl_close(j);
+    return ra_error_set(err, RA_ERR_NOMEM, "%s: cannot open: out of memory", path);
   }
   gzbuffer(j->gz, 128 * 1024);
   *out = j;
@@ -56,6 +74,8 @@ ra_status ra_jsonl_open(const char *path, size_t max_line, ra_jsonl **out,
 void ra_jsonl_close(ra_jsonl *j) {
   if (!j) return;
   if (j->gz) gzclose(j->gz);
+  for (size_t i = 0; i < j->cap_seen; i++) free(j->seen[i].id);
+  free(j->seen);
   free(j->path);
   free(j->buf);
   free(j);
@@ -68,29 +88,72 @@ static void warn_line(ra_jsonl *j, ra_warn_fn warn, void *ctx,
   if (warn) warn(ctx, j->path, j->line_no, (size_t)-1, msg);
 }
 
+/* A bad line: named, skipped, counted as a failed page. */
+static void bad_line(ra_jsonl *j, ra_warn_fn warn, void *ctx, const char *fmt,
+                     const char *detail) {
+  j->bad++;
+  warn_line(j, warn, ctx, fmt, detail);
+}
+
+size_t ra_jsonl_bad_lines(const ra_jsonl *j) { return j ? j->bad : 0; }
+
+size_t ra_jsonl_repeat_of(const ra_jsonl *j) { return j ? j->repeat_of : 0; }
+
+/* The line an id was first read on (0: new; then remembered at line). */
+static size_t seen_before(ra_jsonl *j, const char *id, size_t line) {
+  if (j->n_seen * 2 >= j->cap_seen) {
+    size_t nc = j->cap_seen ? j->cap_seen * 2 : 256;
+    seen_id *nv = calloc(nc, sizeof *nv);
+    if (!nv) return 0; /* the warning is a courtesy */
+    for (size_t i = 0; i < j->cap_seen; i++) {
+      if (!j->seen[i].id) continue;
+      size_t k = (size_t)ra_fnv1a(j->seen[i].id, strlen(j->seen[i].id)) & (nc - 1);
+      while (nv[k].id) k = (k + 1) & (nc - 1);
+      nv[k] = j->seen[i];
+    }
+    free(j->seen);
+    j->seen = nv;
+    j->cap_seen = nc;
+  }
+  size_t k = (size_t)ra_fnv1a(id, strlen(id)) & (j->cap_seen - 1);
+  while (j->seen[k].id) {
+    if (strcmp(j->seen[k].id, id) == 0) {
+      size_t first = j->seen[k].line;
+      j->seen[k].line = line; /* the next repeat names this one */
+      return first;
+    }
+    k = (k + 1) & (j->cap_seen - 1);
+  }
+  if ((j->seen[k].id = strdup(id)) != NULL) {
+    j->seen[k].line = line;
+    j->n_seen++;
+  }
+  return 0;
+}
+
 /* Read one line into j->buf (without the newline).  Returns 1 with a line,
  * 0 at EOF, -1 on error; *too_long when the line was skipped as too long. */
 static int read_line(ra_jsonl *j, size_t *len, int *too_long, ra_error *err) {
   size_t n = 0;
   *too_long = 0;
   for (;;) {
+    if (n > j->max_line) {
+      /* Skip the rest of the line without storing it. */
+      if (!*too_long) j->skipped = 0;
+      *too_long = 1;
+      j->skipped += n;
+      n = 0;
+    }
     if (n + 2 > j->cap) {
-      if (j->cap >= j->max_line + 2) {
-        /* Skip the rest of the line without storing it. */
-        *too_long = 1;
-        n = 0;
-      } else {
-        size_t nc = j->cap * 2;
-        if (nc > j->max_line + 2) nc = j->max_line + 2;
-        char *nb = realloc(j->buf, nc);
-        if (!nb) {
-          ra_error_set(err, RA_ERR_NOMEM, "%s: line %zu", j->path,
-                       j->line_no + 1);
-          return -1;
-        }
-        j->buf = nb;
-        j->cap = nc;
+      size_t nc = j->cap * 2;
+      if (nc > j->max_line + 2) nc = j->max_line + 2;
+      char *nb = realloc(j->buf, nc);
+      if (!nb) {
+        ra_error_set(err, RA_ERR_NOMEM, "%s: line %zu", j->path, j->line_no + 1);
+        return -1;
       }
+      j->buf = nb;
+      j->cap = nc;
     }
     int c = gzgetc(j->gz);
     if (c == -1) {
@@ -107,6 +170,7 @@ static int read_line(ra_jsonl *j, size_t *len, int *too_long, ra_error *err) {
     if (c == '\n') break;
     j->buf[n++] = (char)c;
   }
+  if (*too_long) j->skipped += n;
   j->line_no++;
   if (n > 0 && j->buf[n - 1] == '\r') n--;
   j->buf[n] = '\0';
@@ -165,7 +229,10 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
     if (r < 0) return err ? err->code : RA_ERR_IO;
     if (r == 0) return RA_OK;
     if (too_long) {
-      warn_line(j, warn, warn_ctx, "line longer than the limit: skipped", NULL);
+      char d[200];
+      snprintf(d, sizeof d, "line %zu is %zu bytes; the limit is %zu bytes "
+               "(--max-file-size): skipped", j->line_no, j->skipped, j->max_line);
+      bad_line(j, warn, warn_ctx, d, NULL);
       continue;
     }
     size_t i = 0;
@@ -176,7 +243,7 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
     if (!o) {
       char d[300];
       snprintf(d, sizeof d, "%s (column %d)", jerr.text, jerr.column);
-      warn_line(j, warn, warn_ctx, "malformed JSON, line skipped: ", d);
+      bad_line(j, warn, warn_ctx, "malformed JSON, line skipped: ", d);
       continue;
     }
     const char *missing = NULL;
@@ -195,15 +262,25 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
     json_t *tags = json_is_object(o) ? json_object_get(o, "tags") : NULL;
     if (!missing && tags && !json_is_array(tags))
       missing = "\"tags\" as an array of strings";
+    for (size_t k = 0; !missing && tags && k < json_array_size(tags); k++)
+      if (!json_is_string(json_array_get(tags, k)))
+        missing = "\"tags\" as an array of strings (an element is not a string)";
+    json_t *cat = json_is_object(o) ? json_object_get(o, "category") : NULL;
+    json_t *url = json_is_object(o) ? json_object_get(o, "url") : NULL;
+    if (!missing && cat && !json_is_string(cat) && !json_is_null(cat))
+      missing = "\"category\" as a string";
+    if (!missing && url && !json_is_string(url) && !json_is_null(url))
+      missing = "\"url\" as a string";
     if (missing) {
-      warn_line(j, warn, warn_ctx, "line skipped: expected ", missing);
+      bad_line(j, warn, warn_ctx, "line skipped: expected ", missing);
       json_decref(o);
       continue;
     }
     ra_article *a = calloc(1, sizeof *a);
     int bad = !a;
     if (a) {
-      a->id = dup_field(o, "id");
+      json_t *idv = json_object_get(o, "id"); /* ident.h: odd ids hashed */
+      a->id = ra_ident_id(json_string_value(idv), json_string_length(idv));
       a->title = dup_field(o, "title");
       a->category = dup_field(o, "category");
       a->url = dup_field(o, "url");
@@ -234,6 +311,14 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
       ra_article_free(a);
       return ra_error_set(err, RA_ERR_NOMEM, "%s: line %zu", j->path,
                           j->line_no);
+    }
+    size_t first = seen_before(j, a->id, j->line_no);
+    j->repeat_of = first;
+    if (first) {
+      char d[400];
+      snprintf(d, sizeof d, "duplicate id \"%.200s\" (lines %zu and %zu): "
+               "line %zu wins", a->id, first, j->line_no, j->line_no);
+      warn_line(j, warn, warn_ctx, d, NULL);
     }
     *hash = ra_fnv1a(j->buf, len);
     *line_no = j->line_no;

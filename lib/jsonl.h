@@ -5,8 +5,11 @@
  *    "tags": ["..."], "category": "...", "url": "..."}   (last three optional)
  *
  * The body is split into paragraphs at blank lines.  Files ending in .gz
- * are decompressed transparently (zlib).  A malformed line is reported with
- * file and line number and skipped; it never stops the file. */
+ * are decompressed transparently (zlib).  A bad line (malformed JSON, a
+ * field or tags element of the wrong type, a missing id or title, over the
+ * length limit) is reported with file and line number, skipped and counted
+ * (ra_jsonl_bad_lines: each a failed page); it never stops the file.  A
+ * repeated id is named with both lines; the later record wins. */
 #ifndef RA_JSONL_H
 #define RA_JSONL_H
 
@@ -33,6 +36,14 @@ ra_status ra_jsonl_next(ra_jsonl *j, ra_article **out, uint64_t *hash,
                         size_t *line_no, ra_warn_fn warn, void *warn_ctx,
                         ra_error *err);
 void ra_jsonl_close(ra_jsonl *j); /* NULL ok */
+
+/* Lines skipped so far as bad (malformed, wrong field or element types,
+ * over the length limit): each is a failed page. */
+size_t ra_jsonl_bad_lines(const ra_jsonl *j);
+
+/* The line the last record's id was last read on before (0: a new id):
+ * the later record replaces the earlier one (a warning names both). */
+size_t ra_jsonl_repeat_of(const ra_jsonl *j);
 
 /* Does this path name a JSON Lines file (.jsonl or .jsonl.gz)? */
 int ra_jsonl_is_name(const char *path);

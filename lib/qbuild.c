@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "ident.h"
 #include "schema.h"
 #include "xap.h"
 
@@ -19,11 +20,18 @@
 
 static int is_stop_word(const char *w);
 
+/* A word's term with prefix as the indexer forms it (ident.h). */
+static ra_xquery *word_term(qb *b, const char *prefix, const char *word) {
+  char term[RA_IDENT_TERM_MAX + 1];
+  ra_ident_term(prefix, word, strlen(word), term);
+  return ra_qbuild_term(b, "", term, 0);
+}
+
 static ra_xquery *word_q(qb *b, const ra_qword *w) {
   ra_xquery *parts[3];
-  parts[0] = ra_qbuild_term(b, RA_PREFIX_STEM, w->stem, 0);
-  parts[1] = ra_qbuild_scaled(b, ra_qbuild_term(b, "", w->word, 0), b->rp->exact_weight);
-  parts[2] = ra_qbuild_scaled(b, ra_qbuild_term(b, RA_PREFIX_TITLE, w->word, 0), b->rp->title_weight);
+  parts[0] = word_term(b, RA_PREFIX_STEM, w->stem);
+  parts[1] = ra_qbuild_scaled(b, word_term(b, "", w->word), b->rp->exact_weight);
+  parts[2] = ra_qbuild_scaled(b, word_term(b, RA_PREFIX_TITLE, w->word), b->rp->title_weight);
   if (b->a->failed) return NULL;
   return ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 3, 0);
 }
@@ -115,7 +123,9 @@ static ra_xquery *with_expansions(qb *b, ra_xquery *m, const ra_qclause *c) {
 /* Tag and category filters never add weight. */
 static ra_xquery *bool_clause_q(qb *b, const ra_qclause *c) {
   const char *prefix = c->kind == RA_QC_TAG ? RA_PREFIX_TAG : RA_PREFIX_CATEGORY;
-  return ra_qbuild_scaled(b, ra_qbuild_term(b, prefix, c->value, 0), 0.0);
+  char term[RA_IDENT_TERM_MAX + 1]; /* formed as the indexer forms it */
+  ra_ident_term(prefix, c->value, strlen(c->value), term);
+  return ra_qbuild_scaled(b, ra_qbuild_term(b, "", term, 0), 0.0);
 }
 
 static int simple_word(const ra_query *q, const ra_qnode *n) {

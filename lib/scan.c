@@ -6,14 +6,20 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include "ident.h"
 #include "idxdir.h"
 #include "jsonl.h"
+#include "page.h"
+#include "textutil.h"
 
 typedef struct strvec {
   char **v;
@@ -121,17 +127,16 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Id: path relative to the input root, without ".txt". */
+/* Id: path relative to the input root, without ".txt", in the id scheme
+ * (ident.h: an odd name becomes a safe prefix and a hash). */
 static char *make_id(const char *root, const char *path) {
   size_t rl = strlen(root);
   const char *rel = path;
   if (strncmp(path, root, rl) == 0 && path[rl] == '/') rel = path + rl + 1;
-  char *id = strdup(rel);
-  if (!id) return NULL;
-  size_t n = strlen(id);
-  if (n > 3 && strcmp(id + n - 3, ".gz") == 0) id[n -= 3] = '\0';
-  if (n > 4 && strcmp(id + n - 4, ".txt") == 0) id[n - 4] = '\0';
-  return id;
+  size_t n = strlen(rel);
+  if (n > 3 && strcmp(rel + n - 3, ".gz") == 0) n -= 3;
+  if (n > 4 && strncmp(rel + n - 4, ".txt", 4) == 0) n -= 4;
+  return ra_ident_id(rel, n);
 }
 
 ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
@@ -191,27 +196,124 @@ ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
   return RA_OK;
 }
 
+static const char *file_kind(mode_t m) {
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISDIR(m)) return "a directory";
+  return "not a regular file";
+}
+
+int ra_scan_open_regular(const char *path, ra_error *err) {
+  char eb[128];
+  struct stat sb;
+  /* stat first: a device is never opened, a FIFO never waited on */
+  if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    ra_error_set(err, RA_ERR_IO, "%s: is %s, not a regular file: skipped", path,
+                 file_kind(sb.st_mode));
+    return -1;
+  }
+  /* O_NONBLOCK and fstat: what was swapped in since is checked too */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    int e = errno;
+    ra_errno_text(e, eb, sizeof eb);
+    ra_error_set(err, (e == ENOENT || e == ENOTDIR) ? RA_ERR_NOTFOUND : RA_ERR_IO,
+                 "%s: cannot open: %s", path, eb);
+    return -1;
+  }
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    ra_error_set(err, RA_ERR_IO, "%s: is %s, not a regular file: skipped", path,
+                 file_kind(sb.st_mode));
+    close(fd);
+    return -1;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  return fd;
+}
+
+/* A regular file's bytes from fd (closed here), checked against the
+ * limit as ra_article_read_file checks them, then cleaned. */
+static ra_status read_plain(const char *path, int fd, size_t max_size,
+                            char **text, size_t *len, int *repaired,
+                            ra_warn_fn warn, void *warn_ctx, ra_error *err) {
+  char eb[128];
+  struct stat st;
+  size_t limit = max_size ? max_size : SIZE_MAX - 1, n = 0, cap;
+  if (fstat(fd, &st) != 0) {
+    ra_errno_text(errno, eb, sizeof eb);
+    close(fd);
+    return ra_error_set(err, RA_ERR_IO, "%s: cannot stat: %s", path, eb);
+  }
+  if (st.st_size > 0 && (uintmax_t)st.st_size > (uintmax_t)limit) {
+    close(fd);
+    return ra_error_set(err, RA_ERR_TOOBIG,
+                        "%s: file is %jd bytes, above the limit of %zu bytes",
+                        path, (intmax_t)st.st_size, limit);
+  }
+  cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+  char *buf = malloc(cap);
+  if (!buf) {
+    close(fd);
+    return ra_nomem(err);
+  }
+  for (;;) {
+    if (n == cap && RA_GROW(buf, cap, cap + 1)) {
+      free(buf);
+      close(fd);
+      return ra_nomem(err);
+    }
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      ra_errno_text(errno, eb, sizeof eb);
+      free(buf);
+      close(fd);
+      return ra_error_set(err, RA_ERR_IO, "%s: read error: %s", path, eb);
+    }
+    if (r == 0) break;
+    n += (size_t)r;
+    if (n > limit) {
+      free(buf);
+      close(fd);
+      return ra_error_set(err, RA_ERR_TOOBIG,
+                          "%s: file is more than %zu bytes (the limit)", path,
+                          limit);
+    }
+  }
+  close(fd);
+  ra_status rc = ra_article_clean(path, buf, n, max_size, text, len, repaired,
+                                  warn, warn_ctx, err);
+  free(buf);
+  return rc;
+}
+
 ra_status ra_scan_read_page(const char *path, size_t max_size, char **text,
                             size_t *len, int *repaired, ra_warn_fn warn,
                             void *warn_ctx, ra_error *err) {
   size_t n = strlen(path);
+  if (text) *text = NULL;
+  if (len) *len = 0;
+  if (repaired) *repaired = 0;
+  int fd = ra_scan_open_regular(path, err);
+  if (fd < 0) return err ? err->code : RA_ERR_IO;
   if (n < 3 || strcmp(path + n - 3, ".gz") != 0)
-    return ra_article_read_file(path, max_size, text, len, repaired, warn,
-                                warn_ctx, err);
+    return read_plain(path, fd, max_size, text, len, repaired, warn, warn_ctx,
+                      err);
   /* gzopen would read a non-gzip file as plain text: say what it is. */
-  FILE *raw = fopen(path, "rb");
-  if (!raw)
-    return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                        "%s: cannot open: %s", path, strerror(errno));
   unsigned char magic[2] = {0, 0};
-  size_t mr = fread(magic, 1, 2, raw);
-  fclose(raw);
-  if (mr != 2 || magic[0] != 0x1f || magic[1] != 0x8b)
+  ssize_t mr = pread(fd, magic, 2, 0);
+  if (mr != 2 || magic[0] != 0x1f || magic[1] != 0x8b) {
+    close(fd);
     return ra_error_set(err, RA_ERR_ZLIB, "%s: not a gzip file", path);
-  gzFile gz = gzopen(path, "rb");
-  if (!gz)
-    return ra_error_set(err, errno == ENOENT ? RA_ERR_NOTFOUND : RA_ERR_IO,
-                        "%s: cannot open: %s", path, strerror(errno));
+  }
+  gzFile gz = gzdopen(fd, "rb"); /* owns fd from here */
+  if (!gz) {
+    close(fd);
+    return ra_error_set(err, RA_ERR_NOMEM, "%s: cannot open: out of memory", path);
+  }
   size_t cap = 64 * 1024, got = 0;
   char *buf = malloc(cap);
   ra_status st = buf ? RA_OK : ra_error_set(err, RA_ERR_NOMEM, "%s", path);

@@ -31,8 +31,10 @@
 /* ---- the format ----------------------------------------------------------
  * Bumped when the index layout changes: an update then rebuilds. */
 /* 4: articles stored as records; 5: learned acronym pairs' article counts
- * (RA_META_ACRONYM_PREFIX), which an update needs to retract them. */
-#define RA_INDEX_FORMAT "5"
+ * (RA_META_ACRONYM_PREFIX), which an update needs to retract them; 6: ids
+ * and over-long terms in the ident.h scheme (odd names and long values
+ * hashed), so an index built before it rebuilds once. */
+#define RA_INDEX_FORMAT "6"
 
 /* ---- metadata keys -------------------------------------------------------- */
 #define RA_META_MODEL "ra:model"           /* the saved corpus model */

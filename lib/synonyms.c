@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "hash.h"
+#include "ident.h"
 #include "schema.h"
 
 typedef struct fold_ctx {
@@ -49,7 +50,9 @@ static ra_status add_synonym_pair(ra_analyzer *an, ra_writeq_sink *ws,
                                   const char *a, size_t an_, const char *b,
                                   size_t bn, size_t *count, ra_termcount *pairs,
                                   ra_error *err) {
-  char fa[256], fb[256];
+  /* Synonym keys are terms: one over Xapian's limit could never be looked
+   * up, so such a pair is left out (fold_phrase refuses it). */
+  char fa[RA_IDENT_TERM_MAX + 1], fb[RA_IDENT_TERM_MAX + 1];
   if (fold_phrase(an, a, an_, fa, sizeof fa) || fold_phrase(an, b, bn, fb, sizeof fb))
     return RA_OK;
   if (strcmp(fa, fb) == 0) return RA_OK;

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include "xap.h"
+#include "ident.h"
 #include "schema.h"
 
 #include <xapian.h>
@@ -470,8 +471,17 @@ ra_status ra_xdoc_new(ra_xdoc **out, ra_error *err) {
 
 void ra_xdoc_free(ra_xdoc *d) { delete d; }
 
+/* Xapian would refuse the term only when the document is written, which
+ * stops the writer; refused here, it fails one document (ident.h forms
+ * terms that fit, so this is a guard). */
+static ra_status term_too_long(ra_error *err, const char *term, size_t len) {
+  return ra_error_set(err, RA_ERR_INVALID, "term too long (%zu bytes > %d): %.40s...",
+                      len, RA_IDENT_TERM_MAX, term);
+}
+
 ra_status ra_xdoc_add_posting(ra_xdoc *d, const char *term, size_t len,
                               uint32_t pos, unsigned wdfinc, ra_error *err) {
+  if (len > RA_IDENT_TERM_MAX) return term_too_long(err, term, len);
   try {
     d->doc.add_posting(std::string(term, len), pos, wdfinc);
     return RA_OK;
@@ -482,6 +492,7 @@ ra_status ra_xdoc_add_posting(ra_xdoc *d, const char *term, size_t len,
 
 ra_status ra_xdoc_add_term(ra_xdoc *d, const char *term, size_t len,
                            unsigned wdfinc, ra_error *err) {
+  if (len > RA_IDENT_TERM_MAX) return term_too_long(err, term, len);
   try {
     d->doc.add_term(std::string(term, len), wdfinc);
     return RA_OK;
@@ -492,6 +503,7 @@ ra_status ra_xdoc_add_term(ra_xdoc *d, const char *term, size_t len,
 
 ra_status ra_xdoc_add_boolean_term(ra_xdoc *d, const char *term, size_t len,
                                    ra_error *err) {
+  if (len > RA_IDENT_TERM_MAX) return term_too_long(err, term, len);
   try {
     d->doc.add_boolean_term(std::string(term, len));
     return RA_OK;
