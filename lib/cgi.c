@@ -22,6 +22,7 @@
 #include "analyze.h"
 #include "cache.h"
 #include "html.h"
+#include "ident.h"
 #include "idxdir.h"
 #include "qparse.h"
 #include "search.h"
@@ -178,13 +179,15 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       st = set_once(&req->complete, "complete", v, RA_CGI_MAX_VALUE, prob, err);
     } else if (strcmp(k, "related") == 0) {
       st = set_once(&req->related, "related", v, RA_CGI_MAX_VALUE, prob, err);
-      for (const char *p = v; !st && *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-          st = problem(prob, err, RA_ERR_INVALID, "related",
-                       "an article id is letters, digits, '_', '-' and '.'");
+      /* The indexer's own id grammar (ident.h): every id it makes is
+       * accepted, nothing else is. */
       if (!st && !*v)
         st = problem(prob, err, RA_ERR_INVALID, "related", "empty article id");
+      else if (!st && !ra_ident_id_ok(v, strlen(v)))
+        st = problem(prob, err, RA_ERR_INVALID, "related",
+                     "an article id is at most %d letters, digits, '_', '-' "
+                     "and '.', in segments joined by '/'",
+                     RA_IDENT_ID_MAX);
     } else if (strcmp(k, "page") == 0) {
       st = set_once(&page, "page", v, 16, prob, err);
     } else if (strcmp(k, "per_page") == 0) {

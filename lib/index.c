@@ -24,6 +24,7 @@
 #include "idxdir.h"
 #include "indexdoc.h"
 #include "jsonl.h"
+#include "page.h"
 #include "scan.h"
 #include "synonyms.h"
 #include "termcount.h"
@@ -1017,7 +1018,7 @@ static ra_status named_file_ok(const char *opt, const char *path, ra_error *err)
   if (!path) return RA_OK;
   ra_error e;
   ra_error_clear(&e);
-  int fd = ra_scan_open_regular(path, &e);
+  int fd = ra_page_open_regular(path, &e);
   if (fd < 0)
     return ra_error_set(err, e.code == RA_ERR_NOTFOUND ? RA_ERR_NOTFOUND : RA_ERR_IO,
                         "%s: %s", opt, ra_error_message(&e));

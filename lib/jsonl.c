@@ -4,7 +4,7 @@
 
 #include "hash.h"
 #include "ident.h"
-#include "scan.h"
+#include "page.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -54,7 +54,7 @@ ra_status ra_jsonl_open(const char *path, size_t max_line, ra_jsonl **out,
     return ra_error_set(err, RA_ERR_NOMEM, "%s", path);
   }
   /* Only a regular file: a FIFO is named, never waited on. */
-  int fd = ra_scan_open_regular(path, err);
+  int fd = ra_page_open_regular(path, err);
   if (fd < 0) {
     ra_jsonl_close(j);
     return err ? err->code : RA_ERR_IO;

@@ -441,3 +441,43 @@ int ra_page_title_like(const ra_pline *p) {
   }
   return 1;
 }
+
+/* ---- opening a page file ------------------------------------------------- */
+
+static const char *file_kind(mode_t m) {
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISDIR(m)) return "a directory";
+  return "not a regular file";
+}
+
+int ra_page_open_regular(const char *path, ra_error *err) {
+  char eb[128];
+  struct stat sb;
+  /* stat first: a device is never opened, a FIFO never waited on */
+  if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    ra_error_set(err, RA_ERR_IO, "%s: is %s, not a regular file: skipped", path,
+                 file_kind(sb.st_mode));
+    return -1;
+  }
+  /* O_NONBLOCK and fstat: what was swapped in since is checked too */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    int e = errno;
+    ra_errno_text(e, eb, sizeof eb);
+    ra_error_set(err, (e == ENOENT || e == ENOTDIR) ? RA_ERR_NOTFOUND : RA_ERR_IO,
+                 "%s: cannot open: %s", path, eb);
+    return -1;
+  }
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    ra_error_set(err, RA_ERR_IO, "%s: is %s, not a regular file: skipped", path,
+                 file_kind(sb.st_mode));
+    close(fd);
+    return -1;
+  }
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  return fd;
+}

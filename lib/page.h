@@ -132,6 +132,12 @@ static inline int ra_page_eq_lines(const ra_pline *a, const ra_pline *b) {
          memcmp(a->t, b->t, a->n) == 0;
 }
 
+/* Open path for reading only if it is a regular file (or a symlink to
+ * one): stat first, then open with O_NONBLOCK and fstat, so a FIFO,
+ * socket or device is named and never waited on.  The descriptor
+ * (blocking again; caller closes), or -1 with err set. */
+int ra_page_open_regular(const char *path, ra_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,15 +27,9 @@ ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
                         size_t *scan_errors, ra_warn_fn warn, void *warn_ctx,
                         ra_error *err);
 
-/* Open path for reading only if it is a regular file (or a symlink to
- * one): stat first, then open with O_NONBLOCK and fstat, so a FIFO,
- * socket or device is named and never waited on.  The descriptor
- * (blocking again; caller closes), or -1 with err set. */
-int ra_scan_open_regular(const char *path, ra_error *err);
-
 /* Read a page file: plain, or gzip-compressed when it ends in .gz; cleaned
  * as ra_article_read_file does (*text malloc'd, caller frees).  Only a
- * regular file is read (ra_scan_open_regular). */
+ * regular file is read (ra_page_open_regular (page.h)). */
 ra_status ra_scan_read_page(const char *path, size_t max_size, char **text,
                             size_t *len, int *repaired, ra_warn_fn warn,
                             void *warn_ctx, ra_error *err);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cgi.h"
+#include "ident.h"
 #include "qparse.h"
 
 #include "tap.h"
@@ -229,8 +230,12 @@ static void test_values(void) {
      "a category with a double quote: 400 naming category");
   ok(refused(parse("format=xml&q=a"), RA_ERR_INVALID, 400, "format", "json or html"),
      "format other than json/html: 400 naming format");
-  ok(refused(parse("related=a/b"), RA_ERR_INVALID, 400, "related", "letters, digits"),
-     "related with a '/': 400 naming related");
+  ok(parse("related=00/a_b.c") == RA_OK && strcmp(REQ.related, "00/a_b.c") == 0,
+     "related: an id in a subdirectory (segments joined by '/') is accepted");
+  ok(refused(parse("related=a//b"), RA_ERR_INVALID, 400, "related", "letters, digits"),
+     "related with an empty segment: 400 naming related");
+  ok(refused(parse("related=../a"), RA_ERR_INVALID, 400, "related", "letters, digits"),
+     "related with a '..' segment: 400 naming related");
   ok(refused(parse("related=a%20b"), RA_ERR_INVALID, 400, "related", "letters, digits"),
      "related with a space: 400 naming related");
   ok(refused(parse("related="), RA_ERR_INVALID, 400, "related", "empty article id"),
@@ -258,7 +263,26 @@ static void test_limits(void) {
   free(qs);
   free(v);
 
-  static const char *const names[] = {"tag", "category", "complete", "related"};
+  /* related is first held to the id grammar's RA_IDENT_ID_MAX. */
+  v = rep('a', RA_IDENT_ID_MAX);
+  qs = param("related", v);
+  st = parse(qs);
+  free(qs);
+  free(v);
+  v = rep('a', RA_IDENT_ID_MAX + 1);
+  qs = param("related", v);
+  ok(st == RA_OK && refused(parse(qs), RA_ERR_INVALID, 400, "related", "at most"),
+     "related: an id of %d bytes accepted, %d refused naming it", RA_IDENT_ID_MAX,
+     RA_IDENT_ID_MAX + 1);
+  free(qs);
+  free(v);
+  v = rep('a', RA_CGI_MAX_VALUE + 1);
+  qs = param("related", v);
+  ok(refused(parse(qs), RA_ERR_TOOBIG, 400, "related", "256 bytes"),
+     "related: %d bytes refused as too big, naming it", RA_CGI_MAX_VALUE + 1);
+  free(qs);
+  free(v);
+  static const char *const names[] = {"tag", "category", "complete"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     v = rep('a', RA_CGI_MAX_VALUE);
     qs = param(names[i], v);
