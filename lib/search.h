@@ -91,6 +91,10 @@ typedef struct ra_search_ext {
   int no_relax;    /* never drop words */
   int no_spell;    /* no "did you mean" */
   const ra_rank_params *rank; /* NULL: ra_rank_params_default */
+  /* The whole call's time budget in ms (docs/query-language.md): 0 is
+   * RA_DEADLINE_DEFAULT_MS (2000), < 0 none.  Past it, the stages not
+   * done are skipped or stopped and ra_results.cut_short says which. */
+  long time_limit_ms;
 } ra_search_ext;
 
 /* Where query words were found in a hit (RA_FIELD_* bits). */
@@ -174,6 +178,11 @@ typedef struct ra_results {
   int past_end;         /* the page is beyond the last hit */
   char *unknown_tag;    /* a tag: value no article has, or NULL */
   char *related_to;     /* ra_search_related: the article id, else NULL */
+  /* NULL: the answer is whole.  Else the first stage that ran out of time
+   * or hit a work cap, and gave what it had: "feedback", "rerank",
+   * "snippets" (also: a passage beyond RA_SNIPPET_MAX_SCREEN bytes of an
+   * article was not looked at), "spelling".  Static. */
+  const char *cut_short;
 } ra_results;
 
 ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,

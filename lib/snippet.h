@@ -17,6 +17,7 @@
 
 #include "analyze.h"
 #include "article.h"
+#include "deadline.h"
 #include "qparse.h"
 #include "status.h"
 
@@ -46,13 +47,23 @@ typedef struct ra_fragment {
 typedef struct ra_snippet {
   ra_fragment *frags;
   size_t n_frags;
+  int cut; /* not every passage was looked at: the article's passages go
+              beyond RA_SNIPPET_MAX_SCREEN bytes, or the deadline passed */
 } ra_snippet;
+
+/* Bytes of an article's passages a snippet looks at, in the order they
+ * are considered (body, FAQ answers, illustrations): the rest of a very
+ * long article is not screened, and the snippet says it was cut. */
+#define RA_SNIPPET_MAX_SCREEN (1024 * 1024)
 
 typedef struct ra_snippet_opts {
   size_t max_frags;      /* default 3 */
   size_t max_frag_bytes; /* default 220 */
   int exhaustive; /* analyse every passage, not only those the byte
                      screen lets through (tests: the screen is exact) */
+  const ra_deadline *dl; /* NULL: none; once past, no more passages are
+                            analysed and the snippet is built from those
+                            that were (cut) */
 } ra_snippet_opts;
 
 /* Build a snippet of article a for the words of query q.  The snippet
