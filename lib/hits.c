@@ -179,8 +179,8 @@ ra_status ra_hits_load(ra_searcher *s, const ra_query *q, uint32_t docid,
                        ra_hit *h, ra_error *err) {
   ra_status st = load_article(s, docid, &h->article, err);
   if (st) return st;
-  ra_snippet_opts so = {.max_frags = o->max_frags ? o->max_frags : 3, .dl = dl};
-  st = ra_snippet_build(s->an, h->article, q, &so, &h->snippet, err);
+  ra_snippet_opts so = {.max_frags = o->max_frags ? o->max_frags : 3};
+  st = ra_snippet_build_by(s->an, h->article, q, &so, dl, &h->snippet, err);
   if (!st)
     st = ra_snippet_highlight(s->an, h->article->title, strlen(h->article->title),
                               q, &h->title_hls, &h->n_title_hls, err);

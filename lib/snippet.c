@@ -692,6 +692,13 @@ static ra_status analyse(ra_analyzer *an, const matcher *m, cand *c, mtok **toks
 ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                            const ra_query *q, const ra_snippet_opts *o,
                            ra_snippet **out, ra_error *err) {
+  return ra_snippet_build_by(an, a, q, o, NULL, out, err);
+}
+
+ra_status ra_snippet_build_by(ra_analyzer *an, const ra_article *a,
+                              const ra_query *q, const ra_snippet_opts *o,
+                              const ra_deadline *dl, ra_snippet **out,
+                              ra_error *err) {
   *out = NULL;
   size_t max_frags = (o && o->max_frags) ? o->max_frags : 3;
   size_t max_bytes = (o && o->max_frag_bytes) ? o->max_frag_bytes : 220;
@@ -726,7 +733,7 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   ra_snippet *sn = calloc(1, sizeof *sn);
   if (sn) {
     sn->cut = bu.cut;
-    m->dl = o ? o->dl : NULL;
+    m->dl = dl;
     m->cut = &sn->cut;
   }
   cand *cands = calloc(n_src ? n_src : 1, sizeof *cands);

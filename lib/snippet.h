@@ -61,9 +61,6 @@ typedef struct ra_snippet_opts {
   size_t max_frag_bytes; /* default 220 */
   int exhaustive; /* analyse every passage, not only those the byte
                      screen lets through (tests: the screen is exact) */
-  const ra_deadline *dl; /* NULL: none; once past, no more passages are
-                            analysed and the snippet is built from those
-                            that were (cut) */
 } ra_snippet_opts;
 
 /* Build a snippet of article a for the words of query q.  The snippet
@@ -71,6 +68,13 @@ typedef struct ra_snippet_opts {
 ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                            const ra_query *q, const ra_snippet_opts *o,
                            ra_snippet **out, ra_error *err);
+/* The same, stopping at deadline dl (NULL: none): once past it no more
+ * passages are analysed, the snippet is built from those that were, and
+ * it says it was cut. */
+ra_status ra_snippet_build_by(ra_analyzer *an, const ra_article *a,
+                              const ra_query *q, const ra_snippet_opts *o,
+                              const ra_deadline *dl, ra_snippet **out,
+                              ra_error *err);
 void ra_snippet_free(ra_snippet *s);
 
 /* Highlight ranges of query words in a short text (title, tag), phrase
