@@ -212,8 +212,7 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   if (ql >= sizeof qtext) ql = 0;
   if (!st) st = ra_qparse(s->an, qtext, ql, &r->query, err);
   qarena a = {.err = err};
-  long ms = x && x->time_limit_ms ? x->time_limit_ms : RA_DEADLINE_DEFAULT_MS;
-  qb b = {.s = s, .q = r->query, .rp = rp, .a = &a, .dl = ra_deadline_in_ms(ms)};
+  qb b = {.s = s, .q = r->query, .rp = rp, .a = &a, .dl = ra_deadline_in_ms(rp->deadline_ms > 0 ? rp->deadline_ms : -1)};
   ra_xquery *v[64 + 64];
   size_t nv = 0;
   for (size_t i = 0; !st && i < rt.n; i++) v[nv++] = ra_qbuild_term(&b, "", rt.words[i], 0);

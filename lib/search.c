@@ -55,6 +55,7 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->max_expansions = 8;
   p->max_wildcard = 50;
   p->time_limit = 2.0;
+  p->deadline_ms = RA_DEADLINE_DEFAULT_MS;
   /* Facets read one value (RA_SLOT_TAGS) per examined match: exact
    * counts for up to this many matches, a sample beyond. */
   p->check_at_least = 250;
@@ -385,15 +386,15 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
                             ra_results **out, ra_error *err) {
   *out = NULL;
   ra_search_opts def = {0, 10, 3};
-  ra_search_ext xdef = {0, 0, 0, 0, NULL, 0};
+  ra_search_ext xdef = {0, 0, 0, 0, NULL};
   if (!o) o = &def;
   if (!x) x = &xdef;
   ra_rank_params rpd;
   ra_rank_params_default(&rpd);
+  long ms = x->rank ? x->rank->deadline_ms : rpd.deadline_ms;
+  ra_deadline dl = ra_deadline_in_ms(ms > 0 ? ms : -1);
   run m = {.s = s, .o = o, .x = x, .rp = x->rank ? x->rank : &rpd,
-           .strict_check = RA_COUNT_CHECK,
-           .dl = ra_deadline_in_ms(x->time_limit_ms ? x->time_limit_ms
-                                                    : RA_DEADLINE_DEFAULT_MS)};
+           .strict_check = RA_COUNT_CHECK, .dl = dl};
   m.r = ra_hits_results_new(s, o);
   if (!m.r) return ra_error_set(err, RA_ERR_NOMEM, "results");
   m.count = m.r->per_page;

@@ -56,6 +56,11 @@ typedef struct ra_rank_params {
   unsigned max_expansions; /* synonyms per clause */
   unsigned max_wildcard;   /* terms a word* expands to (most frequent) */
   double time_limit;       /* seconds per match run; 0 = none */
+  long deadline_ms;        /* a whole search's time budget in ms
+                              (docs/query-language.md), from its start;
+                              <= 0 none.  Past it, the stages not done are
+                              skipped or stopped and ra_results.cut_short
+                              says which */
   uint32_t check_at_least; /* documents examined for totals and facets */
   int collapse;            /* collapse near-duplicates (value slot) */
   unsigned spell_max_edit; /* spelling: edit distance */
@@ -91,10 +96,6 @@ typedef struct ra_search_ext {
   int no_relax;    /* never drop words */
   int no_spell;    /* no "did you mean" */
   const ra_rank_params *rank; /* NULL: ra_rank_params_default */
-  /* The whole call's time budget in ms (docs/query-language.md): 0 is
-   * RA_DEADLINE_DEFAULT_MS (2000), < 0 none.  Past it, the stages not
-   * done are skipped or stopped and ra_results.cut_short says which. */
-  long time_limit_ms;
 } ra_search_ext;
 
 /* Where query words were found in a hit (RA_FIELD_* bits). */

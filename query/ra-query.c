@@ -230,7 +230,10 @@ int main(int argc, char **argv) {
     ra_completions_free(comp, n);
   } else if (st == RA_OK) {
     ra_search_opts o = {(size_t)((page - 1) * count), (size_t)count, 3};
-    ra_search_ext x = {explain, no_expand, 0, 0, NULL, time_limit};
+    ra_rank_params rp;
+    ra_rank_params_default(&rp);
+    if (time_limit) rp.deadline_ms = time_limit;
+    ra_search_ext x = {explain, no_expand, 0, 0, &rp};
     if (mode == MODE_RELATED)
       st = ra_search_related(s, related, &o, &x, &r, &err);
     else
