@@ -212,7 +212,7 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   if (ql >= sizeof qtext) ql = 0;
   if (!st) st = ra_qparse(s->an, qtext, ql, &r->query, err);
   qarena a = {.err = err};
-  qb b = {.s = s, .q = r->query, .rp = rp, .a = &a};
+  qb b = {.s = s, .q = r->query, .rp = rp, .a = &a, .dl = ra_deadline_in_ms(rp->deadline_ms > 0 ? rp->deadline_ms : -1)};
   ra_xquery *v[64 + 64];
   size_t nv = 0;
   for (size_t i = 0; !st && i < rt.n; i++) v[nv++] = ra_qbuild_term(&b, "", rt.words[i], 0);
@@ -261,7 +261,8 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
       h->score = pool[first + i].score;
       h->percent = pool[first + i].percent;
       r->n_hits = i + 1;
-      st = ra_hits_load(s, r->query, pool[first + i].docid, o, h, err);
+      st = ra_hits_load(s, r->query, pool[first + i].docid, o, &b.dl, h, err);
+      if (!st && h->snippet && h->snippet->cut) ra_search_cut(r, "snippets");
     }
     if (!st && r->n_hits == 0 && np > 0 && o->offset > 0) r->past_end = 1;
   }

@@ -113,6 +113,9 @@ static void format_text(FILE *out, int flags, const ra_results *r) {
     }
     fputs(".\n", out);
   }
+  if (r->cut_short)
+    fprintf(out, "Note: cut short at %s (time limit or work cap reached); "
+                 "the answer is what was found by then.\n", r->cut_short);
   if (r->unknown_tag) {
     fputs("No article has ", out);
     put_plain(out, r->unknown_tag);
@@ -346,6 +349,9 @@ static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
       "fallback", r->query ? r->query->fallback : 0, "expansions", exps,
       "suggestion", sugg, "unknown_tag", js(r->unknown_tag), "facets", facets,
       "facet_docs", (json_int_t)r->facet_docs, "hits", hits);
+  if (root)
+    json_object_set_new(root, "cut_short",
+                        r->cut_short ? json_string(r->cut_short) : json_null());
   return dump(out, root, err);
 }
 

@@ -175,11 +175,12 @@ static ra_status explain_hit(ra_searcher *s, const ra_rank_params *rp,
 }
 
 ra_status ra_hits_load(ra_searcher *s, const ra_query *q, uint32_t docid,
-                       const ra_search_opts *o, ra_hit *h, ra_error *err) {
+                       const ra_search_opts *o, const ra_deadline *dl,
+                       ra_hit *h, ra_error *err) {
   ra_status st = load_article(s, docid, &h->article, err);
   if (st) return st;
   ra_snippet_opts so = {.max_frags = o->max_frags ? o->max_frags : 3};
-  st = ra_snippet_build(s->an, h->article, q, &so, &h->snippet, err);
+  st = ra_snippet_build_by(s->an, h->article, q, &so, dl, &h->snippet, err);
   if (!st)
     st = ra_snippet_highlight(s->an, h->article->title, strlen(h->article->title),
                               q, &h->title_hls, &h->n_title_hls, err);
@@ -252,7 +253,7 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
   facet_ctx fc = {.r = r};
   /* Tag counts and display forms from one value per examined match
    * (RA_SLOT_TAGS): no term lists, no stored articles. */
-  ra_xsearch_ext ext = {.time_limit = rp->time_limit, .facet_ctx = &fc,
+  ra_xsearch_ext ext = {.time_limit = ra_search_time_limit(b), .facet_ctx = &fc,
                         .facet_slot = RA_SLOT_TAGS, .facet_value_cb = facet_cb,
                         .collect_docids = s->facets != NULL};
   ra_xmset *m = NULL, *base = NULL;
@@ -285,7 +286,13 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
     r->estimate = ra_xmset_estimate(m);
   }
   size_t nbase = st ? 0 : ra_xmset_size(m);
-  if (!st && b->prox && nbase > o->offset) {
+  /* Out of time after the match: the page in xq's order, unboosted. */
+  int late = !st && b->prox && nbase > o->offset && ra_deadline_expired(&b->dl);
+  if (late) {
+    ra_search_cut(r, "rerank");
+    first = o->offset;
+  }
+  if (!st && b->prox && nbase > o->offset && !late) {
     /* Re-rank the best matches with the boost; collapse counts stay
      * those of the first run (the second sees only these documents). */
     base = m;
@@ -311,7 +318,7 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
     ro.count = (uint32_t)count;
     ro.check_at_least = 0;
     ro.collapse_slot = -1; /* already collapsed */
-    ra_xsearch_ext rext = {.time_limit = rp->time_limit};
+    ra_xsearch_ext rext = {.time_limit = ra_search_time_limit(b)};
     if (!st && rq) st = ra_xdb_search_ext(s->db, rq, &ro, &rext, &m, err);
     if (!st && !rq) {
       /* Out of query nodes (a huge query): the page without the boost. */
@@ -320,7 +327,7 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
       base = NULL;
       first = o->offset;
     }
-  } else if (!st && b->prox) {
+  } else if (!st && b->prox && !late) {
     ra_xmset_free(m); /* the page is past the last match */
     m = NULL;
   }
@@ -360,7 +367,8 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
         break;
       }
     r->n_hits = i + 1;
-    st = ra_hits_load(s, r->query, docid, o, h, err);
+    st = ra_hits_load(s, r->query, docid, o, &b->dl, h, err);
+    if (!st && h->snippet && h->snippet->cut) ra_search_cut(r, "snippets");
     if (!st && explain) st = explain_hit(s, rp, r->query, em, ei, h, err);
   }
   ra_xmset_free(m);

@@ -28,9 +28,12 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count,
                            ra_error *err);
 
 /* Fill h (its rank and scores aside) from document docid: article,
- * snippet and highlights of q.  h's parts are freed with the results. */
+ * snippet and highlights of q; the snippet stops at deadline dl (NULL:
+ * none) and says so (h->snippet->cut).  h's parts are freed with the
+ * results. */
 ra_status ra_hits_load(ra_searcher *s, const ra_query *q, uint32_t docid,
-                       const ra_search_opts *o, ra_hit *h, ra_error *err);
+                       const ra_search_opts *o, const ra_deadline *dl,
+                       ra_hit *h, ra_error *err);
 
 /* Forget a page run (an empty one, before the relaxed query runs). */
 void ra_hits_clear_page(ra_results *r);

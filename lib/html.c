@@ -296,6 +296,11 @@ static void put_notes(FILE *out, const ra_results *r) {
     }
     fputs(".</p>\n", out);
   }
+  if (r->cut_short) {
+    fputs("<p class=\"note cut-short\">This answer was cut short at ", out);
+    put_str(out, r->cut_short);
+    fputs(" (time limit or work cap reached): it shows what was found by then.</p>\n", out);
+  }
   if (r->unknown_tag) {
     fputs("<p class=\"note\">No article has the tag or category \xE2\x80\x9C", out);
     put_str(out, r->unknown_tag);

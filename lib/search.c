@@ -55,6 +55,7 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->max_expansions = 8;
   p->max_wildcard = 50;
   p->time_limit = 2.0;
+  p->deadline_ms = RA_DEADLINE_DEFAULT_MS;
   /* Facets read one value (RA_SLOT_TAGS) per examined match: exact
    * counts for up to this many matches, a sample beyond. */
   p->check_at_least = 250;
@@ -188,7 +189,7 @@ static ra_status feedback(qb *b, ra_xquery **xq, ra_error *err) {
   xo.count = rp->prf_docs < 50 ? rp->prf_docs : 50;
   xo.check_at_least = 0;
   ra_xmset *m = NULL;
-  ra_xsearch_ext ext = {.time_limit = rp->time_limit};
+  ra_xsearch_ext ext = {.time_limit = ra_search_time_limit(b)};
   ra_error e2;
   ra_error_clear(&e2);
   /* Feedback is a refinement: if it fails, rank without it. */
@@ -251,6 +252,7 @@ typedef struct run {
   ra_searcher *s;
   const ra_search_opts *o;
   const ra_search_ext *x;
+  ra_deadline dl; /* the whole search's budget */
   const ra_rank_params *rp;
   ra_results *r;
   size_t count;   /* hits per page */
@@ -275,6 +277,16 @@ static ra_status parse_query(ra_searcher *s, const char *query, size_t len,
     st = ra_error_set(err, RA_ERR_INVALID,
                       "the query has only very common words (like \"the\", "
                       "\"of\"); add a more specific word, or quote a phrase");
+  /* Each word* reads up to max_wildcard posting lists and every passage
+   * of every hit is tested against each: a shape refused before any
+   * work, not one left to the deadline. */
+  size_t nw = 0;
+  for (size_t i = 0; !st && i < r->query->n_clauses; i++)
+    nw += r->query->clauses[i].kind == RA_QC_TEXT && r->query->clauses[i].wildcard;
+  if (!st && nw > RA_MAX_WILDCARD_WORDS)
+    st = ra_error_set(err, RA_ERR_TOOBIG,
+                      "the query has %zu prefix words (word*); the limit is %d",
+                      nw, RA_MAX_WILDCARD_WORDS);
   return st;
 }
 
@@ -300,7 +312,7 @@ static ra_status note_unknown_tag(ra_searcher *s, ra_results *r, ra_error *err) 
 static ra_status run_start(run *m, ra_error *err) {
   const ra_query *q = m->r->query;
   m->a.err = err;
-  m->b = (qb){.s = m->s, .q = q, .rp = m->rp, .a = &m->a};
+  m->b = (qb){.s = m->s, .q = q, .rp = m->rp, .a = &m->a, .dl = m->dl};
   m->skip = calloc(ra_relax_root_items(q) + 1, 1);
   if (!m->skip) return ra_error_set(err, RA_ERR_NOMEM, "results");
   /* Words that carry meaning decide how the query is matched. */
@@ -379,8 +391,10 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   if (!x) x = &xdef;
   ra_rank_params rpd;
   ra_rank_params_default(&rpd);
+  long ms = x->rank ? x->rank->deadline_ms : rpd.deadline_ms;
+  ra_deadline dl = ra_deadline_in_ms(ms > 0 ? ms : -1);
   run m = {.s = s, .o = o, .x = x, .rp = x->rank ? x->rank : &rpd,
-           .strict_check = RA_COUNT_CHECK};
+           .strict_check = RA_COUNT_CHECK, .dl = dl};
   m.r = ra_hits_results_new(s, o);
   if (!m.r) return ra_error_set(err, RA_ERR_NOMEM, "results");
   m.count = m.r->per_page;
@@ -392,11 +406,18 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   if (!st) st = first_run(&m, err);
   if (!st && m.b.any_word && m.strict > 0) ra_relax_note_any_word(&m.b, m.skip, m.r);
   if (!st && needs_relaxing(&m)) st = relax(&m, err);
-  if (!st && !m.ran && m.xq && wants_feedback(&m)) st = feedback(&m.b, &m.xq, err);
+  if (!st && !m.ran && m.xq && wants_feedback(&m)) {
+    if (ra_deadline_expired(&m.dl))
+      ra_search_cut(m.r, "feedback"); /* rank without it */
+    else
+      st = feedback(&m.b, &m.xq, err);
+  }
   if (!st) st = show_page(&m, err);
   run_end(&m);
   /* "Did you mean": only when the correction finds more. */
-  if (!st && !x->no_spell)
+  if (!st && !x->no_spell && ra_deadline_expired(&m.dl))
+    ra_search_cut(m.r, "spelling");
+  else if (!st && !x->no_spell)
     st = ra_spell_suggest(s, m.rp, m.r, m.strict, m.strict_check, err);
   if (st) {
     ra_results_free(m.r);

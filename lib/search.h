@@ -56,6 +56,11 @@ typedef struct ra_rank_params {
   unsigned max_expansions; /* synonyms per clause */
   unsigned max_wildcard;   /* terms a word* expands to (most frequent) */
   double time_limit;       /* seconds per match run; 0 = none */
+  long deadline_ms;        /* a whole search's time budget in ms
+                              (docs/query-language.md), from its start;
+                              <= 0 none.  Past it, the stages not done are
+                              skipped or stopped and ra_results.cut_short
+                              says which */
   uint32_t check_at_least; /* documents examined for totals and facets */
   int collapse;            /* collapse near-duplicates (value slot) */
   unsigned spell_max_edit; /* spelling: edit distance */
@@ -174,6 +179,11 @@ typedef struct ra_results {
   int past_end;         /* the page is beyond the last hit */
   char *unknown_tag;    /* a tag: value no article has, or NULL */
   char *related_to;     /* ra_search_related: the article id, else NULL */
+  /* NULL: the answer is whole.  Else the first stage that ran out of time
+   * or hit a work cap, and gave what it had: "feedback", "rerank",
+   * "snippets" (also: a passage beyond RA_SNIPPET_MAX_SCREEN bytes of an
+   * article was not looked at), "spelling".  Static. */
+  const char *cut_short;
 } ra_results;
 
 ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,

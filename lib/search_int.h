@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "analyze.h"
+#include "deadline.h"
 #include "facet.h"
 #include "schema.h"
 #include "search.h"
@@ -26,6 +27,7 @@ extern "C" {
 
 /* Hard limit on expensive queries (docs/query-language.md). */
 #define RA_MAX_QUERY_NODES 4096 /* Xapian query objects per search */
+#define RA_MAX_WILDCARD_WORDS 20 /* word* clauses per query (RA_ERR_TOOBIG) */
 
 struct ra_searcher {
   ra_xdb *db;
@@ -81,7 +83,23 @@ typedef struct qb {
   ra_xquery *prox; /* out: the root's proximity boost, applied by
                       ra_hits_run_page to the best matches only (it
                       reads positions) */
+  ra_deadline dl;  /* the search's budget (zero: none) */
 } qb;
+
+/* The first stage cut short wins: later ones were cut because of it. */
+static inline void ra_search_cut(ra_results *r, const char *stage) {
+  if (!r->cut_short) r->cut_short = stage;
+}
+
+/* Seconds Xapian may spend on one match run: the ranking's limit, or
+ * what is left of the budget if that is less (never 0, which is none). */
+static inline double ra_search_time_limit(const qb *b) {
+  double lim = b->rp->time_limit;
+  if (!b->dl.at_ns) return lim;
+  double t = ra_deadline_remaining_s(&b->dl, 0);
+  if (t < 0.001) t = 0.001;
+  return lim > 0 && lim < t ? lim : t;
+}
 
 /* ---- running a query ----------------------------------------------------------- */
 

@@ -39,6 +39,8 @@ typedef struct matcher {
   int skclause[2 * RA_MAX_SLOTS];
   size_t n_skeys;
   int stem_unkeyed, stem_all;
+  const ra_deadline *dl; /* a snippet's: analysis stops once past it */
+  int *cut;              /* set when it did */
 } matcher;
 
 _Static_assert(RA_MAX_SLOTS <= 256, "slots are kept in one byte");
@@ -155,6 +157,12 @@ typedef struct scan {
 
 static int scan_cb(void *vctx, const ra_token *t) {
   scan *s = vctx;
+  /* A clock read per 1024 tokens: one huge passage cannot outlive the
+   * deadline (what was found so far is kept). */
+  if (s->m->dl && (s->n & 1023) == 1023 && ra_deadline_expired(s->m->dl)) {
+    *s->m->cut = 1;
+    return 1;
+  }
   if (t->flags & RA_TOK_COLOCATED) {
     /* A URL's parts share its position; keep the finer-grained parts. */
     if (s->n) s->n--;
@@ -624,10 +632,22 @@ typedef struct source {
   int kind;
 } source;
 
-static ra_status add_source(source **v, size_t *n, size_t *cap,
+/* Passages are taken in order until RA_SNIPPET_MAX_SCREEN bytes have
+ * been (the one that crosses it whole); the rest are left out, cut. */
+typedef struct budget {
+  size_t taken;
+  int cut;
+} budget;
+
+static ra_status add_source(source **v, size_t *n, size_t *cap, budget *bu,
                             const char *text, const char *section, int kind,
                             ra_error *err) {
   if (!text || !*text) return RA_OK;
+  if (bu->taken >= RA_SNIPPET_MAX_SCREEN) {
+    bu->cut = 1;
+    return RA_OK;
+  }
+  bu->taken += strlen(text);
   if (*n == *cap) {
     size_t nc = *cap ? *cap * 2 : 64;
     source *nv = realloc(*v, nc * sizeof *nv);
@@ -672,6 +692,13 @@ static ra_status analyse(ra_analyzer *an, const matcher *m, cand *c, mtok **toks
 ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                            const ra_query *q, const ra_snippet_opts *o,
                            ra_snippet **out, ra_error *err) {
+  return ra_snippet_build_by(an, a, q, o, NULL, out, err);
+}
+
+ra_status ra_snippet_build_by(ra_analyzer *an, const ra_article *a,
+                              const ra_query *q, const ra_snippet_opts *o,
+                              const ra_deadline *dl, ra_snippet **out,
+                              ra_error *err) {
   *out = NULL;
   size_t max_frags = (o && o->max_frags) ? o->max_frags : 3;
   size_t max_bytes = (o && o->max_frag_bytes) ? o->max_frag_bytes : 220;
@@ -680,29 +707,35 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   matcher_init(m, q);
   source *src = NULL;
   size_t n_src = 0, cap = 0;
+  budget bu = {0, 0};
   ra_status st = RA_OK;
   for (size_t i = 0; !st && i < a->n_sections; i++)
     for (size_t b = 0; !st && b < a->sections[i].n_blocks; b++)
-      st = add_source(&src, &n_src, &cap, a->sections[i].blocks[b].text,
+      st = add_source(&src, &n_src, &cap, &bu, a->sections[i].blocks[b].text,
                       a->sections[i].heading, SRC_BODY, err);
   for (size_t i = 0; !st && i < a->n_faqs; i++)
     for (size_t b = 0; !st && b < a->faqs[i].n_answer; b++)
-      st = add_source(&src, &n_src, &cap, a->faqs[i].answer[b].text,
+      st = add_source(&src, &n_src, &cap, &bu, a->faqs[i].answer[b].text,
                       a->faqs[i].question, SRC_FAQ, err);
   /* A matching heading or question is shown by the start of its text. */
   for (size_t i = 0; !st && i < a->n_sections; i++)
     if (a->sections[i].heading && a->sections[i].n_blocks)
-      st = add_source(&src, &n_src, &cap, a->sections[i].blocks[0].text,
+      st = add_source(&src, &n_src, &cap, &bu, a->sections[i].blocks[0].text,
                       a->sections[i].heading, SRC_HEADING, err);
   for (size_t i = 0; !st && i < a->n_faqs; i++)
     if (a->faqs[i].question && a->faqs[i].n_answer)
-      st = add_source(&src, &n_src, &cap, a->faqs[i].answer[0].text,
+      st = add_source(&src, &n_src, &cap, &bu, a->faqs[i].answer[0].text,
                       a->faqs[i].question, SRC_QUESTION, err);
   for (size_t i = 0; !st && i < a->n_illustrations; i++)
-    st = add_source(&src, &n_src, &cap, a->illustrations[i], NULL,
+    st = add_source(&src, &n_src, &cap, &bu, a->illustrations[i], NULL,
                     SRC_ILLUSTRATION, err);
 
   ra_snippet *sn = calloc(1, sizeof *sn);
+  if (sn) {
+    sn->cut = bu.cut;
+    m->dl = dl;
+    m->cut = &sn->cut;
+  }
   cand *cands = calloc(n_src ? n_src : 1, sizeof *cands);
   mtok **toks = calloc(n_src ? n_src : 1, sizeof *toks);
   char *used = calloc(n_src ? n_src : 1, 1);
@@ -771,7 +804,7 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
   }
   /* Whether any text matches decides only whether illustrations may be
    * shown: find out (analysing in source order) only when one could be. */
-  for (size_t i = 0; !st && illus && !any_text && i < n_src; i++)
+  for (size_t i = 0; !st && illus && !any_text && i < n_src && !ra_deadline_expired(m->dl); i++)
     if (ub[i].maybe && !scanned[i] && cands[i].kind != SRC_ILLUSTRATION) {
       st = analyse(an, m, &cands[i], &toks[i], max_bytes, err);
       scanned[i] = 1;
@@ -811,6 +844,11 @@ ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                        (p_new == best_new &&
                         (p_count > best_count || (p_count == best_count && p < best)));
       if (!could_beat) break;
+      /* Out of time: the best of what was analysed. */
+      if (m->dl && ra_deadline_expired(m->dl)) {
+        sn->cut = 1;
+        break;
+      }
       st = analyse(an, m, &cands[p], &toks[p], max_bytes, err);
       scanned[p] = 1;
       if (st) break;

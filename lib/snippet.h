@@ -17,6 +17,7 @@
 
 #include "analyze.h"
 #include "article.h"
+#include "deadline.h"
 #include "qparse.h"
 #include "status.h"
 
@@ -46,7 +47,14 @@ typedef struct ra_fragment {
 typedef struct ra_snippet {
   ra_fragment *frags;
   size_t n_frags;
+  int cut; /* not every passage was looked at: the article's passages go
+              beyond RA_SNIPPET_MAX_SCREEN bytes, or the deadline passed */
 } ra_snippet;
+
+/* Bytes of an article's passages a snippet looks at, in the order they
+ * are considered (body, FAQ answers, illustrations): the rest of a very
+ * long article is not screened, and the snippet says it was cut. */
+#define RA_SNIPPET_MAX_SCREEN (1024 * 1024)
 
 typedef struct ra_snippet_opts {
   size_t max_frags;      /* default 3 */
@@ -60,6 +68,13 @@ typedef struct ra_snippet_opts {
 ra_status ra_snippet_build(ra_analyzer *an, const ra_article *a,
                            const ra_query *q, const ra_snippet_opts *o,
                            ra_snippet **out, ra_error *err);
+/* The same, stopping at deadline dl (NULL: none): once past it no more
+ * passages are analysed, the snippet is built from those that were, and
+ * it says it was cut. */
+ra_status ra_snippet_build_by(ra_analyzer *an, const ra_article *a,
+                              const ra_query *q, const ra_snippet_opts *o,
+                              const ra_deadline *dl, ra_snippet **out,
+                              ra_error *err);
 void ra_snippet_free(ra_snippet *s);
 
 /* Highlight ranges of query words in a short text (title, tag), phrase

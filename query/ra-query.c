@@ -38,6 +38,8 @@ static void usage(FILE *f) {
           "      --complete       complete the last word of WORDS from the index\n"
           "      --related ID     articles related to the article ID\n"
           "      --no-expand      do not add synonyms and acronyms\n"
+          "      --time-limit MS  time budget of a search, 0 for none (default 2000);\n"
+          "                       past it the answer is cut short and says so\n"
           "      --color WHEN     highlight with bold: auto, always, never\n"
           "  -h, --help           this help\n"
           "  -V, --version        version\n\n"
@@ -192,7 +194,7 @@ static char *join_args(int argc, char **argv, int first, size_t *len) {
 
 int main(int argc, char **argv) {
   enum { OPT_COLOR = 256, OPT_EXPLAIN, OPT_TAGS, OPT_COMPLETE, OPT_RELATED,
-         OPT_NOEXPAND };
+         OPT_NOEXPAND, OPT_TIMELIMIT };
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},
       {"format", required_argument, NULL, 'f'},
@@ -205,13 +207,14 @@ int main(int argc, char **argv) {
       {"complete", no_argument, NULL, OPT_COMPLETE},
       {"related", required_argument, NULL, OPT_RELATED},
       {"no-expand", no_argument, NULL, OPT_NOEXPAND},
+      {"time-limit", required_argument, NULL, OPT_TIMELIMIT},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *db_opt = NULL, *related = NULL;
   int fmt = FMT_TEXT, mode = MODE_SEARCH, explain = 0, no_expand = 0;
   int color = -1; /* auto */
-  long count = 10, page = 1;
+  long count = 10, page = 1, time_limit = 0; /* 0: the library's */
   int c;
   char *word = calloc((size_t)argc + 1, 1);
   if (!word) {
@@ -264,6 +267,14 @@ int main(int argc, char **argv) {
     case OPT_COMPLETE: mode = MODE_COMPLETE; break;
     case OPT_RELATED: mode = MODE_RELATED; related = optarg; break;
     case OPT_NOEXPAND: no_expand = 1; break;
+    case OPT_TIMELIMIT:
+      if (parse_num(optarg, 0, 3600000, &time_limit)) {
+        fprintf(stderr, "ra-query: --time-limit: expected 0-3600000 ms, got '%s'\n",
+                optarg);
+        return option_error(argc, argv, mw, word);
+      }
+      if (time_limit == 0) time_limit = -1; /* none */
+      break;
     case 'h':
     case 'V':
       /* "-hospital" is a query, not -h */
@@ -345,7 +356,10 @@ int main(int argc, char **argv) {
     ra_completions_free(comp, n);
   } else if (st == RA_OK) {
     ra_search_opts o = {(size_t)((page - 1) * count), (size_t)count, 3};
-    ra_search_ext x = {explain, no_expand, 0, 0, NULL};
+    ra_rank_params rp;
+    ra_rank_params_default(&rp);
+    if (time_limit) rp.deadline_ms = time_limit;
+    ra_search_ext x = {explain, no_expand, 0, 0, &rp};
     if (mode == MODE_RELATED)
       st = ra_search_related(s, related, &o, &x, &r, &err);
     else
