@@ -219,32 +219,15 @@ oom:
   return ra_nomem(err);
 }
 
-ra_status ra_article_read_file(const char *path, size_t max_size,
-                               char **text, size_t *len, int *repaired,
-                               ra_warn_fn warn, void *warn_ctx,
-                               ra_error *err) {
+ra_status ra_page_read_fd(const char *path, int fd, size_t max_size,
+                          char **text, size_t *len, int *repaired,
+                          ra_warn_fn warn, void *warn_ctx, ra_error *err) {
   char eb[128];
   struct stat st;
   size_t limit = max_size ? max_size : SIZE_MAX - 1, n = 0, cap;
   char *buf = NULL;
-  int fd;
   ra_status rc;
 
-  if (text) *text = NULL;
-  if (len) *len = 0;
-  if (repaired) *repaired = 0;
-  if (!path || !text || !len)
-    return ra_error_set(err, RA_ERR_USAGE,
-                        "ra_article_read_file: bad arguments");
-  fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    ra_errno_text(e, eb, sizeof eb);
-    return ra_error_set(err,
-                        (e == ENOENT || e == ENOTDIR) ? RA_ERR_NOTFOUND
-                                                      : RA_ERR_IO,
-                        "%s: cannot open: %s", path, eb);
-  }
   if (fstat(fd, &st) != 0) {
     ra_errno_text(errno, eb, sizeof eb);
     close(fd);
@@ -302,6 +285,30 @@ ra_status ra_article_read_file(const char *path, size_t max_size,
                         warn_ctx, err);
   free(buf);
   return rc;
+}
+
+ra_status ra_article_read_file(const char *path, size_t max_size,
+                               char **text, size_t *len, int *repaired,
+                               ra_warn_fn warn, void *warn_ctx,
+                               ra_error *err) {
+  char eb[128];
+  if (text) *text = NULL;
+  if (len) *len = 0;
+  if (repaired) *repaired = 0;
+  if (!path || !text || !len)
+    return ra_error_set(err, RA_ERR_USAGE,
+                        "ra_article_read_file: bad arguments");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    ra_errno_text(e, eb, sizeof eb);
+    return ra_error_set(err,
+                        (e == ENOENT || e == ENOTDIR) ? RA_ERR_NOTFOUND
+                                                      : RA_ERR_IO,
+                        "%s: cannot open: %s", path, eb);
+  }
+  return ra_page_read_fd(path, fd, max_size, text, len, repaired, warn,
+                         warn_ctx, err);
 }
 
 /* Parsing and learning accept any bytes: if the text is not what

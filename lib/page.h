@@ -138,6 +138,13 @@ static inline int ra_page_eq_lines(const ra_pline *a, const ra_pline *b) {
  * (blocking again; caller closes), or -1 with err set. */
 int ra_page_open_regular(const char *path, ra_error *err);
 
+/* Read the file open on fd (closed here) as ra_article_read_file reads a
+ * path: a directory refused, a size over max_size refused before reading,
+ * the bytes cleaned (article.h).  *text malloc'd, caller frees. */
+ra_status ra_page_read_fd(const char *path, int fd, size_t max_size,
+                          char **text, size_t *len, int *repaired,
+                          ra_warn_fn warn, void *warn_ctx, ra_error *err);
+
 #ifdef __cplusplus
 }
 #endif

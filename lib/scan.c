@@ -196,62 +196,6 @@ ra_status ra_index_scan(const char *const *inputs, size_t n_inputs,
   return RA_OK;
 }
 
-/* A regular file's bytes from fd (closed here), checked against the
- * limit as ra_article_read_file checks them, then cleaned. */
-static ra_status read_plain(const char *path, int fd, size_t max_size,
-                            char **text, size_t *len, int *repaired,
-                            ra_warn_fn warn, void *warn_ctx, ra_error *err) {
-  char eb[128];
-  struct stat st;
-  size_t limit = max_size ? max_size : SIZE_MAX - 1, n = 0, cap;
-  if (fstat(fd, &st) != 0) {
-    ra_errno_text(errno, eb, sizeof eb);
-    close(fd);
-    return ra_error_set(err, RA_ERR_IO, "%s: cannot stat: %s", path, eb);
-  }
-  if (st.st_size > 0 && (uintmax_t)st.st_size > (uintmax_t)limit) {
-    close(fd);
-    return ra_error_set(err, RA_ERR_TOOBIG,
-                        "%s: file is %jd bytes, above the limit of %zu bytes",
-                        path, (intmax_t)st.st_size, limit);
-  }
-  cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-  char *buf = malloc(cap);
-  if (!buf) {
-    close(fd);
-    return ra_nomem(err);
-  }
-  for (;;) {
-    if (n == cap && RA_GROW(buf, cap, cap + 1)) {
-      free(buf);
-      close(fd);
-      return ra_nomem(err);
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      ra_errno_text(errno, eb, sizeof eb);
-      free(buf);
-      close(fd);
-      return ra_error_set(err, RA_ERR_IO, "%s: read error: %s", path, eb);
-    }
-    if (r == 0) break;
-    n += (size_t)r;
-    if (n > limit) {
-      free(buf);
-      close(fd);
-      return ra_error_set(err, RA_ERR_TOOBIG,
-                          "%s: file is more than %zu bytes (the limit)", path,
-                          limit);
-    }
-  }
-  close(fd);
-  ra_status rc = ra_article_clean(path, buf, n, max_size, text, len, repaired,
-                                  warn, warn_ctx, err);
-  free(buf);
-  return rc;
-}
-
 ra_status ra_scan_read_page(const char *path, size_t max_size, char **text,
                             size_t *len, int *repaired, ra_warn_fn warn,
                             void *warn_ctx, ra_error *err) {
@@ -262,8 +206,8 @@ ra_status ra_scan_read_page(const char *path, size_t max_size, char **text,
   int fd = ra_page_open_regular(path, err);
   if (fd < 0) return err ? err->code : RA_ERR_IO;
   if (n < 3 || strcmp(path + n - 3, ".gz") != 0)
-    return read_plain(path, fd, max_size, text, len, repaired, warn, warn_ctx,
-                      err);
+    return ra_page_read_fd(path, fd, max_size, text, len, repaired, warn,
+                           warn_ctx, err);
   /* gzopen would read a non-gzip file as plain text: say what it is. */
   unsigned char magic[2] = {0, 0};
   ssize_t mr = pread(fd, magic, 2, 0);
