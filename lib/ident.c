@@ -73,3 +73,8 @@ char *ra_ident_id(const char *name, size_t len) {
   hex16(out + n + 1, name, len);
   return out;
 }
+
+unsigned ra_ident_shard(const char *id, size_t len, unsigned n) {
+  if (n <= 1) return 1;
+  return 1u + (unsigned)(ra_fnv1a(id, len) % n);
+}

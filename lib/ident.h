@@ -40,6 +40,12 @@ int ra_ident_id_ok(const char *name, size_t len);
  * frees); NULL when out of memory. */
 char *ra_ident_id(const char *name, size_t len);
 
+/* The shard (1..n) an article id belongs to in a cluster of n shards:
+ * 1 + (64-bit FNV-1a of the id's bytes) mod n.  Stable across machines,
+ * runs and versions (docs/scale.md): every builder given the same corpus
+ * puts each article in the same shard.  n 0 or 1: 1. */
+unsigned ra_ident_shard(const char *id, size_t len, unsigned n);
+
 #ifdef __cplusplus
 }
 #endif

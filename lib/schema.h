@@ -17,16 +17,28 @@
 #define RA_PREFIX_TITLE "S"     /* title words */
 #define RA_PREFIX_TAG "K"       /* whole tag, folded, boolean */
 #define RA_PREFIX_CATEGORY "XC" /* whole category, folded, boolean */
+/* The near-duplicate group key (RA_SLOT_COLLAPSE's value), boolean, in the
+ * ident.h term scheme: every article has exactly one, its own id when it
+ * has no near-duplicate.  The proximity re-rank restricts its second run to
+ * the first run's groups with these terms: a stock remote server runs it
+ * (a docid set needs a custom posting source, which it refuses). */
+#define RA_PREFIX_GROUP "XG"
 
 /* ---- value slots --------------------------------------------------------- */
 #define RA_SLOT_HASH 0     /* content hash (hex) */
-#define RA_SLOT_COLLAPSE 1 /* near-duplicate group key (smallest id) */
+/* Near-duplicate group key: the smallest id of the group over the whole
+ * collection (every shard of a cluster), the article's own id when it has
+ * no near-duplicate; so the key never depends on where an article landed. */
+#define RA_SLOT_COLLAPSE 1
 #define RA_SLOT_STATE 3    /* "hash mtime_ns size id": change detection */
 #define RA_SLOT_SIMHASH 4  /* "simhash tagset-hash" (hex) */
 /* The article's tags for facet counting without reading term lists:
  * "folded\x1fdisplay" pairs joined by "\x1e", in page order
  * (ra_tag_pair_next reads them). */
 #define RA_SLOT_TAGS 5
+/* The article id (as the ident.h scheme made it): ties in ranking go by it,
+ * so that one index and a cluster of shards order equal scores alike. */
+#define RA_SLOT_ID 6
 
 /* ---- the format ----------------------------------------------------------
  * Bumped when the index layout changes: an update then rebuilds. */
@@ -34,7 +46,9 @@
  * (RA_META_ACRONYM_PREFIX), which an update needs to retract them; 6: ids
  * and over-long terms in the ident.h scheme (odd names and long values
  * hashed), so an index built before it rebuilds once. */
-#define RA_INDEX_FORMAT "6"
+/* 7: RA_SLOT_ID, RA_PREFIX_GROUP terms, collapse keys on every article and
+ * the shard metadata below. */
+#define RA_INDEX_FORMAT "7"
 
 /* ---- metadata keys -------------------------------------------------------- */
 #define RA_META_MODEL "ra:model"           /* the saved corpus model */
@@ -49,6 +63,19 @@
  * ends in "~" and 16 hex digits of a hash of the whole pair. */
 #define RA_META_ACRONYM_PREFIX "ra:acr:"
 #define RA_META_ACRONYM_MAX 240
+/* A shard of a cluster (docs/scale.md): "K/N", K in 1..N; absent on an
+ * index that holds every article.  An article is in shard
+ * ra_ident_shard(id, N) (ident.h). */
+#define RA_META_SHARD "ra:shard"
+/* A decimal count, one more at each publication of this index (update or
+ * rebuild, carried over from the generation before): what a cluster reader
+ * compares, since a remote database has no get_revision(). */
+#define RA_META_REVISION "ra:revision"
+/* What a query host needs of this index that a stock remote server does
+ * not serve (spelling and synonym tables): a ra_store_pack()ed text of
+ * lines "s\tWORD\tFREQ" (spelling) and "y\tKEY\tEXPANSION" (synonyms),
+ * rewritten at each publication.  ra-index --cluster merges the shards'. */
+#define RA_META_LEXICON "ra:lexicon"
 
 /* ---- files of a generation (DIR/gen-NNNNNN/, see idxdir.h) ----------------
  * Besides Xapian's own tables: the tag table (facet.h), written after each
