@@ -147,33 +147,6 @@ typedef struct rel_hit {
   int percent;
 } rel_hit;
 
-static int cmp_rel(const void *a, const void *b) {
-  const rel_hit *x = a, *y = b;
-  if (x->score != y->score) return x->score > y->score ? -1 : 1;
-  return x->docid < y->docid ? -1 : 1;
-}
-
-static int shares(const bool_terms *mine, const char *term) {
-  for (size_t i = 0; i < mine->n; i++)
-    if (strcmp(mine->terms[i], term) == 0) return 1;
-  return 0;
-}
-
-typedef struct share_ctx {
-  const bool_terms *mine;
-  int n;
-} share_ctx;
-
-static int share_cb(void *ctx, const char *t, size_t len, uint32_t w) {
-  (void)w;
-  share_ctx *c = ctx;
-  char term[256];
-  if (len >= sizeof term) return 0;
-  snprintf(term, sizeof term, "%.*s", (int)len, t);
-  if (shares(c->mine, term)) c->n++;
-  return 0;
-}
-
 ra_status ra_search_related(ra_searcher *s, const char *id,
                             const ra_search_opts *o, const ra_search_ext *x,
                             ra_results **out, ra_error *err) {
@@ -216,8 +189,22 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   ra_xquery *v[64 + 64];
   size_t nv = 0;
   for (size_t i = 0; !st && i < rt.n; i++) v[nv++] = ra_qbuild_term(&b, "", rt.words[i], 0);
-  for (size_t i = 0; !st && i < mine.n; i++)
-    v[nv++] = ra_qbuild_term(&b, "", mine.terms[i], 0); /* boolean: candidates only */
+  /* A shared tag or category: a fixed bonus (a built-in posting source
+   * filtered by the term), so the matcher ranks by the whole score and no
+   * candidate's term list is read (each would be a round trip to a shard). */
+  for (size_t i = 0; !st && i < mine.n; i++) {
+    int tag = strncmp(mine.terms[i], RA_PREFIX_TAG, strlen(RA_PREFIX_TAG)) == 0;
+    double w = tag ? rp->related_tag_weight : rp->related_category_weight;
+    ra_xquery *t = ra_qbuild_term(&b, "", mine.terms[i], 0);
+    if (w <= 0) {
+      v[nv++] = t; /* boolean: candidates only */
+      continue;
+    }
+    ra_xquery *parts[2] = {ra_qarena_keep(&a, ra_xquery_fixed(w, err)), t};
+    v[nv++] = parts[0] && t ? ra_qbuild_combine(&b, RA_XQ_FILTER, parts, 2, 0) : NULL;
+  }
+  for (size_t i = 0; i < nv; i++)
+    if (!v[i]) st = err->code ? err->code : ra_error_set(err, RA_ERR_NOMEM, "related");
   ra_xquery *any = st ? NULL : ra_qbuild_combine(&b, RA_XQ_OR, v, nv, 0);
   ra_xquery *me = st ? NULL : ra_qbuild_term(&b, "", idterm, 0);
   rel_hit pool[RA_RELATED_POOL];
@@ -226,7 +213,7 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
     ra_xquery *parts[2] = {any, me};
     ra_xquery *xq = ra_qbuild_combine(&b, RA_XQ_AND_NOT, parts, 2, 0);
     ra_xsearch_opts xo;
-    ra_search_xopts(rp, &xo);
+    ra_search_xopts(s, rp, &xo);
     xo.count = RA_RELATED_POOL;
     ra_xmset *m = NULL;
     ra_xsearch_ext ext = {.time_limit = rp->time_limit};
@@ -235,20 +222,12 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
     for (size_t i = 0; !st && i < ra_xmset_size(m) && np < RA_RELATED_POOL; i++) {
       pool[np].docid = ra_xmset_docid(m, i);
       pool[np].percent = ra_xmset_percent(m, i);
-      double score = ra_xmset_weight(m, i);
-      share_ctx sc = {.mine = &mine};
-      ra_xdb_doc_terms(s->db, pool[np].docid, RA_PREFIX_TAG, share_cb, &sc, NULL);
-      score += rp->related_tag_weight * sc.n;
-      sc.n = 0;
-      ra_xdb_doc_terms(s->db, pool[np].docid, RA_PREFIX_CATEGORY, share_cb, &sc, NULL);
-      score += rp->related_category_weight * sc.n;
-      pool[np].score = score;
+      pool[np].score = ra_xmset_weight(m, i);
       np++;
     }
     ra_xmset_free(m);
   }
   ra_qarena_free(&a);
-  if (!st && np > 1) qsort(pool, np, sizeof *pool, cmp_rel);
   if (!st) {
     r->estimate = (uint32_t)np;
     size_t first = o->offset < np ? o->offset : np;
@@ -266,6 +245,7 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
     }
     if (!st && r->n_hits == 0 && np > 0 && o->offset > 0) r->past_end = 1;
   }
+  if (!st) st = ra_hits_note_missing(s, r, err);
   if (st) {
     ra_results_free(r);
     return st;

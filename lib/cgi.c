@@ -21,6 +21,7 @@
 #include "format.h"
 #include "analyze.h"
 #include "cache.h"
+#include "cluster.h"
 #include "html.h"
 #include "ident.h"
 #include "idxdir.h"
@@ -340,6 +341,13 @@ static void stat_into(const char *path, stamp *t, int i) {
 static ra_status read_stamp(const char *db, stamp *t, ra_error *err) {
   memset(t, 0, sizeof *t);
   char path[RA_PATH_MAX + 80];
+  if (ra_cluster_is_file(db)) {
+    /* A cluster: the file itself; the shards' revisions are probed by
+     * ra_searcher_refresh. */
+    stat_into(db, t, 0);
+    snprintf(t->gen, sizeof t->gen, "cluster");
+    return RA_OK;
+  }
   snprintf(path, sizeof path, "%s/XAPIANDB", db);
   stat_into(path, t, 0);
   ra_status st = ra_idxdir_current(db, t->gen, sizeof t->gen, err);
@@ -371,7 +379,17 @@ static ra_status ensure_open(ra_cgi *c, int force, ra_error *err) {
     close_index(c);
     return ra_error_set(err, RA_ERR_NOINDEX, "no index has been published yet");
   }
-  if (c->open && !force && stamp_eq(&now, &c->at)) return RA_OK;
+  if (c->open && !force && stamp_eq(&now, &c->at)) {
+    /* A cluster: look at the shards' revisions at most once a second, so
+     * a shard published (or back) shows within two. */
+    int changed = 0;
+    ra_error pe;
+    ra_error_clear(&pe);
+    if (ra_searcher_refresh(c->s, RA_CGI_PROBE_MS, &changed, &pe) != RA_OK)
+      fprintf(stderr, "ra-cgi: %s: %s\n", c->db, ra_error_message(&pe));
+    if (changed) ra_cache_clear(c->cache);
+    return RA_OK;
+  }
   close_index(c);
   st = ra_searcher_open(c->db, &c->s, err);
   if (st) {
@@ -622,7 +640,7 @@ static ra_status render_completions(FILE *out, void *vctx, ra_error *err) {
  * answer (503, rebuild it). */
 static int is_retryable(ra_status st) {
   return st == RA_ERR_XAPIAN || st == RA_ERR_IO || st == RA_ERR_NOINDEX ||
-         st == RA_ERR_ZLIB || st == RA_ERR_DAMAGED;
+         st == RA_ERR_ZLIB || st == RA_ERR_DAMAGED || st == RA_ERR_UNREACHABLE;
 }
 
 /* The published index cannot be read: DAMAGED's 503, saying what will
@@ -684,6 +702,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     return RA_OK;
   }
   ra_search_opts o = {(size_t)(req->page - 1) * req->per_page, req->per_page, 3};
+  int partial = 0;
   if (req->complete) {
     completions x = {.prefix = req->complete, .revision = rev, .page = page,
                      .html = resp->html};
@@ -694,6 +713,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   } else if (req->related) {
     ra_results *r = NULL;
     st = ra_search_related(c->s, req->related, &o, NULL, &r, &e);
+    partial = r && r->n_missing;
     if (!st) {
       results_ctx x = {r, page, resp->html};
       st = render(resp, render_results, &x, &e);
@@ -715,6 +735,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     }
     ra_results *r = NULL;
     st = ra_search_run_ext(c->s, q, (size_t)qlen, &o, NULL, &r, &e);
+    partial = r && r->n_missing;
     free(q);
     if (!st) {
       ra_html_page p2 = *page;
@@ -742,6 +763,11 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     if (st == RA_ERR_DAMAGED) return set_damaged(resp, page, err);
     return set_error(resp, page, server_error_http(st), NULL,
                      "the search failed; the error has been logged", err);
+  }
+  if (partial) {
+    /* Lacking a shard's articles: never kept, by us or by a browser. */
+    resp->cacheable = 0;
+    return RA_OK;
   }
   if (c->cache && key && resp->status == 200) {
     ra_error ce;

@@ -32,6 +32,8 @@ extern "C" {
 #define RA_CGI_MAX_PER_PAGE 50   /* larger values are capped, not refused */
 #define RA_CGI_DEFAULT_PER_PAGE 10
 #define RA_CGI_MAX_COMPLETIONS 8
+/* A cluster's shards are probed for new revisions at most this often. */
+#define RA_CGI_PROBE_MS 1000
 
 typedef enum { RA_CGI_GET, RA_CGI_HEAD, RA_CGI_OTHER } ra_cgi_method;
 typedef enum { RA_CGI_JSON, RA_CGI_HTML } ra_cgi_format;

@@ -116,6 +116,12 @@ static void format_text(FILE *out, int flags, const ra_results *r) {
   if (r->cut_short)
     fprintf(out, "Note: cut short at %s (time limit or work cap reached); "
                  "the answer is what was found by then.\n", r->cut_short);
+  if (r->n_missing) {
+    fputs("Note: partial answer: no replica of shard", out);
+    fputs(r->n_missing > 1 ? "s" : "", out);
+    for (size_t i = 0; i < r->n_missing; i++) fprintf(out, "%s %u", i ? "," : "", r->missing_shards[i]);
+    fputs(" answered; their articles are missing from these results.\n", out);
+  }
   if (r->unknown_tag) {
     fputs("No article has ", out);
     put_plain(out, r->unknown_tag);
@@ -352,6 +358,15 @@ static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
   if (root)
     json_object_set_new(root, "cut_short",
                         r->cut_short ? json_string(r->cut_short) : json_null());
+  json_t *missing = json_array();
+  for (size_t i = 0; missing && i < r->n_missing; i++)
+    json_array_append_new(missing, json_integer((json_int_t)r->missing_shards[i]));
+  if (root) {
+    json_object_set_new(root, "partial", json_boolean(r->n_missing > 0));
+    json_object_set_new(root, "missing_shards", missing ? missing : json_array());
+  } else {
+    json_decref(missing);
+  }
   return dump(out, root, err);
 }
 

@@ -17,7 +17,7 @@ static inline uint64_t ra_fnv1a_byte(uint64_t h, unsigned char c) {
 }
 
 static inline uint64_t ra_fnv1a(const void *s, size_t n) {
-  const unsigned char *p = s;
+  const unsigned char *p = (const unsigned char *)s;
   uint64_t h = RA_FNV_INIT;
   for (size_t i = 0; i < n; i++) h = ra_fnv1a_byte(h, p[i]);
   return h;

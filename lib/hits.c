@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "hits.h"
 
+#include "ident.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "analyze.h"
 #include "facet.h"
+#include "ident.h"
 #include "qbuild.h"
 #include "record.h"
 #include "schema.h"
@@ -234,6 +237,43 @@ static void facets_truncate(ra_results *r, size_t keep) {
   }
 }
 
+/* The re-rank query over the groups of base's hits: (xq FILTER (OR of
+ * their group terms)) AND_MAYBE the boost.  slot is what base collapsed
+ * on: RA_SLOT_COLLAPSE (group keys: RA_PREFIX_GROUP terms) or RA_SLOT_ID
+ * (ids: RA_PREFIX_ID terms).  NULL with b->a->failed when out of query
+ * nodes, or with err set. */
+static ra_xquery *rerank_by_groups(qb *b, const ra_xmset *base, size_t nbase, ra_xquery *xq,
+                                   int slot, ra_error *err) {
+  const char *prefix = slot == RA_SLOT_ID ? RA_PREFIX_ID : RA_PREFIX_GROUP;
+  ra_xquery **terms = malloc(nbase * sizeof *terms);
+  if (!terms) {
+    ra_error_set(err, RA_ERR_NOMEM, "results");
+    return NULL;
+  }
+  size_t nt = 0;
+  for (size_t i = 0; i < nbase; i++) {
+    char key[RA_IDENT_TERM_MAX + 1], term[RA_IDENT_TERM_MAX + 1];
+    size_t kl = ra_xmset_collapse_key(base, i, key, sizeof key);
+    if (!kl || kl >= sizeof key) continue;
+    size_t tl = ra_ident_term(prefix, key, kl, term);
+    ra_xquery *t = ra_xquery_term(term, tl, 1, 0, err);
+    if (!t) break;
+    terms[nt++] = t;
+  }
+  ra_xquery *set = nt ? ra_xquery_combine(RA_XQ_OR, terms, nt, 0, err) : NULL;
+  for (size_t i = 0; i < nt; i++) ra_xquery_free(terms[i]);
+  free(terms);
+  if (!set) {
+    if (!err->code) ra_error_set(err, RA_ERR_INTERNAL, "re-rank: no group keys");
+    return NULL;
+  }
+  set = ra_qarena_keep(b->a, set);
+  ra_xquery *fparts[2] = {xq, set};
+  ra_xquery *only = set ? ra_qbuild_combine(b, RA_XQ_FILTER, fparts, 2, 0) : NULL;
+  ra_xquery *parts[2] = {only, b->prox};
+  return only ? ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
+}
+
 /* Run xq for the page asked for, with facets; fills r's hits.
  *
  * With a proximity boost (b->prox) the match runs twice: xq alone gives
@@ -246,8 +286,11 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
   ra_searcher *s = b->s;
   const ra_rank_params *rp = b->rp;
   ra_xsearch_opts xo;
-  ra_search_xopts(rp, &xo);
+  ra_search_xopts(s, rp, &xo);
   size_t depth = o->offset + count > RA_RERANK_DEPTH ? o->offset + count : RA_RERANK_DEPTH;
+  /* With a boost to come, every hit must carry its group (collapse key):
+   * without collapsing, each is its own group (the id slot). */
+  if (b->prox && s->format >= RA_FORMAT_GROUPS && xo.collapse_slot < 0) xo.collapse_slot = RA_SLOT_ID;
   xo.offset = b->prox ? 0 : (uint32_t)o->offset;
   xo.count = (uint32_t)(b->prox ? depth : count);
   facet_ctx fc = {.r = r};
@@ -297,27 +340,38 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
      * those of the first run (the second sees only these documents). */
     base = m;
     m = NULL;
-    /* Each match keeps the weight xq gave it (a posting source, not xq
-     * again: re-matching xq over the set was a third of the re-rank),
-     * plus whatever the boost adds. */
-    uint32_t *ids = malloc(nbase * sizeof *ids);
-    double *wts = malloc(nbase * sizeof *wts);
-    if (!ids || !wts) st = ra_error_set(err, RA_ERR_NOMEM, "results");
-    for (size_t i = 0; !st && i < nbase; i++) {
-      ids[i] = ra_xmset_docid(base, i);
-      wts[i] = ra_xmset_weight(base, i);
+    ra_xquery *rq = NULL;
+    if (s->format >= RA_FORMAT_GROUPS) {
+      /* The best matches' groups (each hit's collapse key, read from the
+       * match set itself), as boolean terms: xq over those alone, plus the
+       * boost.  Built-in operators only, so a stock remote server runs it. */
+      rq = rerank_by_groups(b, base, nbase, xq, xo.collapse_slot, err);
+      if (!rq && !b->a->failed) st = err->code ? err->code : RA_ERR_INTERNAL;
+    } else {
+      /* An index from before group terms: each match keeps the weight xq
+       * gave it (a posting source, not xq again: re-matching xq over the
+       * set was a third of the re-rank), plus whatever the boost adds. */
+      uint32_t *ids = malloc(nbase * sizeof *ids);
+      double *wts = malloc(nbase * sizeof *wts);
+      if (!ids || !wts) st = ra_error_set(err, RA_ERR_NOMEM, "results");
+      for (size_t i = 0; !st && i < nbase; i++) {
+        ids[i] = ra_xmset_docid(base, i);
+        wts[i] = ra_xmset_weight(base, i);
+      }
+      ra_xquery *set = st ? NULL : ra_qarena_keep(b->a, ra_xquery_docids(ids, wts, nbase, err));
+      free(ids);
+      free(wts);
+      ra_xquery *parts[2] = {set, b->prox};
+      rq = set ? ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
     }
-    ra_xquery *set = st ? NULL : ra_qarena_keep(b->a, ra_xquery_docids(ids, wts, nbase, err));
-    free(ids);
-    free(wts);
-    ra_xquery *parts[2] = {set, b->prox};
-    ra_xquery *rq = set ? ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
     ra_xsearch_opts ro;
-    ra_search_xopts(rp, &ro);
+    ra_search_xopts(s, rp, &ro);
     ro.offset = (uint32_t)o->offset;
     ro.count = (uint32_t)count;
     ro.check_at_least = 0;
-    ro.collapse_slot = -1; /* already collapsed */
+    /* Collapsed already; over groups, collapsed again (a group's members
+     * all match the group term). */
+    ro.collapse_slot = s->format >= RA_FORMAT_GROUPS ? xo.collapse_slot : -1;
     ra_xsearch_ext rext = {.time_limit = ra_search_time_limit(b)};
     if (!st && rq) st = ra_xdb_search_ext(s->db, rq, &ro, &rext, &m, err);
     if (!st && !rq) {
@@ -415,8 +469,22 @@ void ra_hits_clear_page(ra_results *r) {
   r->estimate = 0;
 }
 
+ra_status ra_hits_note_missing(ra_searcher *s, ra_results *r, ra_error *err) {
+  size_t n = ra_searcher_missing(s, NULL, 0);
+  if (!n) return RA_OK;
+  if (n >= ra_xdb_cluster_size(s->db))
+    return ra_error_set(err, RA_ERR_UNREACHABLE, "no shard of the cluster answers");
+  free(r->missing_shards);
+  r->missing_shards = malloc(n * sizeof *r->missing_shards);
+  if (!r->missing_shards) return ra_error_set(err, RA_ERR_NOMEM, "results");
+  r->n_missing = ra_searcher_missing(s, r->missing_shards, n);
+  if (r->n_missing > n) r->n_missing = n;
+  return RA_OK;
+}
+
 void ra_results_free(ra_results *r) {
   if (!r) return;
+  free(r->missing_shards);
   for (size_t i = 0; r->hits && i < r->n_hits; i++) hit_free(&r->hits[i]);
   free(r->hits);
   for (size_t i = 0; i < r->n_dropped; i++) free(r->dropped[i]);

@@ -37,6 +37,8 @@ ra_status ra_hits_load(ra_searcher *s, const ra_query *q, uint32_t docid,
 
 /* Forget a page run (an empty one, before the relaxed query runs). */
 void ra_hits_clear_page(ra_results *r);
+/* Mark r partial with the cluster's missing shards, if any. */
+ra_status ra_hits_note_missing(ra_searcher *s, ra_results *r, ra_error *err);
 
 #ifdef __cplusplus
 }

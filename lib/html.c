@@ -296,6 +296,13 @@ static void put_notes(FILE *out, const ra_results *r) {
     }
     fputs(".</p>\n", out);
   }
+  if (r->n_missing) {
+    fputs("<p class=\"note partial\" role=\"status\">Partial answer: part of the index "
+          "(shard", out);
+    fputs(r->n_missing > 1 ? "s" : "", out);
+    for (size_t i = 0; i < r->n_missing; i++) fprintf(out, "%s %u", i ? "," : "", r->missing_shards[i]);
+    fputs(") did not answer, so some articles may be missing. Try again in a moment.</p>\n", out);
+  }
   if (r->cut_short) {
     fputs("<p class=\"note cut-short\">This answer was cut short at ", out);
     put_str(out, r->cut_short);

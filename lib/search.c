@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "cluster.h"
 #include "facet.h"
 #include "hits.h"
 #include "idxdir.h"
@@ -78,26 +79,99 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->prf_weight = 1.0;
 }
 
+/* The index's format number from its metadata (0 when unreadable). */
+static int read_format(ra_xdb *db, size_t shard, int cluster) {
+  char *v = NULL;
+  size_t vl = 0;
+  ra_status st = cluster ? ra_xdb_shard_metadata(db, shard, RA_META_FORMAT, &v, &vl, NULL)
+                         : ra_xdb_get_metadata(db, RA_META_FORMAT, &v, &vl, NULL);
+  int f = st == RA_OK && v ? atoi(v) : 0;
+  free(v);
+  return f;
+}
+
+static void cluster_generation(ra_searcher *s) {
+  snprintf(s->generation, sizeof s->generation, "cluster-%08x", ra_xdb_revision(s->db));
+}
+
+/* (Re)build the lexicon when the shards moved on; a failure leaves
+ * spelling and synonyms without one (searches still answer). */
+static void cluster_lexicon(ra_searcher *s) {
+  char *stamp = ra_lexicon_stamp(s->db);
+  if (s->lex && stamp && strcmp(stamp, ra_lexicon_of(s->lex)) == 0) {
+    free(stamp);
+    return;
+  }
+  free(stamp);
+  ra_lexicon *lx = NULL;
+  ra_error e;
+  ra_error_clear(&e);
+  if (ra_lexicon_open(s->db, s->cluster_file, &lx, &e) != RA_OK) {
+    fprintf(stderr, "rasearch: %s: spelling and synonyms unavailable: %s\n", s->cluster_file,
+            ra_error_message(&e));
+    return;
+  }
+  ra_xdb_set_lexicon(s->db, ra_lexicon_db(lx));
+  ra_lexicon_free(s->lex);
+  s->lex = lx;
+}
+
+static ra_status open_cluster(const char *file, ra_searcher *s, ra_error *err) {
+  ra_cluster_spec *spec = NULL;
+  ra_status st = ra_cluster_parse(file, &spec, err);
+  if (!st) st = ra_xdb_open_cluster(spec, &s->db, err); /* takes spec */
+  if (st) return st;
+  s->cluster_file = strdup(file);
+  if (!s->cluster_file) return ra_error_set(err, RA_ERR_NOMEM, "searcher");
+  /* Every shard must have what a cluster search relies on (group terms,
+   * the id slot, the shard's lexicon). */
+  s->format = 0;
+  for (size_t i = 0; i < ra_xdb_cluster_size(s->db); i++) {
+    if (!ra_xdb_shard_revision(s->db, i)) continue;
+    int f = read_format(s->db, i, 1);
+    if (f < RA_FORMAT_GROUPS)
+      return ra_error_set(err, RA_ERR_DAMAGED,
+                          "%s: shard %zu has index format %d; a cluster needs %d or later: "
+                          "rebuild it (ra-index --rebuild --shard K/N)",
+                          file, i + 1, f, RA_FORMAT_GROUPS);
+    if (!s->format || f < s->format) s->format = f;
+  }
+  cluster_generation(s);
+  cluster_lexicon(s);
+  return RA_OK;
+}
+
 ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
                            ra_error *err) {
   *out = NULL;
-  char gen[64] = "";
-  ra_status st = ra_idxdir_current(db_dir, gen, sizeof gen, err);
-  if (st) return st;
-  if (!gen[0])
-    return ra_error_set(err, RA_ERR_NOINDEX,
-                        "no index at %s: build one with `ra-index --db %s "
-                        "CORPUS_DIR`",
-                        db_dir, db_dir);
   ra_searcher *s = calloc(1, sizeof *s);
   if (!s) return ra_error_set(err, RA_ERR_NOMEM, "searcher");
-  snprintf(s->generation, sizeof s->generation, "%s", gen);
-  st = ra_xdb_open(db_dir, &s->db, err);
-  if (!st) st = ra_analyzer_new(&s->an, err);
+  ra_status st = ra_analyzer_new(&s->an, err);
+  if (!st && ra_cluster_is_file(db_dir)) {
+    st = open_cluster(db_dir, s, err);
+    if (st) {
+      ra_searcher_free(s);
+      return st;
+    }
+    *out = s;
+    return RA_OK;
+  }
+  char gen[64] = "";
+  if (!st) st = ra_idxdir_current(db_dir, gen, sizeof gen, err);
+  if (!st && !gen[0])
+    st = ra_error_set(err, RA_ERR_NOINDEX,
+                      "no index at %s: build one with `ra-index --db %s "
+                      "CORPUS_DIR`",
+                      db_dir, db_dir);
+  if (!st) {
+    snprintf(s->generation, sizeof s->generation, "%s", gen);
+    st = ra_xdb_open(db_dir, &s->db, err);
+  }
   if (st) {
     ra_searcher_free(s);
     return st;
   }
+  s->format = read_format(s->db, 0, 0);
   /* The indexer's tag table for this revision, if there is one: counting
    * tags from it spares reading each examined match's tags (no table:
    * facets read them through Xapian, as before). */
@@ -110,8 +184,26 @@ ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
   return RA_OK;
 }
 
+ra_status ra_searcher_refresh(ra_searcher *s, unsigned min_interval_ms, int *changed,
+                              ra_error *err) {
+  *changed = 0;
+  if (!s->cluster_file) return RA_OK;
+  ra_status st = ra_xdb_cluster_probe(s->db, min_interval_ms, changed, err);
+  if (!st && *changed) {
+    cluster_generation(s);
+    cluster_lexicon(s);
+  }
+  return st;
+}
+
+int ra_searcher_is_cluster(const ra_searcher *s) { return s->cluster_file != NULL; }
+
+size_t ra_searcher_missing(const ra_searcher *s, unsigned *out, size_t max) {
+  return ra_xdb_cluster_missing(s->db, out, max);
+}
+
 ra_status ra_searcher_preload(ra_searcher *s, ra_error *err) {
-  if (s->facets) return RA_OK; /* mapped at open, or loaded before */
+  if (s->facets || s->cluster_file) return RA_OK; /* mapped at open, or none over shards */
   return ra_facet_table_load(s->db, RA_SLOT_TAGS, &s->facets, err);
 }
 
@@ -123,6 +215,8 @@ void ra_searcher_free(ra_searcher *s) {
   if (!s) return;
   ra_facet_table_free(s->facets);
   ra_xdb_free(s->db);
+  ra_lexicon_free(s->lex);
+  free(s->cluster_file);
   ra_analyzer_free(s->an);
   free(s);
 }
@@ -144,8 +238,9 @@ uint32_t ra_search_count_matches_at(ra_searcher *s, const ra_rank_params *rp,
                                     const ra_xquery *xq, uint32_t check) {
   if (!xq) return 0;
   ra_xsearch_opts xo;
-  ra_search_xopts(rp, &xo);
+  ra_search_xopts(s, rp, &xo);
   xo.sort_by_docid = 1;
+  xo.tie_slot = -1; /* a count needs no order */
   xo.count = 0;
   xo.check_at_least = check;
   ra_xmset *m = NULL;
@@ -185,7 +280,7 @@ static ra_status feedback(qb *b, ra_xquery **xq, ra_error *err) {
   /* What sets the top articles apart needs a "rest" to differ from. */
   if (ra_xdb_doccount(b->s->db) < RA_FEEDBACK_MIN_RATIO * rp->prf_docs) return RA_OK;
   ra_xsearch_opts xo;
-  ra_search_xopts(rp, &xo);
+  ra_search_xopts(b->s, rp, &xo);
   xo.count = rp->prf_docs < 50 ? rp->prf_docs : 50;
   xo.check_at_least = 0;
   ra_xmset *m = NULL;
@@ -381,9 +476,9 @@ static ra_status show_page(run *m, ra_error *err) {
   return st;
 }
 
-ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
-                            const ra_search_opts *o, const ra_search_ext *x,
-                            ra_results **out, ra_error *err) {
+static ra_status search_once(ra_searcher *s, const char *query, size_t len,
+                             const ra_search_opts *o, const ra_search_ext *x,
+                             ra_results **out, ra_error *err) {
   *out = NULL;
   ra_search_opts def = {0, 10, 3};
   ra_search_ext xdef = {0, 0, 0, 0, NULL};
@@ -425,4 +520,23 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
   }
   *out = m.r;
   return RA_OK;
+}
+
+/* Over a cluster: a connection that changed during the search (a replica
+ * replaced, a shard lost) may have moved the docids it read, so it runs
+ * once more on the connections as they are now; then the answer says
+ * which shards it lacks. */
+ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
+                            const ra_search_opts *o, const ra_search_ext *x,
+                            ra_results **out, ra_error *err) {
+  uint64_t epoch = ra_xdb_cluster_epoch(s->db);
+  ra_status st = search_once(s, query, len, o, x, out, err);
+  if (s->cluster_file && ra_xdb_cluster_epoch(s->db) != epoch) {
+    ra_results_free(*out);
+    *out = NULL;
+    ra_error_clear(err);
+    st = search_once(s, query, len, o, x, out, err);
+  }
+  if (!st) st = ra_hits_note_missing(s, *out, err);
+  return st;
 }

@@ -28,8 +28,12 @@ extern "C" {
 
 typedef struct ra_searcher ra_searcher;
 
-/* Open the index directory (see idxdir.h).  RA_ERR_NOINDEX when there is
- * no index there yet, with a message saying how to build one. */
+/* Open the index directory (see idxdir.h), or a cluster file (cluster.h,
+ * docs/scale.md): shards read together as one index.  RA_ERR_NOINDEX when
+ * there is no index there yet, with a message saying how to build one;
+ * over a cluster RA_ERR_UNREACHABLE when no shard answers, RA_ERR_INVALID
+ * when the shards do not make one index, RA_ERR_DAMAGED when a shard's
+ * format is too old for a cluster. */
 ra_status ra_searcher_open(const char *db_dir, ra_searcher **out,
                            ra_error *err);
 void ra_searcher_free(ra_searcher *s);
@@ -42,6 +46,17 @@ void ra_searcher_free(ra_searcher *s);
 ra_status ra_searcher_preload(ra_searcher *s, ra_error *err);
 size_t ra_searcher_preload_bytes(const ra_searcher *s); /* 0 if not loaded */
 uint32_t ra_searcher_doccount(const ra_searcher *s);
+
+/* A cluster, at most once per min_interval_ms: new connections read each
+ * shard's revision, and a shard that published since, came back or went
+ * away is switched over (its lexicon too).  *changed = 1 when anything
+ * was: answers cached before are stale.  Does nothing for a directory. */
+ra_status ra_searcher_refresh(ra_searcher *s, unsigned min_interval_ms, int *changed,
+                              ra_error *err);
+int ra_searcher_is_cluster(const ra_searcher *s);
+/* The shards of a cluster no replica answers (ascending K, at most max
+ * into out); returns how many. */
+size_t ra_searcher_missing(const ra_searcher *s, unsigned *out, size_t max);
 
 /* ---- ranking parameters (the one place to tune them) ---------------------- */
 
@@ -184,6 +199,11 @@ typedef struct ra_results {
    * "snippets" (also: a passage beyond RA_SNIPPET_MAX_SCREEN bytes of an
    * article was not looked at), "spelling".  Static. */
   const char *cut_short;
+  /* Over a cluster: shards none of whose replicas answered (their K,
+   * ascending); the hits, totals and facets lack their articles.  NULL/0
+   * for a whole answer. */
+  unsigned *missing_shards;
+  size_t n_missing;
 } ra_results;
 
 ra_status ra_search_run(ra_searcher *s, const char *query, size_t len,

@@ -17,6 +17,7 @@
 #include "analyze.h"
 #include "deadline.h"
 #include "facet.h"
+#include "lexicon.h"
 #include "schema.h"
 #include "search.h"
 #include "xap.h"
@@ -34,7 +35,15 @@ struct ra_searcher {
   ra_analyzer *an;
   char generation[64];
   ra_facet_table *facets; /* NULL: facets read values through Xapian */
+  int format;             /* the index's RA_INDEX_FORMAT (0: unknown) */
+  /* A cluster (search.h, ra_searcher_open): the file it was opened from
+   * and the lexicon standing in for the shards' spelling and synonyms. */
+  char *cluster_file;
+  ra_lexicon *lex;
 };
+
+/* Index formats from 7 on have RA_SLOT_ID and RA_PREFIX_GROUP terms. */
+#define RA_FORMAT_GROUPS 7
 
 /* ---- query building ------------------------------------------------------- */
 
@@ -103,8 +112,11 @@ static inline double ra_search_time_limit(const qb *b) {
 
 /* ---- running a query ----------------------------------------------------------- */
 
-static inline void ra_search_xopts(const ra_rank_params *rp, ra_xsearch_opts *xo) {
+static inline void ra_search_xopts(const ra_searcher *s, const ra_rank_params *rp,
+                                   ra_xsearch_opts *xo) {
   ra_xsearch_opts_init(xo);
+  /* Equal scores in id order: the same on one index and on any cluster. */
+  xo->tie_slot = s->format >= RA_FORMAT_GROUPS ? RA_SLOT_ID : -1;
   xo->bm25_k1 = rp->bm25_k1;
   xo->bm25_b = rp->bm25_b;
   xo->bm25_min_normlen = rp->bm25_min_normlen;

@@ -60,7 +60,9 @@ extern "C" {
   X(RA_ERR_ZLIB, "zlib", "compression error", 500, 5, 5, 5)                  \
   X(RA_ERR_USAGE, "usage", "bad usage", 400, 2, 2, 2)                        \
   X(RA_ERR_INTERNAL, "internal", "internal error", 500, 5, 5, 5)             \
-  X(RA_ERR_DAMAGED, "damaged", "index damaged: rebuild it", 503, 5, 7, 5)
+  X(RA_ERR_DAMAGED, "damaged", "index damaged: rebuild it", 503, 5, 7, 5)   \
+  X(RA_ERR_UNREACHABLE, "unreachable", "no shard of the cluster answered",   \
+    503, 5, 8, 5)
 
 typedef enum {
 #define RA_X_ENUM(code, name, desc, http, ix, qx, cx) code,
@@ -93,6 +95,10 @@ typedef enum {
 #define RA_EXIT_INDEX_PARTIAL 3
 /* ra-query: the search ran and no article matches (or no completion). */
 #define RA_EXIT_QUERY_NOMATCH 1
+/* ra-query: an answer from a cluster in which some shard had no replica
+ * answering: the results (printed, marked partial) lack that shard's
+ * articles.  RA_ERR_UNREACHABLE when no shard answered. */
+#define RA_EXIT_QUERY_PARTIAL 9
 
 /* Short stable name ("nomem") and human description of a status. */
 const char *ra_status_name(ra_status st);

@@ -6,12 +6,15 @@
 #include <config.h>
 
 #include "xap.h"
+#include "cluster.h"
+#include "hash.h"
 #include "ident.h"
 #include "schema.h"
 
 #include <xapian.h>
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +22,7 @@
 #include <string>
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <vector>
 
 /* ---- common: handle structs, error translation, helpers ------------------ */
@@ -31,8 +35,11 @@ struct ra_xwriter {
 struct ra_xdoc {
   Xapian::Document doc;
 };
+struct ra_xcluster;  // the shards behind a database opened from a cluster file
 struct ra_xdb {
-  Xapian::Database db;
+  Xapian::Database db;            // what every call reads: one index, or the shards combined
+  ra_xcluster *c = nullptr;       // a cluster: its shards and their connections
+  ra_xdb *lexicon = nullptr;      // borrowed: spelling and synonyms for a cluster
 };
 struct ra_xquery {
   Xapian::Query q;
@@ -77,6 +84,9 @@ static ra_status translate(ra_error *err, const char *what) {
                         e.get_description().c_str());
   } catch (const Xapian::DatabaseCorruptError &e) {
     return ra_error_set(err, RA_ERR_DAMAGED, "%s: index damaged: %s", what,
+                        e.get_description().c_str());
+  } catch (const Xapian::NetworkError &e) {
+    return ra_error_set(err, RA_ERR_UNREACHABLE, "%s: %s", what,
                         e.get_description().c_str());
   } catch (const Xapian::DocNotFoundError &e) {
     return ra_error_set(err, RA_ERR_NOTFOUND, "%s: %s", what,
@@ -234,6 +244,152 @@ class DocidSpy : public Xapian::MatchSpy {
   }
   std::vector<Xapian::docid> ids;
 };
+
+}  // namespace
+
+/* ---- clusters: the shards behind one reader database --------------------- */
+
+// One shard of a cluster: the replica in use (or none), and what it said of
+// itself.  Replicas of a shard are copies of one generation, so docids agree
+// between them.
+struct ra_xshard {
+  const ra_shard_spec *spec;  // in ra_xcluster::spec
+  Xapian::Database sub;       // the open replica; unused while missing
+  int replica = -1;           // index in spec->replicas; -1: none answers
+  unsigned k = 0, n = 0;      // from its RA_META_SHARD (0/0: not a shard)
+  std::string revision;       // its RA_META_REVISION when opened
+};
+
+struct ra_xcluster {
+  ra_cluster_spec *spec = nullptr;  // owned
+  std::vector<ra_xshard> shards;
+  uint64_t epoch = 0;               // bumped whenever a connection changes
+  double last_probe = 0;            // monotonic seconds of the last probe
+  ~ra_xcluster() { ra_cluster_free(spec); }
+};
+
+namespace {
+
+double now_s() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+// Opens one replica with the cluster's timeouts.  Throws what Xapian throws.
+Xapian::Database open_replica(const ra_cluster_spec *c, const ra_replica *r) {
+  switch (r->kind) {
+    case RA_REPLICA_TCP:
+      return Xapian::Remote::open(r->host, r->port, c->search_ms, c->connect_ms);
+    case RA_REPLICA_PROG:
+      return Xapian::Remote::open(r->path, r->args, c->search_ms);
+    case RA_REPLICA_PATH:
+    default:
+      return Xapian::Database(r->path);
+  }
+}
+
+// What a shard says of itself: "K/N" and its revision.  A database that
+// is no rasearch shard (no RA_META_SHARD) reads as 0/0; one without a
+// revision count (not built by ra-index) uses Xapian's, where it has one.
+void read_identity(const Xapian::Database &d, unsigned *k, unsigned *n,
+                   std::string *rev) {
+  std::string kn = d.get_metadata(RA_META_SHARD);
+  *k = *n = 0;
+  if (!kn.empty() && std::sscanf(kn.c_str(), "%u/%u", k, n) != 2) *k = *n = 0;
+  *rev = d.get_metadata(RA_META_REVISION);
+  if (rev->empty()) {
+    try {
+      *rev = "x" + std::to_string(d.get_revision());
+    } catch (const Xapian::Error &) {
+      *rev = "";
+    }
+  }
+}
+
+// Try the shard's replicas, from `first` round the list; true when one
+// answered (sub, replica, identity set).  `why` gets the last failure.
+bool connect_shard(const ra_cluster_spec *c, ra_xshard &s, size_t first,
+                   std::string *why) {
+  size_t nr = s.spec->n_replicas;
+  for (size_t t = 0; t < nr; t++) {
+    size_t i = (first + t) % nr;
+    try {
+      Xapian::Database d = open_replica(c, &s.spec->replicas[i]);
+      unsigned k, n;
+      std::string rev;
+      read_identity(d, &k, &n, &rev);
+      s.sub = d;
+      s.replica = static_cast<int>(i);
+      s.k = k;
+      s.n = n;
+      s.revision = rev;
+      return true;
+    } catch (const Xapian::Error &e) {
+      *why = std::string(s.spec->replicas[i].label) + ": " + e.get_description();
+    }
+  }
+  s.replica = -1;
+  return false;
+}
+
+// An empty database standing in for a shard that does not answer, so that
+// docids of the others keep their places (Xapian interleaves them by the
+// number of databases).
+Xapian::Database placeholder() {
+  return Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+}
+
+void combine(ra_xdb *db) {
+  Xapian::Database all;
+  for (const ra_xshard &s : db->c->shards)
+    all.add_database(s.replica >= 0 ? s.sub : placeholder());
+  db->db = all;
+  db->c->epoch++;
+}
+
+// After a network failure: keep the connections that still answer,
+// reconnect the others (the same replica first: the server may only have
+// dropped an idle connection), and stand in for the shards none answers.
+void repair(ra_xdb *db) {
+  std::string why;
+  for (ra_xshard &s : db->c->shards) {
+    if (s.replica >= 0) {
+      try {
+        s.sub.keep_alive();
+        continue;
+      } catch (const Xapian::Error &) {
+      }
+    }
+    connect_shard(db->c->spec, s, s.replica >= 0 ? static_cast<size_t>(s.replica) : 0, &why);
+  }
+  combine(db);
+}
+
+// Runs f; on a network failure of a cluster, repairs the connections and
+// runs it once more.  A second failure is the caller's (translated to
+// RA_ERR_UNREACHABLE).
+template <class F>
+auto guarded(ra_xdb *db, F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Xapian::NetworkError &) {
+    if (!db->c) throw;
+    repair(db);
+    return f();
+  }
+}
+
+// The cluster's revision: a hash of every shard's place and revision.
+uint64_t cluster_revision(const ra_xcluster *c) {
+  std::string all;
+  for (const ra_xshard &s : c->shards) {
+    all += std::to_string(s.k) + "/" + std::to_string(s.n) + ":";
+    all += s.replica >= 0 ? s.revision : std::string("missing");
+    all += '\n';
+  }
+  return ra_fnv1a(all.data(), all.size());
+}
 
 }  // namespace
 
@@ -551,9 +707,173 @@ ra_status ra_xdb_open(const char *path, ra_xdb **out, ra_error *err) {
   }
 }
 
-void ra_xdb_free(ra_xdb *db) { delete db; }
+void ra_xdb_free(ra_xdb *db) {
+  if (db) delete db->c;
+  delete db;
+}
+
+ra_status ra_xdb_open_cluster(ra_cluster_spec *spec, ra_xdb **out, ra_error *err) {
+  *out = nullptr;
+  ra_xdb *db = nullptr;
+  try {
+    db = new ra_xdb;
+    db->c = new ra_xcluster;
+    db->c->spec = spec;
+    spec = nullptr;
+    const ra_cluster_spec *cs = db->c->spec;
+    std::string why;
+    size_t up = 0;
+    for (size_t i = 0; i < cs->n_shards; i++) {
+      ra_xshard s;
+      s.spec = &cs->shards[i];
+      if (connect_shard(cs, s, 0, &why)) up++;
+      db->c->shards.push_back(s);
+    }
+    if (!up) {
+      ra_status st = ra_error_set(err, RA_ERR_UNREACHABLE, "%s: no shard answers (%s)",
+                                  cs->path, why.c_str());
+      delete db->c;
+      delete db;
+      return st;
+    }
+    // The shards must make one index: one N, each K once, as listed.
+    unsigned n = 0;
+    int sharded = -1;
+    for (size_t i = 0; i < db->c->shards.size(); i++) {
+      const ra_xshard &s = db->c->shards[i];
+      if (s.replica < 0) continue;
+      const char *label = s.spec->replicas[s.replica].label;
+      if (s.spec->k && (s.k != s.spec->k || s.n != s.spec->n)) {
+        ra_status st = ra_error_set(
+            err, RA_ERR_INVALID, "%s:%zu: %s holds %s%u/%u, not shard %u/%u", cs->path,
+            s.spec->line, label, s.k ? "shard " : "no shard: ", s.k, s.n, s.spec->k, s.spec->n);
+        delete db->c;
+        delete db;
+        return st;
+      }
+      if (sharded >= 0 && sharded != (s.k != 0)) {
+        ra_status st = ra_error_set(err, RA_ERR_INVALID,
+                                    "%s:%zu: %s: shards and whole indexes mixed in one cluster",
+                                    cs->path, s.spec->line, label);
+        delete db->c;
+        delete db;
+        return st;
+      }
+      sharded = s.k != 0;
+      if (!s.k) continue;
+      if (n && s.n != n) {
+        ra_status st = ra_error_set(err, RA_ERR_INVALID,
+                                    "%s:%zu: %s is shard %u/%u, others are of %u shards: "
+                                    "rebuild every shard with the same N",
+                                    cs->path, s.spec->line, label, s.k, s.n, n);
+        delete db->c;
+        delete db;
+        return st;
+      }
+      n = s.n;
+      for (size_t j = 0; j < i; j++)
+        if (db->c->shards[j].replica >= 0 && db->c->shards[j].k == s.k) {
+          ra_status st = ra_error_set(err, RA_ERR_INVALID,
+                                      "%s:%zu: %s and line %zu both hold shard %u/%u",
+                                      cs->path, s.spec->line, label,
+                                      db->c->shards[j].spec->line, s.k, s.n);
+          delete db->c;
+          delete db;
+          return st;
+        }
+    }
+    combine(db);
+    db->c->last_probe = now_s();
+    *out = db;
+    return RA_OK;
+  } catch (...) {
+    ra_cluster_free(spec);
+    if (db) delete db->c;
+    delete db;
+    return translate(err, "open cluster");
+  }
+}
+
+int ra_xdb_is_cluster(const ra_xdb *db) { return db && db->c; }
+
+size_t ra_xdb_cluster_size(const ra_xdb *db) {
+  return db && db->c ? db->c->shards.size() : 0;
+}
+
+size_t ra_xdb_cluster_missing(const ra_xdb *db, unsigned *out, size_t max) {
+  size_t n = 0;
+  if (!db || !db->c) return 0;
+  for (size_t i = 0; i < db->c->shards.size(); i++) {
+    const ra_xshard &s = db->c->shards[i];
+    if (s.replica >= 0) continue;
+    if (n < max) out[n] = s.spec->k ? s.spec->k : s.k ? s.k : static_cast<unsigned>(i + 1);
+    n++;
+  }
+  if (out) std::sort(out, out + std::min(n, max));
+  return n;
+}
+
+uint64_t ra_xdb_cluster_epoch(const ra_xdb *db) { return db && db->c ? db->c->epoch : 0; }
+
+ra_status ra_xdb_cluster_probe(ra_xdb *db, unsigned min_interval_ms, int *changed,
+                               ra_error *err) {
+  *changed = 0;
+  if (!db->c) return RA_OK;
+  double t = now_s();
+  if (t - db->c->last_probe < min_interval_ms / 1000.0) return RA_OK;
+  db->c->last_probe = t;
+  try {
+    std::string why;
+    for (ra_xshard &s : db->c->shards) {
+      // A new connection: an open one keeps reading the generation it
+      // started with, whatever was published since.
+      ra_xshard fresh = s;
+      size_t first = s.replica >= 0 ? static_cast<size_t>(s.replica) : 0;
+      if (!connect_shard(db->c->spec, fresh, first, &why)) {
+        if (s.replica >= 0) *changed = 1;
+        s.replica = -1;
+        continue;
+      }
+      if (s.replica < 0 || fresh.revision != s.revision || fresh.replica != s.replica) {
+        s = fresh;
+        *changed = 1;
+      }
+    }
+    if (*changed) combine(db);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "probe cluster");
+  }
+}
+
+ra_status ra_xdb_shard_metadata(ra_xdb *db, size_t i, const char *key, char **val,
+                                size_t *len, ra_error *err) {
+  *val = nullptr;
+  if (!db->c || i >= db->c->shards.size())
+    return ra_error_set(err, RA_ERR_INTERNAL, "no shard %zu", i);
+  ra_xshard &s = db->c->shards[i];
+  if (s.replica < 0)
+    return ra_error_set(err, RA_ERR_UNREACHABLE, "%s:%zu: no replica answers", db->c->spec->path,
+                        s.spec->line);
+  try {
+    std::string v = s.sub.get_metadata(key);
+    *val = dup_bytes(v, len);
+    if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "metadata %s", key);
+    return RA_OK;
+  } catch (...) {
+    return translate(err, s.spec->replicas[s.replica].label);
+  }
+}
+
+const char *ra_xdb_shard_revision(const ra_xdb *db, size_t i) {
+  if (!db->c || i >= db->c->shards.size() || db->c->shards[i].replica < 0) return nullptr;
+  return db->c->shards[i].revision.c_str();
+}
+
+void ra_xdb_set_lexicon(ra_xdb *db, ra_xdb *lex) { db->lexicon = lex; }
 
 ra_status ra_xdb_reopen(ra_xdb *db, ra_error *err) {
+  if (db->c) return RA_OK;  // a cluster refreshes by ra_xdb_cluster_probe
   try {
     db->db.reopen();
     return RA_OK;
@@ -564,13 +884,14 @@ ra_status ra_xdb_reopen(ra_xdb *db, ra_error *err) {
 
 uint32_t ra_xdb_doccount(const ra_xdb *db) {
   try {
-    return db->db.get_doccount();
+    return guarded(const_cast<ra_xdb *>(db), [&] { return db->db.get_doccount(); });
   } catch (...) {
     return 0;
   }
 }
 
 uint32_t ra_xdb_revision(const ra_xdb *db) {
+  if (db->c) return static_cast<uint32_t>(cluster_revision(db->c));
   try {
     // get_revision() is public API from 1.4.11 on.
     return static_cast<uint32_t>(db->db.get_revision());
@@ -581,6 +902,7 @@ uint32_t ra_xdb_revision(const ra_xdb *db) {
 
 void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size) {
   if (size) buf[0] = '\0';
+  if (db->c) return;  // shards have one each: no uuid names them all
   try {
     std::string u = db->db.get_uuid();
     if (u.size() < size) std::memcpy(buf, u.c_str(), u.size() + 1);
@@ -590,7 +912,7 @@ void ra_xdb_uuid(const ra_xdb *db, char *buf, size_t size) {
 
 uint32_t ra_xdb_termfreq(ra_xdb *db, const char *term, size_t len) {
   try {
-    return db->db.get_termfreq(std::string(term, len));
+    return guarded(db, [&] { return db->db.get_termfreq(std::string(term, len)); });
   } catch (...) {
     return 0;
   }
@@ -598,7 +920,7 @@ uint32_t ra_xdb_termfreq(ra_xdb *db, const char *term, size_t len) {
 
 uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len) {
   try {
-    return db->db.get_collection_freq(std::string(term, len));
+    return guarded(db, [&] { return db->db.get_collection_freq(std::string(term, len)); });
   } catch (...) {
     return 0;
   }
@@ -606,7 +928,7 @@ uint64_t ra_xdb_collection_freq(ra_xdb *db, const char *term, size_t len) {
 
 uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid) {
   try {
-    return db->db.get_doclength(docid);
+    return guarded(db, [&] { return db->db.get_doclength(docid); });
   } catch (...) {
     return 0;
   }
@@ -614,7 +936,7 @@ uint32_t ra_xdb_doclength(ra_xdb *db, uint32_t docid) {
 
 double ra_xdb_avlength(ra_xdb *db) {
   try {
-    return db->db.get_avlength();
+    return guarded(db, [&] { return db->db.get_avlength(); });
   } catch (...) {
     return 0.0;
   }
@@ -624,10 +946,12 @@ uint32_t ra_xdb_wdf(ra_xdb *db, uint32_t docid, const char *term,
                     size_t len) {
   try {
     std::string t(term, len);
-    Xapian::TermIterator it = db->db.termlist_begin(docid);
-    it.skip_to(t);
-    if (it != db->db.termlist_end(docid) && *it == t) return it.get_wdf();
-    return 0;
+    return guarded(db, [&]() -> uint32_t {
+      Xapian::TermIterator it = db->db.termlist_begin(docid);
+      it.skip_to(t);
+      if (it != db->db.termlist_end(docid) && *it == t) return it.get_wdf();
+      return 0;
+    });
   } catch (...) {
     return 0;
   }
@@ -637,7 +961,7 @@ ra_status ra_xdb_get_metadata(ra_xdb *db, const char *key, char **val,
                               size_t *len, ra_error *err) {
   *val = nullptr;
   try {
-    std::string v = db->db.get_metadata(key);
+    std::string v = guarded(db, [&] { return db->db.get_metadata(key); });
     *val = dup_bytes(v, len);
     if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "metadata %s", key);
     return RA_OK;
@@ -650,7 +974,7 @@ ra_status ra_xdb_get_data(ra_xdb *db, uint32_t docid, char **data,
                           size_t *len, ra_error *err) {
   *data = nullptr;
   try {
-    std::string v = db->db.get_document(docid).get_data();
+    std::string v = guarded(db, [&] { return db->db.get_document(docid).get_data(); });
     *data = dup_bytes(v, len);
     if (!*data) return ra_error_set(err, RA_ERR_NOMEM, "document data");
     return RA_OK;
@@ -664,7 +988,7 @@ ra_status ra_xdb_get_value(ra_xdb *db, uint32_t docid, unsigned slot,
   *val = nullptr;
   if (len) *len = 0;
   try {
-    std::string v = db->db.get_document(docid).get_value(slot);
+    std::string v = guarded(db, [&] { return db->db.get_document(docid).get_value(slot); });
     *val = dup_bytes(v, len);
     if (!*val) return ra_error_set(err, RA_ERR_NOMEM, "value %u of document %u", slot, docid);
     return RA_OK;
@@ -677,11 +1001,14 @@ ra_status ra_xdb_find(ra_xdb *db, const char *idterm, uint32_t *docid,
                       ra_error *err) {
   *docid = 0;
   try {
-    Xapian::PostingIterator p = db->db.postlist_begin(idterm);
-    if (p == db->db.postlist_end(idterm))
+    Xapian::docid d = guarded(db, [&]() -> Xapian::docid {
+      Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+      return p == db->db.postlist_end(idterm) ? 0 : *p;
+    });
+    if (!d)
       return ra_error_set(err, RA_ERR_NOTFOUND, "no document with id term %s",
                           idterm);
-    *docid = *p;
+    *docid = d;
     return RA_OK;
   } catch (...) {
     return translate(err, "find document");
@@ -691,6 +1018,20 @@ ra_status ra_xdb_find(ra_xdb *db, const char *idterm, uint32_t *docid,
 ra_status ra_xdb_allterms(ra_xdb *db, const char *prefix, ra_xterm_cb cb,
                           void *ctx, ra_error *err) {
   try {
+    if (db->c) {
+      // Over the network: read them all first, so that a retry after a
+      // lost connection does not visit any term twice.
+      std::vector<std::pair<std::string, Xapian::doccount>> v = guarded(db, [&] {
+        std::vector<std::pair<std::string, Xapian::doccount>> w;
+        for (Xapian::TermIterator t = db->db.allterms_begin(prefix);
+             t != db->db.allterms_end(prefix); ++t)
+          w.emplace_back(*t, t.get_termfreq());
+        return w;
+      });
+      for (const auto &x : v)
+        if (cb(ctx, x.first.data(), x.first.size(), x.second)) break;
+      return RA_OK;
+    }
     for (Xapian::TermIterator t = db->db.allterms_begin(prefix);
          t != db->db.allterms_end(prefix); ++t) {
       std::string term = *t;
@@ -705,15 +1046,22 @@ ra_status ra_xdb_allterms(ra_xdb *db, const char *prefix, ra_xterm_cb cb,
 ra_status ra_xdb_doc_terms(ra_xdb *db, uint32_t docid, const char *prefix,
                            ra_xterm_cb cb, void *ctx, ra_error *err) {
   try {
-    Xapian::TermIterator t = db->db.termlist_begin(docid);
-    Xapian::TermIterator end = db->db.termlist_end(docid);
-    if (prefix && *prefix) t.skip_to(prefix);
     size_t plen = prefix ? std::strlen(prefix) : 0;
-    for (; t != end; ++t) {
-      std::string term = *t;
-      if (plen && term.compare(0, plen, prefix) != 0) break;
-      if (cb(ctx, term.data(), term.size(), t.get_wdf())) break;
-    }
+    // Read first, visit after: a retry must not visit a term twice.
+    std::vector<std::pair<std::string, Xapian::termcount>> v = guarded(db, [&] {
+      std::vector<std::pair<std::string, Xapian::termcount>> w;
+      Xapian::TermIterator t = db->db.termlist_begin(docid);
+      Xapian::TermIterator end = db->db.termlist_end(docid);
+      if (plen) t.skip_to(prefix);
+      for (; t != end; ++t) {
+        std::string term = *t;
+        if (plen && term.compare(0, plen, prefix) != 0) break;
+        w.emplace_back(term, t.get_wdf());
+      }
+      return w;
+    });
+    for (const auto &x : v)
+      if (cb(ctx, x.first.data(), x.first.size(), x.second)) break;
     return RA_OK;
   } catch (...) {
     return translate(err, "document terms");
@@ -729,8 +1077,14 @@ ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
                           unsigned max_edit, char **out, ra_error *err) {
   *out = nullptr;
   try {
-    std::string s = db->db.get_spelling_suggestion(std::string(word, len),
-                                                   max_edit);
+    // A remote server returns no spelling data: a cluster asks its
+    // lexicon (none: no suggestion).
+    if (db->c && !db->lexicon) {
+      *out = dup_bytes(std::string(), nullptr);
+      return *out ? RA_OK : ra_error_set(err, RA_ERR_NOMEM, "spelling");
+    }
+    const Xapian::Database &src = db->c ? db->lexicon->db : db->db;
+    std::string s = src.get_spelling_suggestion(std::string(word, len), max_edit);
     *out = dup_bytes(s, nullptr);
     if (!*out) return ra_error_set(err, RA_ERR_NOMEM, "spelling");
     return RA_OK;
@@ -741,9 +1095,11 @@ ra_status ra_xdb_spelling(ra_xdb *db, const char *word, size_t len,
 
 ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
                           void *ctx, ra_error *err) {
+  if (db->c && !db->lexicon) return RA_OK;  // remote synonyms come back empty
   try {
-    for (Xapian::TermIterator t = db->db.synonyms_begin(key);
-         t != db->db.synonyms_end(key); ++t) {
+    const Xapian::Database &src = db->c ? db->lexicon->db : db->db;
+    for (Xapian::TermIterator t = src.synonyms_begin(key);
+         t != src.synonyms_end(key); ++t) {
       std::string s = *t;
       if (cb(ctx, s.data(), s.size(), 0)) break;
     }
@@ -757,11 +1113,15 @@ ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
                         unsigned max, ra_xterm_cb cb, void *ctx,
                         ra_error *err) {
   try {
-    Xapian::Enquire enq(db->db);
     Xapian::RSet rset;
     for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
     WordsOnly decider;
-    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
+    // Exact frequencies: over several databases Xapian otherwise
+    // estimates them, and a cluster would not agree with one index.
+    Xapian::ESet eset = guarded(db, [&] {
+      Xapian::Enquire e(db->db);
+      return e.get_eset(max, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+    });
     for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
       std::string term = *it;
       double w = it.get_weight() * 1000.0;
@@ -780,11 +1140,13 @@ ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
                                  unsigned max, ra_xterm_cb cb, void *ctx,
                                  ra_error *err) {
   try {
-    Xapian::Enquire enq(db->db);
     Xapian::RSet rset;
     for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
     PrefixOnly decider(prefix ? prefix : "", exclude, n_exclude);
-    Xapian::ESet eset = enq.get_eset(max, rset, 0, &decider);
+    Xapian::ESet eset = guarded(db, [&] {
+      Xapian::Enquire e(db->db);
+      return e.get_eset(max, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+    });
     for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
       std::string term = *it;
       double w = it.get_weight() * 1000.0;
@@ -867,9 +1229,12 @@ ra_xquery *ra_xquery_wildcard(ra_xdb *db, const char *prefix, size_t len,
     // word, where OR lets the matcher skip what cannot reach the page
     // (ment* at 50,000 articles: 10.7 ms -> 4.2 ms).
     const std::string p(prefix, len);
-    std::vector<std::pair<Xapian::doccount, std::string>> words;
-    for (Xapian::TermIterator t = db->db.allterms_begin(p); t != db->db.allterms_end(p); ++t)
-      words.emplace_back(t.get_termfreq(), *t);
+    std::vector<std::pair<Xapian::doccount, std::string>> words = guarded(db, [&] {
+      std::vector<std::pair<Xapian::doccount, std::string>> w;
+      for (Xapian::TermIterator t = db->db.allterms_begin(p); t != db->db.allterms_end(p); ++t)
+        w.emplace_back(t.get_termfreq(), *t);
+      return w;
+    });
     // The most frequent first, ties in term order (as Xapian's cap keeps).
     std::stable_sort(words.begin(), words.end(),
                      [](const std::pair<Xapian::doccount, std::string> &a,
@@ -883,6 +1248,16 @@ ra_xquery *ra_xquery_wildcard(ra_xdb *db, const char *prefix, size_t len,
     return new ra_xquery{Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end())};
   } catch (...) {
     translate(err, "wildcard query");
+    return nullptr;
+  }
+}
+
+ra_xquery *ra_xquery_fixed(double w, ra_error *err) {
+  try {
+    Xapian::PostingSource *ps = new Xapian::FixedWeightPostingSource(w);
+    return new ra_xquery{Xapian::Query(ps->release())};
+  } catch (...) {
+    translate(err, "fixed weight query");
     return nullptr;
   }
 }
@@ -940,6 +1315,7 @@ void ra_xsearch_opts_init(ra_xsearch_opts *o) {
   std::memset(o, 0, sizeof *o);
   o->count = 10;
   o->collapse_slot = -1;
+  o->tie_slot = -1;
   o->bm25_k1 = o->bm25_k2 = o->bm25_k3 = o->bm25_b = o->bm25_min_normlen =
       -1.0;
 }
@@ -957,31 +1333,57 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
   *out = nullptr;
   ra_xmset *m = nullptr;
   try {
-    m = new ra_xmset(db->db);
-    m->enq.set_query(q->q);
-    if (o->sort_by_docid) {
-      m->enq.set_weighting_scheme(Xapian::BoolWeight());
-      m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
-    } else {
-      double k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.0;
-      double k2 = o->bm25_k2 >= 0 ? o->bm25_k2 : 0.0;
-      double k3 = o->bm25_k3 >= 0 ? o->bm25_k3 : 1.0;
-      double b = o->bm25_b >= 0 ? o->bm25_b : 0.5;
-      double mn = o->bm25_min_normlen >= 0 ? o->bm25_min_normlen : 0.5;
-      m->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, mn));
-    }
-    if (o->collapse_slot >= 0)
-      m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
-    if (ext && ext->time_limit > 0) m->enq.set_time_limit(ext->time_limit);
-    ValueFacetSpy vspy(ext ? ext->facet_slot : 0);
-    DocidSpy dspy;
     bool by_value = ext && ext->facet_value_cb && !ext->collect_docids;
     bool by_docid = ext && ext->collect_docids;
-    if (by_value) m->enq.add_matchspy(&vspy);
-    if (by_docid) m->enq.add_matchspy(&dspy);
-    m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
-    // The spies live on this stack frame only.
-    m->enq.clear_matchspies();
+    // A stock remote server refuses custom spies: over a cluster the tag
+    // values are counted whole by Xapian's own ValueCountMatchSpy (one
+    // count per distinct tag set) and split into tags here.
+    bool by_count = by_value && db->c;
+    if (by_docid && db->c)
+      return ra_error_set(err, RA_ERR_INTERNAL, "search: docid spy over a cluster");
+    ValueFacetSpy vspy(ext ? ext->facet_slot : 0);
+    DocidSpy dspy;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> cspy;
+    guarded(db, [&] {
+      delete m;
+      m = nullptr;
+      vspy.counts.clear();
+      vspy.docs = 0;
+      dspy.ids.clear();
+      m = new ra_xmset(db->db);
+      m->enq.set_query(q->q);
+      if (o->sort_by_docid) {
+        m->enq.set_weighting_scheme(Xapian::BoolWeight());
+        if (o->tie_slot >= 0)
+          m->enq.set_sort_by_value(static_cast<Xapian::valueno>(o->tie_slot), false);
+        else
+          m->enq.set_docid_order(Xapian::Enquire::ASCENDING);
+      } else {
+        double k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.0;
+        double k2 = o->bm25_k2 >= 0 ? o->bm25_k2 : 0.0;
+        double k3 = o->bm25_k3 >= 0 ? o->bm25_k3 : 1.0;
+        double b = o->bm25_b >= 0 ? o->bm25_b : 0.5;
+        double mn = o->bm25_min_normlen >= 0 ? o->bm25_min_normlen : 0.5;
+        m->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, mn));
+        if (o->tie_slot >= 0)
+          m->enq.set_sort_by_relevance_then_value(static_cast<Xapian::valueno>(o->tie_slot),
+                                                  false);
+      }
+      if (o->collapse_slot >= 0)
+        m->enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot));
+      if (ext && ext->time_limit > 0) m->enq.set_time_limit(ext->time_limit);
+      if (by_count) {
+        cspy.reset(new Xapian::ValueCountMatchSpy(ext->facet_slot));
+        m->enq.add_matchspy(cspy.get());
+      } else if (by_value) {
+        m->enq.add_matchspy(&vspy);
+      }
+      if (by_docid) m->enq.add_matchspy(&dspy);
+      m->mset = m->enq.get_mset(o->offset, o->count, o->check_at_least);
+      // The spies live on this stack frame only.
+      m->enq.clear_matchspies();
+      return 0;
+    });
     if (by_docid) {
       // In the order the matcher met them, unsorted: the facet table labels
       // each tag with its first document's spelling, as ValueFacetSpy does.
@@ -994,6 +1396,25 @@ ra_status ra_xdb_search_ext(ra_xdb *db, const ra_xquery *q,
         return ra_error_set(err, RA_ERR_NOMEM, "matched documents");
       }
       for (size_t i = 0; i < dspy.ids.size(); i++) ext->docids[i] = dspy.ids[i];
+    }
+    if (by_count) {
+      // Tag sets in value order; a tag's display form is the one of the
+      // first set holding it, so it does not depend on shard order.
+      for (Xapian::TermIterator v = cspy->values_begin(); v != cspy->values_end(); ++v) {
+        const std::string val = *v;
+        size_t pos = 0;
+        ra_tag_pair p;
+        std::vector<std::string> seen;
+        while (ra_tag_pair_next(val.data(), val.size(), &pos, &p)) {
+          std::string key(p.key, p.key_len);
+          if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+          seen.push_back(key);
+          ValueFacetSpy::Facet &f = vspy.counts[key];
+          if (f.n == 0) f.display.assign(p.display, p.display_len);
+          f.n += v.get_termfreq();
+        }
+      }
+      vspy.docs = cspy->get_total();
     }
     if (by_value) {
       ext->facet_docs = vspy.docs;
@@ -1035,6 +1456,16 @@ int ra_xmset_percent(const ra_xmset *m, size_t i) {
 }
 
 double ra_xmset_max_attained(const ra_xmset *m) { return m->mset.get_max_attained(); }
+
+size_t ra_xmset_collapse_key(const ra_xmset *m, size_t i, char *buf, size_t size) {
+  std::string k = m->mset[static_cast<Xapian::doccount>(i)].get_collapse_key();
+  if (size) {
+    size_t n = std::min(k.size(), size - 1);
+    std::memcpy(buf, k.data(), n);
+    buf[n] = '\0';
+  }
+  return k.size();
+}
 
 uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i) {
   return m->mset[static_cast<Xapian::doccount>(i)].get_collapse_count();

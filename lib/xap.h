@@ -174,6 +174,50 @@ ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
                                  unsigned max, ra_xterm_cb cb, void *ctx,
                                  ra_error *err);
 
+/* ---- clusters: one reader database over shards ----------------------------
+ * A cluster file (cluster.h) opened as one ra_xdb: every call above reads
+ * the shards together (one ranking with collection-wide statistics, docids
+ * interleaved by Xapian).  A network failure during a call repairs the
+ * connections (a dropped connection is reopened, a dead replica replaced by
+ * the next) and runs the call once more; a shard none of whose replicas
+ * answers stands in as empty and is reported missing.  What a stock remote
+ * server does not serve: spelling and synonyms (read from the lexicon set
+ * below), get_revision (ra_xdb_revision hashes the shards' RA_META_REVISION),
+ * custom spies and posting sources (see ra_xdb_search_ext). */
+
+struct ra_cluster_spec;
+/* Opens every shard of spec, whose ownership passes to the database (also
+ * on failure).  Errors: RA_ERR_UNREACHABLE when no shard answers;
+ * RA_ERR_INVALID naming the file and line when a replica holds another
+ * shard than listed, shards of different N or two holding one K. */
+ra_status ra_xdb_open_cluster(struct ra_cluster_spec *spec, ra_xdb **out,
+                              ra_error *err);
+int ra_xdb_is_cluster(const ra_xdb *db);
+size_t ra_xdb_cluster_size(const ra_xdb *db); /* shards listed; 0: no cluster */
+/* The shards no replica answers, ascending: each one's K (its place in
+ * the file, 1-based, when its K is unknown), at most max into out; returns
+ * how many there are. */
+size_t ra_xdb_cluster_missing(const ra_xdb *db, unsigned *out, size_t max);
+/* Changes whenever a connection changes (docids read before may then
+ * name other documents: a search that saw it change runs again). */
+uint64_t ra_xdb_cluster_epoch(const ra_xdb *db);
+/* At most once per min_interval_ms: a new connection to each shard (an
+ * open one keeps reading the generation it started with) reads its
+ * revision; a shard with a new one, or back after missing, or lost, is
+ * switched over.  *changed = 1 when anything was. */
+ra_status ra_xdb_cluster_probe(ra_xdb *db, unsigned min_interval_ms, int *changed,
+                               ra_error *err);
+/* Metadata of shard i (0-based, file order), read from that shard alone
+ * (a combined remote database gives only the first shard's).  Malloc'd. */
+ra_status ra_xdb_shard_metadata(ra_xdb *db, size_t i, const char *key, char **val,
+                                size_t *len, ra_error *err);
+/* Shard i's RA_META_REVISION as opened; NULL while it is missing.  Valid
+ * until the next call on db. */
+const char *ra_xdb_shard_revision(const ra_xdb *db, size_t i);
+/* Where a cluster reads spelling and synonyms (lex stays the caller's;
+ * NULL: none). */
+void ra_xdb_set_lexicon(ra_xdb *db, ra_xdb *lex);
+
 /* ---- queries: ra_xquery ---------------------------------------------------*/
 
 typedef enum {
@@ -202,6 +246,10 @@ ra_xquery *ra_xquery_scale(const ra_xquery *q, double factor, ra_error *err);
 ra_xquery *ra_xquery_wildcard(ra_xdb *db, const char *prefix, size_t len,
                               unsigned max_expansion, ra_error *err);
 ra_xquery *ra_xquery_match_all(ra_error *err);
+/* Matches every document with the same weight w (Xapian's built-in
+ * FixedWeightPostingSource, which a remote server runs): FILTERed by a
+ * boolean term, a fixed bonus for having it. */
+ra_xquery *ra_xquery_fixed(double w, ra_error *err);
 /* Matches exactly the documents ids (n of them, any order), each with
  * weights[i] (negative counts as 0): to re-rank a known set.  NULL on
  * failure. */
@@ -220,7 +268,10 @@ typedef struct ra_xsearch_opts {
   uint32_t check_at_least; /* for exact-ish totals; 0 = Xapian default */
   int collapse_slot;    /* value slot to collapse on, -1 for none */
   double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen; /* <0: default */
-  int sort_by_docid;    /* 1: boolean order (tag-only listing) */
+  int sort_by_docid;    /* 1: boolean order (tag-only listing): by tie_slot's
+                           value when set, else by docid */
+  int tie_slot;         /* value slot ordering equal weights (ascending);
+                           -1: docid order (Xapian's default) */
 } ra_xsearch_opts;
 
 void ra_xsearch_opts_init(ra_xsearch_opts *o);
@@ -266,6 +317,10 @@ double ra_xmset_weight(const ra_xmset *m, size_t i);
 int ra_xmset_percent(const ra_xmset *m, size_t i);
 double ra_xmset_max_attained(const ra_xmset *m); /* best weight of any match */
 uint32_t ra_xmset_collapse_count(const ra_xmset *m, size_t i);
+/* Hit i's collapse key (the collapse slot's value) into buf (NUL-terminated,
+ * cut to size - 1); returns its full length.  Read from the match set: no
+ * round trip to a remote shard. */
+size_t ra_xmset_collapse_key(const ra_xmset *m, size_t i, char *buf, size_t size);
 /* The query terms that match hit i, visited in query order. */
 ra_status ra_xmset_matching_terms(const ra_xmset *m, size_t i,
                                   ra_xterm_cb cb, void *ctx, ra_error *err);

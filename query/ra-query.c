@@ -28,8 +28,8 @@ static void usage(FILE *f) {
           "Usage: ra-query [OPTIONS] WORDS...\n"
           "       ra-query --tags | --complete PREFIX... | --related ID\n"
           "Search the rasearch index and print the best articles.\n\n"
-          "  -d, --db PATH        index directory (default: $RASEARCH_DB,\n"
-          "                       else %s)\n"
+          "  -d, --db PATH        index directory or cluster file (default:\n"
+          "                       $RASEARCH_DB, else %s)\n"
           "  -f, --format FMT     text (default), json or html\n"
           "  -n, --per-page N     hits per page, 1-100 (default 10; also --count)\n"
           "  -p, --page N         page of results, 1-100000 (default 1)\n"
@@ -53,10 +53,13 @@ static void usage(FILE *f) {
           "tag or id),\n"
           "%d usage or unusable query, %d no index (build one with ra-index), "
           "%d error,\n"
-          "%d index damaged (rebuild it with ra-index --rebuild).\n",
+          "%d index damaged (rebuild it with ra-index --rebuild),\n"
+          "%d no shard of a cluster answered, %d partial answer (some shards "
+          "missing).\n",
           RA_DEFAULT_DB, exit_for(RA_OK), RA_EXIT_QUERY_NOMATCH,
           exit_for(RA_ERR_USAGE), exit_for(RA_ERR_NOINDEX),
-          exit_for(RA_ERR_IO), exit_for(RA_ERR_DAMAGED));
+          exit_for(RA_ERR_IO), exit_for(RA_ERR_DAMAGED),
+          exit_for(RA_ERR_UNREACHABLE), RA_EXIT_QUERY_PARTIAL);
 }
 
 /* A decimal in [min, max]: digits only (no sign or space); strtol
@@ -381,6 +384,11 @@ int main(int argc, char **argv) {
         st = ra_format_results(stdout, rfmt, flags, r, &err);
       }
       if (st == RA_OK && r->n_hits == 0) rc = RA_EXIT_QUERY_NOMATCH;
+      if (st == RA_OK && r->n_missing) {
+        fprintf(stderr, "ra-query: partial answer: %zu shard%s of %s did not answer\n",
+                r->n_missing, r->n_missing > 1 ? "s" : "", db);
+        rc = RA_EXIT_QUERY_PARTIAL;
+      }
       if (st == RA_OK && r->n_hits == 0 && r->past_end && fmt != FMT_TEXT)
         fprintf(stderr, "ra-query: page %ld is past the last page\n", page);
     }

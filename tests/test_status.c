@@ -143,7 +143,7 @@ static void test_http(const char *srcdir) { /* RA_STATUS_COUNT */
   }
 }
 
-static void test_exits(const char *srcdir) { /* 3 * RA_STATUS_COUNT + 2 */
+static void test_exits(const char *srcdir) { /* 3 * RA_STATUS_COUNT + 3 */
   char path[4096];
   static char documented[RA_PROG_COUNT][MAX_CODE];
   snprintf(path, sizeof path, "%s/docs/exit-codes.md", srcdir);
@@ -168,6 +168,9 @@ static void test_exits(const char *srcdir) { /* 3 * RA_STATUS_COUNT + 2 */
   ok(documented[RA_PROG_QUERY][RA_EXIT_QUERY_NOMATCH],
      "ra-query: RA_EXIT_QUERY_NOMATCH (%d) in docs/exit-codes.md",
      RA_EXIT_QUERY_NOMATCH);
+  ok(documented[RA_PROG_QUERY][RA_EXIT_QUERY_PARTIAL],
+     "ra-query: RA_EXIT_QUERY_PARTIAL (%d) in docs/exit-codes.md",
+     RA_EXIT_QUERY_PARTIAL);
 }
 
 static void test_out_of_range(void) { /* 1 */
@@ -200,7 +203,7 @@ static void test_damaged(void) { /* 3 */
 int main(void) {
   const char *srcdir = getenv("RA_SRCDIR");
   if (!srcdir || !*srcdir) srcdir = RA_TEST_SRCDIR;
-  printf("1..%d\n", RA_STATUS_COUNT * 5 + 2 + 1 + 3);
+  printf("1..%d\n", RA_STATUS_COUNT * 5 + 3 + 1 + 3);
   test_names();
   test_http(srcdir);
   test_exits(srcdir);
