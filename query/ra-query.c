@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "format.h"
 #include "html.h"
 #include "idxdir.h"
@@ -397,7 +398,7 @@ int main(int argc, char **argv) {
     st = ra_error_set(&err, RA_ERR_IO, "writing results to stdout failed");
   if (st != RA_OK) {
     fprintf(stderr, "ra-query: %s\n", ra_error_message(&err));
-    if (st == RA_ERR_DAMAGED)
+    if (st == RA_ERR_DAMAGED && !ra_cluster_is_file(db))
       fprintf(stderr, "ra-query: the index at %s is damaged and cannot be "
               "read: rebuild it with `ra-index --rebuild --db %s CORPUS_DIR`\n",
               db, db);
