@@ -1,6 +1,8 @@
 /* ra-index - build the search index from a corpus of article pages, or show
- * how one page parses (--dump).  Options only; the work is in lib/index.c.
+ * how one page parses (--dump).  Options only; the work is in lib/index.c
+ * (and lib/shards.c for --shards).
  * Exit codes: docs/exit-codes.md. */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 
 #include "idxdir.h"
 #include "index.h"
+#include "shards.h"
 #include "status.h"
 
 /* The exit code for a status: ra-index's column of the table in status.h. */
@@ -56,13 +59,16 @@ static void print_info(void *ctx, const char *path, size_t line, size_t off,
   fprintf(stderr, "ra-index: %s: %s\n", path ? path : "-", msg);
 }
 
-static int write_stats_json(const char *file, const ra_index_stats *s,
-                            const char *db, const char *status) {
-  json_t *o = json_pack(
-      "{s:i,s:s,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
-      "schema", 1, "status", status, "db", db, "generation", s->generation,
+/* The figures of one build (an index, or one shard of --shards). */
+static json_t *stats_object(const ra_index_stats *s, const char *db,
+                            const char *shard) {
+  return json_pack(
+      "{s:s,s:s,s:s?,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
+      "db", db, "generation", s->generation, "shard", shard,
       "mode", s->incremental ? "update" : "rebuild", "committed", s->committed,
+      "revision", (json_int_t)s->revision,
       "files", (json_int_t)s->files, "indexed", (json_int_t)s->indexed,
+      "skipped", (json_int_t)s->skipped,
       "added", (json_int_t)s->added, "updated", (json_int_t)s->updated,
       "removed", (json_int_t)s->removed, "unchanged", (json_int_t)s->unchanged,
       "failed", (json_int_t)s->failed, "repaired", (json_int_t)s->repaired,
@@ -71,7 +77,37 @@ static int write_stats_json(const char *file, const ra_index_stats *s,
       "duplicate_groups", (json_int_t)s->duplicate_groups,
       "seconds", s->seconds, "index_seconds", s->index_seconds,
       "merge_seconds", s->merge_seconds);
-  if (!o) return -1;
+}
+
+/* --stats-json: schema, status, then the figures; with --shards the
+ * summed figures and "shards", one object per shard. */
+static int write_stats_json(const char *file, const ra_index_stats *s,
+                            const char *db, const char *status,
+                            const char *shard, unsigned n_per,
+                            const ra_index_stats *per, char *const *per_db) {
+  json_t *o = json_pack("{s:i,s:s}", "schema", 1, "status", status);
+  json_t *f = stats_object(s, db, shard);
+  if (!o || !f || json_object_update(o, f) != 0) {
+    json_decref(o);
+    json_decref(f);
+    return -1;
+  }
+  json_decref(f);
+  if (n_per) {
+    json_t *a = json_array();
+    if (!a || json_object_set_new(o, "shards", a) != 0) {
+      json_decref(o);
+      return -1;
+    }
+    for (unsigned k = 0; k < n_per; k++) {
+      char sh[32];
+      snprintf(sh, sizeof sh, "%u/%u", k + 1, n_per);
+      if (json_array_append_new(a, stats_object(&per[k], per_db[k], sh)) != 0) {
+        json_decref(o);
+        return -1;
+      }
+    }
+  }
   int r = json_dump_file(o, file, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(o);
   return r;
@@ -113,7 +149,15 @@ static void usage(FILE *f) {
           "the corpus)\n"
           "      --rebuild           rebuild from scratch aside and swap, even "
           "if an\n"
-          "                          update would do\n"
+          "                          update would do (and to change --shard or "
+          "--shards)\n"
+          "      --shard K/N         build shard K of N: only the articles the "
+          "shard\n"
+          "                          rule gives it (1 <= K <= N <= %d)\n"
+          "      --shards N          build all N shards into DIR/shard-1..N, "
+          "group\n"
+          "                          near-duplicates across them and write "
+          "DIR/cluster\n"
           "  -j, --jobs N            worker threads for a rebuild, 1-64 (default: "
           "cores)\n"
           "      --stats-json FILE   write the run's figures as JSON\n"
@@ -132,10 +176,37 @@ static void usage(FILE *f) {
           "Exit status: %d all pages indexed, %d usage, %d some pages failed "
           "(the rest\nare indexed), %d error (the previous index is kept), %d "
           "index locked.\n",
-          RA_DEFAULT_DB, RA_DEFAULT_MAX_FILE,
+          RA_DEFAULT_DB, RA_SHARDS_MAX, RA_DEFAULT_MAX_FILE,
           (unsigned long long)(RA_DEFAULT_MAX_UPDATE >> 20), exit_for(RA_OK),
           exit_for(RA_ERR_USAGE), RA_EXIT_INDEX_PARTIAL, exit_for(RA_ERR_IO),
           exit_for(RA_ERR_LOCKED));
+}
+
+/* Digits only (no sign, space or other text), as an unsigned in
+ * [1, RA_SHARDS_MAX]; 0 when not. */
+static unsigned parse_count(const char *s, const char *end) {
+  unsigned long v = 0;
+  if (s == end || end - s > 5) return 0;
+  for (const char *p = s; p < end; p++) {
+    if (*p < '0' || *p > '9') return 0;
+    v = v * 10 + (unsigned long)(*p - '0');
+  }
+  return v >= 1 && v <= RA_SHARDS_MAX ? (unsigned)v : 0;
+}
+
+/* --shard K/N into *k, *n: 0, else -1 with the reason printed. */
+static int shard_option(const char *arg, unsigned *k, unsigned *n) {
+  const char *slash = strchr(arg, '/');
+  if (slash) {
+    *k = parse_count(arg, slash);
+    *n = parse_count(slash + 1, slash + 1 + strlen(slash + 1));
+  }
+  if (!slash || !*k || !*n || *k > *n) {
+    fprintf(stderr, "ra-index: --shard: expected K/N with 1 <= K <= N <= %d, "
+            "got '%s'\n", RA_SHARDS_MAX, arg);
+    return -1;
+  }
+  return 0;
 }
 
 /* A byte count: decimal digits, then k/K (KiB) or m/M (MiB).  0: *out set;
@@ -183,12 +254,15 @@ int main(int argc, char **argv) {
       {"rebuild", no_argument, NULL, 'R'},
       {"jobs", required_argument, NULL, 'j'},
       {"stats-json", required_argument, NULL, 'S'},
+      {"shard", required_argument, NULL, 'K'},
+      {"shards", required_argument, NULL, 'N'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *db_opt = NULL, *tags = NULL, *dump = NULL, *syn = NULL;
   const char *stats_json = NULL;
   int rebuild = 0, jobs = 0;
+  unsigned shard = 0, shards = 0, cluster = 0;
   size_t max_size = RA_DEFAULT_MAX_FILE, max_update = 0;
   warn_ctx w = {0, 0, isatty(STDERR_FILENO), 0, 0};
   ra_error err;
@@ -218,6 +292,17 @@ int main(int argc, char **argv) {
     case 's': syn = optarg; break;
     case 'R': rebuild = 1; break;
     case 'S': stats_json = optarg; break;
+    case 'K':
+      if (shard_option(optarg, &shard, &shards) != 0) return exit_for(RA_ERR_USAGE);
+      break;
+    case 'N':
+      cluster = parse_count(optarg, optarg + strlen(optarg));
+      if (!cluster) {
+        fprintf(stderr, "ra-index: --shards: expected 1-%d, got '%s'\n",
+                RA_SHARDS_MAX, optarg);
+        return exit_for(RA_ERR_USAGE);
+      }
+      break;
     case 'j': {
       char *end;
       long v = strtol(optarg, &end, 10);
@@ -234,6 +319,14 @@ int main(int argc, char **argv) {
       return exit_for(RA_OK);
     default: usage(stderr); return exit_for(RA_ERR_USAGE);
     }
+  }
+  if (shard && cluster) {
+    fprintf(stderr, "ra-index: --shard and --shards exclude each other\n");
+    return exit_for(RA_ERR_USAGE);
+  }
+  if (dump && (shard || cluster)) {
+    fprintf(stderr, "ra-index: --dump takes neither --shard nor --shards\n");
+    return exit_for(RA_ERR_USAGE);
   }
   if (db_opt && !*db_opt) {
     fprintf(stderr, "ra-index: --db: empty path\n");
@@ -294,26 +387,66 @@ int main(int argc, char **argv) {
     o.info = print_info;
     o.progress = show_progress;
     o.warn_ctx = &w;
-    st = ra_index_build(&o, &stats, &err);
+    o.shard = shard;
+    o.shards = shards;
+    char shard_name[32] = "";
+    if (shards) snprintf(shard_name, sizeof shard_name, "%u/%u", shard, shards);
+    ra_index_stats *per = NULL;
+    char **per_db = NULL;
+    if (cluster) {
+      per = calloc(cluster, sizeof *per);
+      per_db = calloc(cluster, sizeof *per_db);
+      for (unsigned k = 0; per_db && k < cluster; k++)
+        if (asprintf(&per_db[k], "%s/shard-%u", o.db_dir, k + 1) < 0) per_db[k] = NULL;
+      if (!per || !per_db) {
+        fprintf(stderr, "ra-index: out of memory\n");
+        return exit_for(RA_ERR_NOMEM);
+      }
+      st = ra_shards_build(&o, cluster, &stats, per, &err);
+    } else {
+      st = ra_index_build(&o, &stats, &err);
+    }
     clear_bar(&w);
     if (stats_json &&
         write_stats_json(stats_json, &stats, o.db_dir,
-                         st ? ra_status_name(st) : "ok") != 0) {
+                         st ? ra_status_name(st) : "ok",
+                         shards ? shard_name : NULL, cluster, per, per_db) != 0) {
       fprintf(stderr, "ra-index: --stats-json: cannot write %s\n", stats_json);
-      if (!st) return exit_for(RA_ERR_IO);
+      if (!st) st = RA_ERR_IO;
     }
+    for (unsigned k = 0; per_db && k < cluster; k++) free(per_db[k]);
+    free(per_db);
     if (st != RA_OK) {
-      fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
+      free(per);
+      if (err.code != RA_OK) fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
       return exit_for(st);
     }
-    if (!w.quiet || stats.failed)
+    if ((!w.quiet || stats.failed) && cluster) {
+      for (unsigned k = 0; k < cluster; k++)
+        fprintf(stderr,
+                "ra-index: shard %u/%u: %s: %zu added, %zu updated, %zu "
+                "removed, %zu unchanged, %zu failed, %.2f s -> "
+                "%s/shard-%u/%s\n",
+                k + 1, cluster, per[k].incremental ? "update" : "rebuild",
+                per[k].added, per[k].updated, per[k].removed, per[k].unchanged,
+                per[k].failed, per[k].seconds, o.db_dir, k + 1, per[k].generation);
+      fprintf(stderr, "ra-index: %u shards: %zu articles, %zu near-duplicate "
+              "groups, %.2f s -> %s/%s\n", cluster, stats.indexed,
+              stats.duplicate_groups, stats.seconds, o.db_dir, RA_CLUSTER_FILE);
+    } else if (!w.quiet || stats.failed) {
+      char skipped[96] = "";
+      if (shards)
+        snprintf(skipped, sizeof skipped, " (shard %s; %zu articles of other "
+                 "shards skipped)", shard_name, stats.skipped);
       fprintf(stderr,
               "ra-index: %s: %zu added, %zu updated, %zu removed, %zu unchanged, "
-              "%zu failed (%zu repaired), %.2f s -> %s/%s%s\n",
+              "%zu failed (%zu repaired), %.2f s -> %s/%s%s%s\n",
               stats.incremental ? "update" : "rebuild", stats.added,
               stats.updated, stats.removed, stats.unchanged, stats.failed,
-              stats.repaired, stats.seconds, o.db_dir, stats.generation,
+              stats.repaired, stats.seconds, o.db_dir, stats.generation, skipped,
               stats.committed ? "" : " (nothing to write: the index keeps its revision)");
+    }
+    free(per);
     return stats.failed ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 }

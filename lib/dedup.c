@@ -1,5 +1,7 @@
 /* dedup.c - near-duplicate grouping (see dedup.h): SimHash band buckets
- * and tag sets joined by union-find, each group keyed by its smallest id. */
+ * and tag sets joined by union-find over every document of one or more
+ * databases (the shards of a cluster), each group keyed by its smallest
+ * id, an article in no group by its own. */
 #define _GNU_SOURCE
 #include "dedup.h"
 
@@ -8,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "schema.h"
 
 typedef struct dup_rec {
   uint32_t docid;
+  size_t db;      /* which of the writers */
   uint64_t sim;
   char tags[17];
   char *id;
@@ -21,12 +25,14 @@ typedef struct dup_rec {
 typedef struct dup_set {
   dup_rec *v;
   size_t n, cap;
+  size_t base, db; /* the database being read: its records start at base */
   int nomem;
 } dup_set;
 
 static dup_rec *dup_get(dup_set *s, uint32_t docid) {
-  /* Value streams are in docid order, so records are sorted. */
-  size_t lo = 0, hi = s->n;
+  /* Value streams are in docid order, so one database's records are
+   * sorted. */
+  size_t lo = s->base, hi = s->n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (s->v[mid].docid < docid) lo = mid + 1;
@@ -56,6 +62,7 @@ static int dup_sim_cb(void *ctx, uint32_t docid, const char *val, size_t len) {
   unsigned long long sim;
   if (sscanf(buf, "%16llx %16s", &sim, r->tags) != 2) return 0;
   r->docid = docid;
+  r->db = s->db;
   r->sim = sim;
   s->n++;
   return 0;
@@ -64,14 +71,8 @@ static int dup_sim_cb(void *ctx, uint32_t docid, const char *val, size_t len) {
 static int dup_id_cb(void *ctx, uint32_t docid, const char *val, size_t len) {
   dup_set *s = ctx;
   dup_rec *r = dup_get(s, docid);
-  if (!r) return 0;
-  const char *sp = val;
-  int fields = 0;
-  size_t i = 0;
-  for (; i < len && fields < 3; i++)
-    if (val[i] == ' ') fields++;
-  sp = val + i;
-  r->id = strndup(sp, len - i);
+  if (!r || !len) return 0;
+  r->id = strndup(val, len);
   if (!r->id) s->nomem = 1;
   return s->nomem;
 }
@@ -112,28 +113,30 @@ static int cmp_band(const void *a, const void *b) {
 
 #define RA_DUP_MAX_BITS 3 /* SimHash bits that may differ in a near-duplicate */
 
-ra_status ra_dedup_mark(ra_xwriter *w, size_t *groups, ra_error *err) {
-  dup_set s = {0};
-  size_t *parent = NULL;
-  band_key *keys = NULL;
-  ra_status st = ra_xwriter_values(w, RA_SLOT_SIMHASH, dup_sim_cb, &s, err);
-  if (!st) st = ra_xwriter_values(w, RA_SLOT_STATE, dup_id_cb, &s, err);
-  if (!st) st = ra_xwriter_values(w, RA_SLOT_COLLAPSE, dup_collapse_cb, &s, err);
-  if (!st && s.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
-  if (!st && s.n) {
-    parent = malloc(s.n * sizeof *parent);
-    keys = malloc(s.n * sizeof *keys);
-    if (!parent || !keys) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
-  }
-  for (size_t i = 0; !st && i < s.n; i++) parent[i] = i;
-  for (int band = 0; !st && band < 5 && s.n; band++) {
+/* Read the grouping inputs of every document of w (database number db). */
+static ra_status dup_read(ra_xwriter *w, size_t db, dup_set *s, ra_error *err) {
+  s->base = s->n;
+  s->db = db;
+  ra_status st = ra_xwriter_values(w, RA_SLOT_SIMHASH, dup_sim_cb, s, err);
+  if (!st) st = ra_xwriter_values(w, RA_SLOT_ID, dup_id_cb, s, err);
+  if (!st) st = ra_xwriter_values(w, RA_SLOT_COLLAPSE, dup_collapse_cb, s, err);
+  if (!st && s->nomem) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
+  return st;
+}
+
+/* Join the records of s that are versions of one another. */
+static ra_status dup_join(dup_set *s, size_t *parent, ra_error *err) {
+  band_key *keys = malloc((s->n ? s->n : 1) * sizeof *keys);
+  if (!keys) return ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
+  for (size_t i = 0; i < s->n; i++) parent[i] = i;
+  for (int band = 0; band < 5 && s->n; band++) {
     size_t nk = 0;
-    for (size_t i = 0; i < s.n; i++) {
+    for (size_t i = 0; i < s->n; i++) {
       if (band < 4) {
-        keys[nk].key = (s.v[i].sim >> (16 * band)) & 0xffff;
+        keys[nk].key = (s->v[i].sim >> (16 * band)) & 0xffff;
       } else {
-        if (strcmp(s.v[i].tags, "-") == 0) continue;
-        keys[nk].key = strtoull(s.v[i].tags, NULL, 16);
+        if (strcmp(s->v[i].tags, "-") == 0) continue;
+        keys[nk].key = strtoull(s->v[i].tags, NULL, 16);
       }
       keys[nk++].idx = i;
     }
@@ -148,15 +151,33 @@ ra_status ra_dedup_mark(ra_xwriter *w, size_t *groups, ra_error *err) {
           for (size_t y = x + 1; y < b; y++) {
             size_t i = keys[x].idx, k = keys[y].idx;
             if (band == 4 ||
-                __builtin_popcountll(s.v[i].sim ^ s.v[k].sim) <= RA_DUP_MAX_BITS)
+                __builtin_popcountll(s->v[i].sim ^ s->v[k].sim) <= RA_DUP_MAX_BITS)
               uf_join(parent, i, k);
           }
       }
       a = b;
     }
   }
+  free(keys);
+  return RA_OK;
+}
+
+ra_status ra_dedup_mark_all(ra_xwriter *const *ws, size_t n_ws, size_t *groups,
+                            ra_error *err) {
+  dup_set s = {0};
+  size_t *parent = NULL;
+  ra_status st = RA_OK;
+  /* The groups are the connected components of the pairs over the whole
+   * collection, and keys are ids: neither depends on how the documents
+   * are split between writers, nor on their order. */
+  for (size_t k = 0; !st && k < n_ws; k++) st = dup_read(ws[k], k, &s, err);
+  if (!st && s.n) {
+    parent = malloc(s.n * sizeof *parent);
+    if (!parent) st = ra_error_set(err, RA_ERR_NOMEM, "duplicate detection");
+  }
+  if (!st && s.n) st = dup_join(&s, parent, err);
   /* Group key: the smallest id among the members. */
-  char **key = NULL;
+  const char **key = NULL;
   size_t *size = NULL;
   if (!st && s.n) {
     key = calloc(s.n, sizeof *key);
@@ -172,11 +193,16 @@ ra_status ra_dedup_mark(ra_xwriter *w, size_t *groups, ra_error *err) {
   for (size_t i = 0; !st && i < s.n; i++) {
     size_t r = uf_find(parent, i);
     if (r == i && size[r] > 1) ng++;
-    const char *want = size[r] > 1 ? key[r] : NULL;
+    /* Alone: its own id.  (A document without an id is left alone.) */
+    const char *want = size[r] > 1 && key[r] ? key[r] : s.v[i].id;
     const char *have = s.v[i].collapse;
-    if ((!want && !have) || (want && have && strcmp(want, have) == 0)) continue;
-    st = ra_xwriter_set_value(w, s.v[i].docid, RA_SLOT_COLLAPSE, want ? want : "",
-                              want ? strlen(want) : 0, err);
+    if (!want || (have && strcmp(want, have) == 0)) continue;
+    char old_term[RA_IDENT_TERM_MAX + 1] = "", new_term[RA_IDENT_TERM_MAX + 1];
+    if (have && *have) ra_ident_term(RA_PREFIX_GROUP, have, strlen(have), old_term);
+    size_t wl = strlen(want);
+    ra_ident_term(RA_PREFIX_GROUP, want, wl, new_term);
+    st = ra_xwriter_set_group(ws[s.v[i].db], s.v[i].docid, RA_SLOT_COLLAPSE,
+                              want, wl, old_term, new_term, err);
   }
   if (groups) *groups = ng;
   for (size_t i = 0; i < s.n; i++) {
@@ -185,8 +211,11 @@ ra_status ra_dedup_mark(ra_xwriter *w, size_t *groups, ra_error *err) {
   }
   free(s.v);
   free(parent);
-  free(keys);
   free(key);
   free(size);
   return st;
+}
+
+ra_status ra_dedup_mark(ra_xwriter *w, size_t *groups, ra_error *err) {
+  return ra_dedup_mark_all(&w, 1, groups, err);
 }

@@ -26,8 +26,10 @@
 #include "jsonl.h"
 #include "page.h"
 #include "scan.h"
+#include "store.h"
 #include "synonyms.h"
 #include "termcount.h"
+#include "textutil.h"
 #include "writeq.h"
 #include "xap.h"
 
@@ -187,6 +189,8 @@ typedef struct build {
   char **paths, **ids;
   size_t n;
   size_t max_size;
+  char shard[32];        /* RA_META_SHARD to write: "K/N", "" for none */
+  unsigned long long revision; /* RA_META_REVISION to write */
   prev_map *prev;        /* incremental runs only */
   struct page_stat *pst; /* update runs: each page's stat from the count */
   pthread_mutex_t mu;    /* guards warn, progress and the counters below */
@@ -371,6 +375,12 @@ static ra_status do_jsonl(worker *wk, const char *path) {
       break;
     }
     if (!a) break;
+    if (b->o->shards && ra_ident_shard(a->id, strlen(a->id), b->o->shards) !=
+                            b->o->shard) {
+      wk->s.skipped++; /* another shard's */
+      ra_article_free(a);
+      continue;
+    }
     wk->s.files++;
     ra_indexdoc_meta m = {h, 0, 0};
     /* A repeated id replaces the record written earlier in this run. */
@@ -502,6 +512,7 @@ static void stats_add(ra_index_stats *t, const ra_index_stats *s) {
   t->unchanged += s->unchanged;
   t->acronyms += s->acronyms;
   t->scan_errors += s->scan_errors;
+  t->skipped += s->skipped;
 }
 
 /* Hash of everything outside the pages that shapes the index: if the tag
@@ -523,8 +534,74 @@ static uint64_t config_hash(const char *tags, const char *syn) {
   return h;
 }
 
-static ra_status write_metadata(ra_xwriter *w, const ra_model *model,
-                                const char *gen, uint64_t cfg, ra_error *err) {
+/* One lexicon line, "TAG\tA\tB\n", into a string builder (ctx). */
+static int lexicon_line(ra_sbuf *sb, char tag, const char *a, size_t al,
+                        const char *b, size_t bl) {
+  /* A tab or newline inside would break the line format: never in a
+   * folded word, so such an entry is left out. */
+  if (memchr(a, '\t', al) || memchr(a, '\n', al) || memchr(b, '\t', bl) ||
+      memchr(b, '\n', bl))
+    return 0;
+  char t[2] = {tag, '\t'};
+  if (ra_sb_add(sb, t, 2) || ra_sb_add(sb, a, al) || ra_sb_addc(sb, '\t') ||
+      ra_sb_add(sb, b, bl) || ra_sb_addc(sb, '\n'))
+    return -1;
+  return 0;
+}
+
+typedef struct lexicon_ctx {
+  ra_sbuf sb;
+  int nomem;
+} lexicon_ctx;
+
+static int lexicon_spelling_cb(void *ctx, const char *w, size_t len,
+                               uint32_t freq) {
+  lexicon_ctx *l = ctx;
+  char num[16];
+  int nl = snprintf(num, sizeof num, "%u", (unsigned)freq);
+  if (lexicon_line(&l->sb, 's', w, len, num, (size_t)nl)) l->nomem = 1;
+  return l->nomem;
+}
+
+static int lexicon_synonym_cb(void *ctx, const char *k, size_t kl,
+                              const char *v, size_t vl) {
+  lexicon_ctx *l = ctx;
+  if (lexicon_line(&l->sb, 'y', k, kl, v, vl)) l->nomem = 1;
+  return l->nomem;
+}
+
+/* RA_META_LEXICON: the spelling and synonym tables of w as they will be
+ * committed, for a query host that cannot read them remotely. */
+static ra_status write_lexicon(ra_xwriter *w, ra_error *err) {
+  lexicon_ctx l = {{NULL, 0, 0}, 0};
+  ra_status st = ra_xwriter_spellings(w, lexicon_spelling_cb, &l, err);
+  if (!st) st = ra_xwriter_synonym_pairs(w, lexicon_synonym_cb, &l, err);
+  if (!st && l.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "%s", RA_META_LEXICON);
+  char *blob = NULL;
+  size_t blob_len = 0;
+  if (!st) st = ra_store_pack(l.sb.p ? l.sb.p : "", l.sb.len, &blob, &blob_len, err);
+  if (!st) st = ra_xwriter_set_metadata(w, RA_META_LEXICON, blob, blob_len, err);
+  free(blob);
+  free(l.sb.p);
+  return st;
+}
+
+/* What every publication writes: the revision, one more than the last
+ * (revision), the shard (shard: "K/N", "" none) and the lexicon. */
+static ra_status write_publication(ra_xwriter *w, unsigned long long revision,
+                                   const char *shard, ra_error *err) {
+  char meta[32];
+  snprintf(meta, sizeof meta, "%llu", revision);
+  ra_status st = ra_xwriter_set_metadata(w, RA_META_REVISION, meta, strlen(meta), err);
+  /* An empty value removes the key: an index of the whole collection. */
+  if (!st) st = ra_xwriter_set_metadata(w, RA_META_SHARD, shard, strlen(shard), err);
+  if (!st) st = write_lexicon(w, err);
+  return st;
+}
+
+static ra_status write_metadata(ra_xwriter *w, const build *b,
+                                const ra_model *model, const char *gen,
+                                uint64_t cfg, ra_error *err) {
   char *saved = NULL;
   size_t saved_len = 0;
   ra_status st = model ? ra_model_save(model, &saved, &saved_len, err) : RA_OK;
@@ -539,6 +616,7 @@ static ra_status write_metadata(ra_xwriter *w, const ra_model *model,
   if (!st) st = ra_xwriter_set_metadata(w, RA_META_GENERATION, gen, strlen(gen), err);
   snprintf(meta, sizeof meta, "%016llx", (unsigned long long)cfg);
   if (!st) st = ra_xwriter_set_metadata(w, RA_META_CONFIG, meta, strlen(meta), err);
+  if (!st) st = write_publication(w, b->revision, b->shard, err);
   return st;
 }
 
@@ -557,6 +635,11 @@ static ra_status nothing_indexable(const build *b, ra_error *err) {
   return ra_error_set(err, RA_ERR_INVALID,
                       "none of the %zu pages could be indexed; the index was "
                       "not changed", n);
+}
+
+/* A shard none of whose articles is in the corpus may well be empty. */
+static int empty_shard(const build *b) {
+  return b->o->shards && b->stats->files == 0 && b->stats->skipped > 0;
 }
 
 static int default_jobs(void) {
@@ -659,7 +742,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
     ra_termcount_merge(&acr, &wk[k].acr);
     ra_termcount_free(&wk[k].acr);
   }
-  if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
+  if (!st && stats->indexed == 0 && !empty_shard(b)) st = nothing_indexable(b, err);
   for (int k = 0; k < jobs; k++) {
     if (!wk[k].w) continue; /* each worker committed its own shard */
     ra_status cst = ra_xwriter_close(wk[k].w, err);
@@ -676,8 +759,9 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
   free(wk);
   ra_xwriter *w = NULL;
   if (!st) st = ra_xwriter_open(gen_path, RA_XW_OPEN, &w, err);
-  if (!st) st = ra_dedup_mark(w, &stats->duplicate_groups, err);
-  if (!st) st = write_metadata(w, b->model, gen, cfg, err);
+  if (!st && !o->defer_groups)
+    st = ra_dedup_mark(w, &stats->duplicate_groups, err);
+  if (!st) st = write_metadata(w, b, b->model, gen, cfg, err);
   if (!st) st = ra_synonyms_write_counts(w, &acr, err);
   ra_termcount_free(&acr);
   if (!st) st = ra_xwriter_commit(w, err);
@@ -696,6 +780,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
   if (!st) st = ra_idxdir_publish(o->db_dir, gen, err);
   stats->merge_seconds = now_seconds() - t1;
   if (!st) {
+    stats->revision = b->revision;
     /* Keep the previous generation one cycle for readers still on it. */
     ra_idxdir_gc(o->db_dir, prev_gen, NULL);
     snprintf(stats->generation, sizeof stats->generation, "%s", gen);
@@ -763,7 +848,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
     wk.sink.q = NULL;
     ra_writeq_destroy(&q);
   }
-  if (!st && stats->indexed == 0) st = nothing_indexable(b, err);
+  if (!st && stats->indexed == 0 && !empty_shard(b)) st = nothing_indexable(b, err);
   /* Remove what is gone, unless part of the corpus could not be read:
    * an unreadable directory must not empty the index. */
   size_t unseen = 0;
@@ -793,14 +878,16 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   if (!st) st = ra_termcount_retract_spelling(&wk.unspell, w, err);
   if (!st) st = ra_synonyms_apply_counts(w, &wk.acr, &wk.unacr, &listed, err);
   int changed = stats->added || stats->updated || stats->removed;
-  if (!st && changed) st = ra_dedup_mark(w, &stats->duplicate_groups, err);
+  if (!st && changed && !b->o->defer_groups)
+    st = ra_dedup_mark(w, &stats->duplicate_groups, err);
   /* Nothing written (no page changed, not even a touched one's mtime):
    * no commit, so the revision, and with it the readers' caches, ETags
    * and tag table, stay as they are. */
   stats->committed = !st && ra_xwriter_changes(w) > 0;
-  if (stats->committed) st = write_metadata(w, NULL, gen, cfg, err);
+  if (stats->committed) st = write_metadata(w, b, NULL, gen, cfg, err);
   if (!st && stats->committed) st = ra_xwriter_end(w, 1, err);
   else ra_xwriter_end(w, 0, NULL);
+  if (!st && stats->committed) stats->revision = b->revision;
   ra_analyzer_free(wk.an);
   ra_xdb_free(wk.old);
   ra_termcount_free(&wk.acr);
@@ -843,6 +930,10 @@ typedef struct index_run {
   ra_model *model;
   ra_xwriter *w;  /* the live generation, open while it is updated */
   prev_map prev;  /* the live generation's pages (b.prev of an update) */
+  /* Every page the scan found, for learning the corpus model; b.paths and
+   * b.ids are this shard's (the same strings: freed through these). */
+  char **all_paths, **all_ids;
+  size_t n_all;
   char cur[64], tags[RA_PATH_MAX], syn[RA_PATH_MAX];
   uint64_t cfg;   /* config_hash(tags, syn) */
 } index_run;
@@ -882,10 +973,79 @@ static ra_status lock_and_scan(index_run *r, ra_error *err) {
   if (!st)
     st = ra_index_scan(o->inputs, o->n_inputs, &r->b.paths, &r->b.ids,
                        &r->b.n, &scan_errors, locked_warn, &r->b, err);
+  r->all_paths = r->b.paths;
+  r->all_ids = r->b.ids;
+  r->n_all = r->b.n;
   stats->failed += scan_errors;
   stats->scan_errors += scan_errors;
   if (!st) st = ra_idxdir_current(o->db_dir, r->cur, sizeof r->cur, err);
   return st;
+}
+
+/* The live generation's revision (the next publication's is one more)
+ * and shard; an index of another split than asked is refused unless
+ * rebuilt.  A live index that cannot be read is rebuilt anyway: its
+ * revision then restarts. */
+static ra_status check_live(index_run *r, ra_error *err) {
+  build *b = &r->b;
+  const ra_index_opts *o = b->o;
+  if (o->shards)
+    snprintf(b->shard, sizeof b->shard, "%u/%u", o->shard, o->shards);
+  b->revision = 1;
+  if (!r->cur[0]) return RA_OK;
+  char path[RA_PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", o->db_dir, r->cur);
+  ra_xdb *db = NULL;
+  if (ra_xdb_open(path, &db, NULL) != RA_OK) return RA_OK;
+  char *rev = NULL, *shard = NULL;
+  ra_status st = RA_OK;
+  if (ra_xdb_get_metadata(db, RA_META_REVISION, &rev, NULL, NULL) == RA_OK)
+    b->revision = strtoull(rev, NULL, 10) + 1;
+  if (ra_xdb_get_metadata(db, RA_META_SHARD, &shard, NULL, NULL) == RA_OK &&
+      strcmp(shard, b->shard) != 0 && !o->rebuild) {
+    char have[64], want[64];
+    if (*shard) snprintf(have, sizeof have, "shard %.40s of a cluster", shard);
+    else snprintf(have, sizeof have, "an index of the whole collection");
+    if (b->shard[0]) snprintf(want, sizeof want, "shard %s (--shard)", b->shard);
+    else snprintf(want, sizeof want, "the whole collection (no --shard)");
+    st = ra_error_set(err, RA_ERR_USAGE,
+                      "%s holds %s, not %s: changing the shards needs --rebuild",
+                      o->db_dir, have, want);
+  }
+  free(rev);
+  free(shard);
+  ra_xdb_free(db);
+  return st;
+}
+
+/* A shard indexes its own pages only (JSON Lines files are read by every
+ * shard, which keeps its own records).  Model learning still reads all. */
+static ra_status keep_own_pages(index_run *r, ra_error *err) {
+  build *b = &r->b;
+  const ra_index_opts *o = b->o;
+  if (!o->shards || r->n_all == 0) return RA_OK;
+  char **paths = malloc(r->n_all * sizeof *paths);
+  char **ids = malloc(r->n_all * sizeof *ids);
+  if (!paths || !ids) {
+    free(paths);
+    free(ids);
+    return ra_error_set(err, RA_ERR_NOMEM, "shard %u/%u", o->shard, o->shards);
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < r->n_all; i++) {
+    const char *id = r->all_ids[i];
+    if (!ra_jsonl_is_name(r->all_paths[i]) &&
+        ra_ident_shard(id, strlen(id), o->shards) != o->shard) {
+      b->stats->skipped++;
+      continue;
+    }
+    paths[n] = r->all_paths[i];
+    ids[n++] = r->all_ids[i];
+  }
+  b->paths = paths;
+  b->ids = ids;
+  b->n = n;
+  return RA_OK;
 }
 
 /* Whether the live generation, open as r->w, can be updated in place: built
@@ -993,7 +1153,8 @@ static ra_status run_rebuild(index_run *r, const char *why_full,
   }
   ra_status st = ra_model_new(&r->model, err);
   if (!st)
-    st = learn_model(r->model, r->b.paths, r->b.n, r->b.max_size, r->tags, err);
+    st = learn_model(r->model, r->all_paths, r->n_all, r->b.max_size, r->tags,
+                     err);
   r->b.model = r->model;
   if (!st) st = build_full(&r->b, r->syn, r->cfg, r->cur, err);
   return st;
@@ -1004,8 +1165,12 @@ static void run_finish(index_run *r) {
   prev_free(&r->prev);
   free(r->b.pst);
   ra_model_free(r->model);
-  ra_strv_free(r->b.paths, r->b.n);
-  ra_strv_free(r->b.ids, r->b.n);
+  if (r->all_paths != r->b.paths) {
+    free(r->b.paths);
+    free(r->b.ids);
+  }
+  ra_strv_free(r->all_paths, r->n_all);
+  ra_strv_free(r->all_ids, r->n_all);
   ra_idxdir_unlock(r->lock);
   pthread_mutex_destroy(&r->b.mu);
   r->b.stats->seconds = now_seconds() - r->b.t0;
@@ -1033,10 +1198,73 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
   ra_status st = named_file_ok("--tags", o->tags_file, err);
   if (!st) st = named_file_ok("--synonyms", o->synonyms_file, err);
   if (!st) st = lock_and_scan(&r, err);
+  if (!st) st = check_live(&r, err);
+  if (!st) st = keep_own_pages(&r, err);
   const char *why_full = NULL;
   if (!st && choose_update(&r, &why_full)) st = run_update(&r, err);
   else if (!st) st = run_rebuild(&r, why_full, err);
   run_finish(&r);
+  return st;
+}
+
+ra_status ra_index_regroup(const char *const *dirs, size_t n, size_t *groups,
+                           unsigned long long *revisions, ra_error *err) {
+  if (groups) *groups = 0;
+  ra_idxlock **locks = calloc(n ? n : 1, sizeof *locks);
+  ra_xwriter **ws = calloc(n ? n : 1, sizeof *ws);
+  char (*cur)[64] = calloc(n ? n : 1, sizeof *cur);
+  unsigned long long *rev = calloc(n ? n : 1, sizeof *rev);
+  char **shard = calloc(n ? n : 1, sizeof *shard);
+  ra_status st = locks && ws && cur && rev && shard
+                     ? RA_OK
+                     : ra_error_set(err, RA_ERR_NOMEM, "regrouping %zu indexes", n);
+  size_t begun = 0;
+  for (size_t k = 0; !st && k < n; k++) {
+    char path[RA_PATH_MAX];
+    st = ra_idxdir_lock(dirs[k], &locks[k], err);
+    if (!st) st = ra_idxdir_current(dirs[k], cur[k], sizeof cur[k], err);
+    if (!st && !cur[k][0])
+      st = ra_error_set(err, RA_ERR_NOINDEX, "%s: no index published", dirs[k]);
+    if (!st && snprintf(path, sizeof path, "%s/%s", dirs[k], cur[k]) >= (int)sizeof path)
+      st = ra_error_set(err, RA_ERR_TOOBIG, "%s: path too long", dirs[k]);
+    if (!st) st = ra_xwriter_open(path, RA_XW_OPEN, &ws[k], err);
+    char *v = NULL;
+    if (!st) st = ra_xwriter_get_metadata(ws[k], RA_META_REVISION, &v, NULL, err);
+    if (!st) rev[k] = strtoull(v, NULL, 10);
+    free(v);
+    if (!st) st = ra_xwriter_get_metadata(ws[k], RA_META_SHARD, &shard[k], NULL, err);
+    if (!st) st = ra_xwriter_begin(ws[k], err);
+    if (!st) begun = k + 1;
+  }
+  if (!st) st = ra_dedup_mark_all(ws, n, groups, err);
+  /* Each index changed publishes its revision on its own: a failure
+   * half-way leaves every index whole, and the next run regroups. */
+  for (size_t k = 0; k < begun; k++) {
+    int changed = !st && ra_xwriter_changes(ws[k]) > 0;
+    if (changed) st = write_publication(ws[k], rev[k] + 1, shard[k], err);
+    if (changed && !st) st = ra_xwriter_end(ws[k], 1, err);
+    else ra_xwriter_end(ws[k], 0, NULL);
+    if (revisions) revisions[k] = rev[k] + (changed && !st);
+    ra_status cst = ra_xwriter_close(ws[k], st ? NULL : err);
+    if (!st) st = cst;
+    if (changed && !st) {
+      /* The tag table follows the revision; without it readers count
+       * through Xapian. */
+      char gp[RA_PATH_MAX + 64];
+      snprintf(gp, sizeof gp, "%s/%s", dirs[k], cur[k]);
+      (void)write_facets(gp, NULL);
+    }
+  }
+  for (size_t k = 0; k < n && ws && locks && shard; k++) {
+    ra_xwriter_free(ws[k]);
+    free(shard[k]);
+    ra_idxdir_unlock(locks[k]);
+  }
+  free(locks);
+  free(ws);
+  free(cur);
+  free(rev);
+  free(shard);
   return st;
 }
 

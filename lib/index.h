@@ -28,6 +28,7 @@ extern "C" {
 
 #define RA_DEFAULT_MAX_FILE (16u * 1024u * 1024u)
 #define RA_DEFAULT_MAX_UPDATE (16ull * 1024u * 1024u)
+#define RA_SHARDS_MAX 1024 /* shards of a cluster, at most */
 
 typedef struct ra_index_opts {
   const char *db_dir;         /* index directory (see idxdir.h) */
@@ -41,6 +42,16 @@ typedef struct ra_index_opts {
   /* Past this much changed page text an update becomes a rebuild, which
    * bounds the update's memory; 0: RA_DEFAULT_MAX_UPDATE. */
   unsigned long long max_update_bytes;
+  /* A shard of a cluster (docs/scale.md): index only the articles with
+   * ra_ident_shard(id, shards) == shard, 1 <= shard <= shards <=
+   * RA_SHARDS_MAX; the corpus model and synonyms still come from every
+   * page, so each article parses as in one index.  shards 0: the whole
+   * collection.  An index built with another split (or none) is refused
+   * unless rebuild is set. */
+  unsigned shard, shards;
+  /* Leave near-duplicate grouping to the caller, which groups across the
+   * shards of a cluster (ra_index_regroup). */
+  int defer_groups;
   ra_warn_fn warn;            /* per-file warnings and failures */
   ra_warn_fn info;            /* verbose notes (added/updated/...); may be NULL */
   /* Called from any worker, serialised, at most every 0.1 s. */
@@ -58,6 +69,8 @@ typedef struct ra_index_stats {
   size_t synonyms;         /* synonym pairs from synonyms.txt */
   size_t acronyms;         /* acronym pairs learned from the text */
   size_t duplicate_groups; /* groups of near-duplicate articles */
+  size_t skipped;          /* articles of other shards, not indexed */
+  unsigned long long revision; /* RA_META_REVISION now published */
   int incremental;         /* 1: the live index was updated in place */
   int committed;           /* 1: a new revision was published (0: an
                               update found nothing to write) */
@@ -79,6 +92,15 @@ typedef struct ra_index_stats {
  * stats->failed); any error leaves the previously published index intact. */
 ra_status ra_index_build(const ra_index_opts *opts, ra_index_stats *stats,
                          ra_error *err);
+
+/* Group near-duplicates across the index directories dirs[0..n) (the
+ * shards of one cluster, each with a published generation) as one
+ * collection (ra_dedup_mark_all), under each one's writer lock; each index
+ * whose keys changed is updated in place in one transaction and publishes
+ * a new revision.  *groups (may be NULL): groups of two or more;
+ * revisions (may be NULL): n entries, each index's RA_META_REVISION after. */
+ra_status ra_index_regroup(const char *const *dirs, size_t n, size_t *groups,
+                           unsigned long long *revisions, ra_error *err);
 
 /* Parse one page the way the indexer would (model learned from the pages
  * beside it; tags_file, or tags.txt beside it or one directory up) and

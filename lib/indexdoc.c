@@ -284,8 +284,19 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
   }
   if (!st && a->n_tags) st = set_tags_value(an, doc, a, err);
   char idterm[RA_IDENT_TERM_MAX + 1];
-  size_t il = ra_ident_term(RA_PREFIX_ID, a->id, strlen(a->id), idterm);
+  size_t idl = strlen(a->id);
+  size_t il = ra_ident_term(RA_PREFIX_ID, a->id, idl, idterm);
   if (!st) st = ra_xdoc_add_boolean_term(doc, idterm, il, err);
+  /* Ties in ranking go by id; and every article starts as its own
+   * near-duplicate group (key and term), which grouping (dedup.h) changes
+   * only for the articles it finds a near-duplicate of. */
+  if (!st) st = ra_xdoc_set_value(doc, RA_SLOT_ID, a->id, idl, err);
+  if (!st) st = ra_xdoc_set_value(doc, RA_SLOT_COLLAPSE, a->id, idl, err);
+  if (!st) {
+    char gterm[RA_IDENT_TERM_MAX + 1];
+    size_t gl = ra_ident_term(RA_PREFIX_GROUP, a->id, idl, gterm);
+    st = ra_xdoc_add_boolean_term(doc, gterm, gl, err);
+  }
   if (!st) st = ra_writeq_put_doc(ws, &doc, fresh ? NULL : idterm, err);
   free(val);
   free(json);

@@ -1,7 +1,8 @@
 /* indexdoc.h - one article as a Xapian document: its fields as positional
  * terms weighted by field (RA_WDF_*, index.h), stems, boolean tag and
  * category terms, the stored record and the values a build and a search
- * read back (content hash, change state, SimHash, tags; schema.h).  And,
+ * read back (content hash, change state, SimHash, tags, id, its own
+ * near-duplicate group key and term; schema.h).  And,
  * for an update, what a stored version gave the index's shared spelling
  * and synonym tables, counted again the same way to be taken back. */
 #ifndef RA_INDEXDOC_H

@@ -688,6 +688,66 @@ ra_status ra_xdoc_set_value(ra_xdoc *d, unsigned slot, const void *data,
   }
 }
 
+// The shard side of an index (schema.h, RA_META_LEXICON, RA_PREFIX_GROUP):
+// what a writer reads back of its own tables, pending changes included
+// (glass merges a writer's buffered spelling and synonym changes before
+// iterating), and the group key swap of near-duplicate grouping.
+
+ra_status ra_xwriter_spellings(ra_xwriter *w, ra_xterm_cb cb, void *ctx,
+                               ra_error *err) {
+  try {
+    for (Xapian::TermIterator t = w->db.spellings_begin();
+         t != w->db.spellings_end(); ++t) {
+      const std::string s = *t;
+      if (cb(ctx, s.data(), s.size(), t.get_termfreq())) break;
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "read spellings");
+  }
+}
+
+ra_status ra_xwriter_synonym_pairs(ra_xwriter *w, ra_xpair_cb cb, void *ctx,
+                                   ra_error *err) {
+  try {
+    for (Xapian::TermIterator k = w->db.synonym_keys_begin();
+         k != w->db.synonym_keys_end(); ++k) {
+      const std::string key = *k;
+      for (Xapian::TermIterator t = w->db.synonyms_begin(key);
+           t != w->db.synonyms_end(key); ++t) {
+        const std::string s = *t;
+        if (cb(ctx, key.data(), key.size(), s.data(), s.size())) return RA_OK;
+      }
+    }
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "read synonyms");
+  }
+}
+
+ra_status ra_xwriter_set_group(ra_xwriter *w, uint32_t docid, unsigned slot,
+                               const char *key, size_t key_len,
+                               const char *old_term, const char *new_term,
+                               ra_error *err) {
+  try {
+    Xapian::Document d = w->db.get_document(docid);
+    if (old_term && *old_term) {
+      try {
+        d.remove_term(old_term);
+      } catch (const Xapian::InvalidArgumentError &) {
+        // Not there (a document written before group terms): nothing to take.
+      }
+    }
+    d.add_boolean_term(new_term);
+    d.add_value(slot, std::string(key, key_len));
+    w->db.replace_document(docid, d);
+    w->changes++;
+    return RA_OK;
+  } catch (...) {
+    return translate(err, "set group");
+  }
+}
+
 /* ---- reader database: ra_xdb --------------------------------------------- */
 
 ra_status ra_xdb_open(const char *path, ra_xdb **out, ra_error *err) {

@@ -108,6 +108,24 @@ ra_status ra_xdoc_set_data(ra_xdoc *d, const void *data, size_t len,
 ra_status ra_xdoc_set_value(ra_xdoc *d, unsigned slot, const void *data,
                             size_t len, ra_error *err);
 
+/* A pair of strings (a synonym key and one expansion); non-zero stops. */
+typedef int (*ra_xpair_cb)(void *ctx, const char *key, size_t klen,
+                           const char *val, size_t vlen);
+/* Every spelling word of w with its frequency (as the count), in sorted
+ * order; changes not yet committed included. */
+ra_status ra_xwriter_spellings(ra_xwriter *w, ra_xterm_cb cb, void *ctx,
+                               ra_error *err);
+/* Every synonym pair (key, expansion) of w, keys in sorted order; changes
+ * not yet committed included. */
+ra_status ra_xwriter_synonym_pairs(ra_xwriter *w, ra_xpair_cb cb, void *ctx,
+                                   ra_error *err);
+/* A document's near-duplicate group changes: value slot set to key and the
+ * boolean term old_term (NULL or "": none) replaced by new_term. */
+ra_status ra_xwriter_set_group(ra_xwriter *w, uint32_t docid, unsigned slot,
+                               const char *key, size_t key_len,
+                               const char *old_term, const char *new_term,
+                               ra_error *err);
+
 /* ---- reader database: ra_xdb ----------------------------------------------*/
 
 /* Opens a database directory, a stub file, or a directory holding a
