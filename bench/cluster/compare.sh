@@ -3,8 +3,12 @@
 # (bench/queries.txt's layout: tab-separated, the rasearch query in field
 # 2; or one query per line with --plain), ra-query --format json on both
 # sides: the top 20 ids in order must be equal; the total and the facet
-# counts must be equal wherever the first side counted them exactly (every
-# match examined: facet_docs = total_estimate <= 250); where it sampled,
+# counts must be equal wherever both sides counted them exactly (every
+# match examined: facet_docs the same on both, >= the total, <= 250), and
+# the totals too unless near-duplicates were folded (Xapian then estimates
+# the folded count on one database, and the estimate may differ from a
+# cluster's, which is exact: `"work life balance"` is 180 vs 178 on 300
+# articles, where 178 is right); where either side sampled,
 # each tag's share of the examined matches is compared and the largest
 # difference reported.
 #
@@ -34,7 +38,7 @@ summary() {
           (.facet_docs|tostring), ([.facets[] | "\(.folded)=\(.count)"] | join(","))]
          | join("|")' 2>/dev/null
 }
-n=0 same=0 diff=0 exact=0 sampled=0 maxshare=0
+n=0 same=0 diff=0 exact=0 sampled=0 maxshare=0 collapsed=0
 while IFS= read -r q; do
   n=$((n + 1))
   sa=$("$Q" --db "$A" --format json --per-page 20 -- "$q" 2>/dev/null | summary)
@@ -49,12 +53,18 @@ while IFS= read -r q; do
   ta=$(printf '%s' "$sa" | cut -d'|' -f2) tb=$(printf '%s' "$sb" | cut -d'|' -f2)
   fa=$(printf '%s' "$sa" | cut -d'|' -f3) fb=$(printf '%s' "$sb" | cut -d'|' -f3)
   ca=$(printf '%s' "$sa" | cut -d'|' -f4) cb=$(printf '%s' "$sb" | cut -d'|' -f4)
-  if [ "${ta:-0}" -le 250 ] && [ "$fa" = "$ta" ]; then
+  if [ "${fa:-0}" -le 250 ] && [ "$fa" = "$fb" ] && [ "$fa" -ge "${ta:-0}" ]; then
+    # Every match examined on both sides: the facet counts are exact and
+    # must agree; so must the totals, unless collapsing made one side's an
+    # estimate (a total below the examined matches says near-duplicates
+    # were folded, and Xapian estimates that count on one database).
     exact=$((exact + 1))
-    if [ "$ta|$ca" != "$tb|$cb" ]; then
+    if [ "$ca" != "$cb" ] || { [ "$ta" != "$tb" ] && [ "$ta" = "$fa" ] && [ "$tb" = "$fb" ]; }; then
       diff=$((diff + 1))
       printf 'DIFF counts %s\n  A: total %s facets %s\n  B: total %s facets %s\n' \
         "$q" "$ta" "$ca" "$tb" "$cb"
+    elif [ "$ta" != "$tb" ]; then
+      collapsed=$((collapsed + 1))
     fi
   else
     sampled=$((sampled + 1))
@@ -69,6 +79,7 @@ while IFS= read -r q; do
   fi
 done <"$tmp/q"
 echo "compare: $n queries: $same same top 20 (ids and order), $exact counted exactly" \
-     "on A (totals and facets compared), $sampled sampled (largest tag-share" \
+     "on both (facets compared; totals too, $collapsed of them estimates after" \
+     "folding near-duplicates), $sampled sampled (largest tag-share" \
      "difference $maxshare), $diff differences"
 [ "$diff" -eq 0 ]
