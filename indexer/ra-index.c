@@ -16,6 +16,7 @@
 
 #include "idxdir.h"
 #include "index.h"
+#include "lexicon.h"
 #include "shards.h"
 #include "status.h"
 
@@ -57,6 +58,25 @@ static void print_info(void *ctx, const char *path, size_t line, size_t off,
   if (!w->verbose) return;
   clear_bar(w);
   fprintf(stderr, "ra-index: %s: %s\n", path ? path : "-", msg);
+}
+
+/* --cluster FILE: publish FILE.lex from the shards' lexicons.  A shard
+ * that does not answer adds nothing and makes the run partial (3). */
+static int publish_lexicon(const char *file, int quiet) {
+  ra_error err;
+  ra_error_clear(&err);
+  size_t n = 0, missing = 0;
+  ra_status st = ra_lexicon_publish(file, &n, &missing, &err);
+  if (st != RA_OK) {
+    fprintf(stderr, "ra-index: %s\n", ra_error_message(&err));
+    return exit_for(st);
+  }
+  if (missing)
+    fprintf(stderr, "ra-index: %s: %zu of %zu shards did not answer: the lexicon lacks "
+            "their words until the next run\n", file, missing, n);
+  else if (!quiet)
+    fprintf(stderr, "ra-index: %s: lexicon of %zu shards -> %s.lex\n", file, n, file);
+  return missing ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
 }
 
 /* The figures of one build (an index, or one shard of --shards). */
@@ -160,6 +180,10 @@ static void usage(FILE *f) {
           "DIR/cluster\n"
           "  -j, --jobs N            worker threads for a rebuild, 1-64 (default: "
           "cores)\n"
+          "      --cluster FILE      merge the shards' spelling and synonym "
+          "tables for\n"
+          "                          the query host of cluster FILE into "
+          "FILE.lex\n"
           "      --stats-json FILE   write the run's figures as JSON\n"
           "  -v, --verbose           name every page added, updated or removed\n"
           "      --max-file-size N   skip pages larger than N bytes, suffix "
@@ -256,6 +280,7 @@ int main(int argc, char **argv) {
       {"stats-json", required_argument, NULL, 'S'},
       {"shard", required_argument, NULL, 'K'},
       {"shards", required_argument, NULL, 'N'},
+      {"cluster", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -263,6 +288,7 @@ int main(int argc, char **argv) {
   const char *stats_json = NULL;
   int rebuild = 0, jobs = 0;
   unsigned shard = 0, shards = 0, cluster = 0;
+  const char *cluster_file = NULL;
   size_t max_size = RA_DEFAULT_MAX_FILE, max_update = 0;
   warn_ctx w = {0, 0, isatty(STDERR_FILENO), 0, 0};
   ra_error err;
@@ -287,6 +313,7 @@ int main(int argc, char **argv) {
       }
       break;
     case 'D': dump = optarg; break;
+    case 'C': cluster_file = optarg; break;
     case 'q': w.quiet = 1; break;
     case 'v': w.verbose = 1; break;
     case 's': syn = optarg; break;
@@ -327,6 +354,13 @@ int main(int argc, char **argv) {
   if (dump && (shard || cluster)) {
     fprintf(stderr, "ra-index: --dump takes neither --shard nor --shards\n");
     return exit_for(RA_ERR_USAGE);
+  }
+  if (cluster_file) {
+    if (shard || cluster || dump || optind < argc) {
+      fprintf(stderr, "ra-index: --cluster FILE takes no corpus, --shard, --shards or --dump\n");
+      return exit_for(RA_ERR_USAGE);
+    }
+    return publish_lexicon(cluster_file, w.quiet);
   }
   if (db_opt && !*db_opt) {
     fprintf(stderr, "ra-index: --db: empty path\n");
@@ -447,6 +481,17 @@ int main(int argc, char **argv) {
               stats.committed ? "" : " (nothing to write: the index keeps its revision)");
     }
     free(per);
+    if (cluster) {
+      /* The query host's lexicon for the cluster file just written. */
+      char *cf = NULL;
+      if (asprintf(&cf, "%s/%s", o.db_dir, RA_CLUSTER_FILE) < 0) {
+        fprintf(stderr, "ra-index: out of memory\n");
+        return exit_for(RA_ERR_NOMEM);
+      }
+      int rc = publish_lexicon(cf, 1);
+      free(cf);
+      if (rc != exit_for(RA_OK)) return rc;
+    }
     return stats.failed ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 }
