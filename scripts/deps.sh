@@ -3,7 +3,9 @@
 # that are missing.  Safe to run again: with everything present it changes
 # nothing and does not touch the network.  Non-interactive (CI has no stdin).
 #
-#   deps.sh           build dependencies (README command 1)
+#   deps.sh           build dependencies (README command 1), and
+#                     xapian-tools: xapian-tcpsrv and xapian-progsrv serve
+#                     the shards of a cluster (docs/scale.md)
 #   deps.sh --test    also what the test suite drives: lighttpd and curl
 #                     (endpoint tests), clang (libFuzzer), chromium + node
 #                     and playwright-core from npm (browser test), the
@@ -14,11 +16,11 @@ MODE=${1:-}
 
 PKGS="build-essential autoconf automake autoconf-archive libtool pkg-config
       libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libjansson-dev
-      libfcgi-dev liburiparser-dev"
+      libfcgi-dev liburiparser-dev xapian-tools"
 case $MODE in
   --test) PKGS="$PKGS lighttpd curl clang chromium nodejs time xapian-omega
-                xapian-tools sqlite3 libsqlite3-dev gnuplot-nox" ;;
-  --bench) PKGS="$PKGS lighttpd curl clang xapian-omega xapian-tools sqlite3
+                sqlite3 libsqlite3-dev gnuplot-nox" ;;
+  --bench) PKGS="$PKGS lighttpd curl clang xapian-omega sqlite3
                  libsqlite3-dev gnuplot-nox wrk time" ;;
   "") ;;
   *) echo "usage: deps.sh [--test|--bench]" >&2; exit 2 ;;
