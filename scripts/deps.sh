@@ -4,8 +4,9 @@
 # nothing and does not touch the network.  Non-interactive (CI has no stdin).
 #
 #   deps.sh           build dependencies (README command 1), and
-#                     xapian-tools (xapian-delve: looking into an index or
-#                     a shard, as tests/shards.sh does)
+#                     xapian-tools: xapian-tcpsrv and xapian-progsrv serve
+#                     the shards of a cluster (docs/scale.md), xapian-delve
+#                     looks into an index or a shard (tests/shards.sh)
 #   deps.sh --test    also what the test suite drives: lighttpd and curl
 #                     (endpoint tests), clang (libFuzzer), chromium + node
 #                     and playwright-core from npm (browser test), the
