@@ -713,7 +713,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
   } else if (req->related) {
     ra_results *r = NULL;
     st = ra_search_related(c->s, req->related, &o, NULL, &r, &e);
-    partial = r && r->n_missing;
+    partial = r ? (int)r->n_missing : 0;
     if (!st) {
       results_ctx x = {r, page, resp->html};
       st = render(resp, render_results, &x, &e);
@@ -735,7 +735,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     }
     ra_results *r = NULL;
     st = ra_search_run_ext(c->s, q, (size_t)qlen, &o, NULL, &r, &e);
-    partial = r && r->n_missing;
+    partial = r ? (int)r->n_missing : 0;
     free(q);
     if (!st) {
       ra_html_page p2 = *page;
@@ -765,7 +765,10 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
                      "the search failed; the error has been logged", err);
   }
   if (partial) {
-    /* Lacking a shard's articles: never kept, by us or by a browser. */
+    /* Lacking a shard's articles: never kept, by us or by a browser; the
+     * operator hears of it (docs/scale.md, watching for partial answers). */
+    fprintf(stderr, "ra-cgi: %s: partial answer: %d shard%s did not answer\n", c->db, partial,
+            partial > 1 ? "s" : "");
     resp->cacheable = 0;
     return RA_OK;
   }

@@ -305,6 +305,19 @@ static ra_status check(parser *p) {
         return bad(p, RA_ERR_INVALID, "two shards claim the same K", buf);
       }
   }
+  /* Listed by K/N: every K of 1..N once, or a shard's articles would be
+   * missing from every answer without a word. */
+  size_t listed = 0;
+  for (size_t i = 0; i < c->n_shards; i++) listed += c->shards[i].k != 0;
+  if (n && listed == c->n_shards && listed != n) {
+    for (unsigned k = 1; k <= n; k++) {
+      size_t i = 0;
+      while (i < c->n_shards && c->shards[i].k != k) i++;
+      if (i == c->n_shards)
+        return ra_error_set(p->err, RA_ERR_INVALID, "%s: shard %u/%u is not listed: every shard "
+                            "of the cluster must be", p->file, k, n);
+    }
+  }
   return RA_OK;
 }
 

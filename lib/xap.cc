@@ -855,6 +855,16 @@ ra_status ra_xdb_open_cluster(ra_cluster_spec *spec, ra_xdb **out, ra_error *err
           return st;
         }
     }
+    // Every shard of the N listed (stub lines say their K only when open;
+    // one that does not answer may be any of the others).
+    if (n && cs->n_shards < n) {
+      ra_status st = ra_error_set(err, RA_ERR_INVALID,
+                                  "%s: lists %zu shards of a cluster of %u: every shard "
+                                  "must be listed", cs->path, cs->n_shards, n);
+      delete db->c;
+      delete db;
+      return st;
+    }
     combine(db);
     db->c->last_probe = now_s();
     *out = db;

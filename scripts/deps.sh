@@ -19,9 +19,9 @@ PKGS="build-essential autoconf automake autoconf-archive libtool pkg-config
       libxapian-dev libicu-dev libstemmer-dev zlib1g-dev libjansson-dev
       libfcgi-dev liburiparser-dev xapian-tools"
 case $MODE in
-  --test) PKGS="$PKGS lighttpd curl clang chromium nodejs time xapian-omega
+  --test) PKGS="$PKGS lighttpd curl clang chromium nodejs time xapian-omega jq python3
                 sqlite3 libsqlite3-dev gnuplot-nox" ;;
-  --bench) PKGS="$PKGS lighttpd curl clang xapian-omega sqlite3
+  --bench) PKGS="$PKGS lighttpd curl clang xapian-omega sqlite3 jq python3
                  libsqlite3-dev gnuplot-nox wrk time" ;;
   "") ;;
   *) echo "usage: deps.sh [--test|--bench]" >&2; exit 2 ;;

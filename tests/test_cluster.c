@@ -87,6 +87,7 @@ static void test_refusals(void) {
   refused("shard 0/2 a:1\n", "1 <= K <= N", 1);
   refused("shard x a:1\n", "expected K/N", 1);
   refused("shard 1/1\n", "shard without a replica", 1);
+  refused("shard 1/3 a:1\nshard 3/3 b:1\n", "shard 2/3 is not listed", 0);
   refused("shard 1/1 host:99999\n", "not HOST:PORT", 1);
   refused("replica a:1\n", "no `shard K/N` line above", 1);
   refused("shard 1/1 a:1\ntimeout search 0\n", "milliseconds", 2);
@@ -123,7 +124,7 @@ static void test_limits(void) {
 }
 
 int main(void) {
-  printf("1..32\n");
+  printf("1..34\n");
   test_full();
   test_stub();
   test_refusals();
