@@ -162,7 +162,10 @@ run "$RA_QUERY" --db "$T_TMP/empty" mentorship
 is "$RC" 4 "an empty directory is no index (4), not a damaged one"
 echo "not a database" > "$T_TMP/afile"
 run "$RA_QUERY" --db "$T_TMP/afile" mentorship
-ok $([ "$RC" -eq 4 ] || [ "$RC" -eq 5 ] && echo 0 || echo 1) "--db naming a plain file: exit 4 or 5"
+# A plain file is read as a cluster file (docs/scale.md): not one, so a
+# usage error naming the file and line.
+is "$RC" 2 "--db naming a plain file that is no cluster file: exit 2"
+like "$ERR" "afile:1: unknown line" "... the file and line named"
 
 # The writer lock: a second writer is refused with exit 6, naming the holder.
 if command -v python3 >/dev/null 2>&1; then

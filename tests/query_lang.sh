@@ -219,7 +219,7 @@ top = {"schema": int, "kind": str, "query": str, "revision": int, "generation": 
        "relaxed": (str, type(None)), "dropped": list, "notes": (str, type(None)),
        "fallback": bool, "expansions": list, "suggestion": (dict, type(None)),
        "unknown_tag": (str, type(None)), "facets": list, "facet_docs": int, "hits": list,
-       "cut_short": (str, type(None))}
+       "cut_short": (str, type(None)), "partial": bool, "missing_shards": list}
 hit = {"rank": int, "id": str, "title": str, "title_highlights": list, "url": (str, type(None)),
        "category": (str, type(None)), "tags": list, "tag_highlights": list, "score": float,
        "percent": int, "similar": int, "snippets": list, "snippet": (str, type(None)),
