@@ -41,6 +41,7 @@ import urllib.parse
 import urllib.request
 
 CLIENTS = 16
+IDLE_MS = 1500  # the servers drop connections idle this long
 
 
 def free_port():
@@ -71,7 +72,7 @@ class Server:
     def start(self):
         self.proc = subprocess.Popen(
             ["xapian-tcpsrv", "--interface", "127.0.0.1", "--port", str(self.port),
-             self.directory],
+             "--idle-timeout", str(IDLE_MS), self.directory],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         if not wait_port(self.port):
             raise SystemExit("load.py: xapian-tcpsrv on port %d did not start" % self.port)
@@ -92,6 +93,7 @@ def main():
     secs = float(sys.argv[5]) if len(sys.argv) > 5 else 16.0
     corpus = os.path.abspath(sys.argv[6]) if len(sys.argv) > 6 else None
     t_kill1, t_kill2, t_back = secs * 0.2, secs * 0.4, secs * 0.65
+    idle_ok = False
     state = os.path.join(cdir, "load-state")
     os.makedirs(state, exist_ok=True)
     servers = {}
@@ -123,8 +125,19 @@ def main():
             if line.strip() and not line.startswith("#"):
                 queries.append(line.rstrip("\n").split("\t")[1])
         url = "http://127.0.0.1:%d/search?format=json&q=" % port
-        # Warm up (the FastCGI processes start and open the cluster).
+        # Warm up (the FastCGI processes start and open the cluster), then
+        # stay idle past the servers' idle timeout: the connections they
+        # dropped must be reconnected, not reported as missing shards.
         urllib.request.urlopen(url + "residency", timeout=10).read()
+        time.sleep(IDLE_MS / 1000.0 + 1.0)
+        idle = []
+        for q in ("residency", "mentorship", "networking"):
+            with urllib.request.urlopen(url + q, timeout=10) as r:
+                idle.append((r.status, json.loads(r.read()).get("partial")))
+        idle_ok = all(x == (200, False) for x in idle)
+        print("load: after %.1f s idle (servers drop idle connections after %.1f s): %s"
+              % (IDLE_MS / 1000.0 + 1.0, IDLE_MS / 1000.0,
+                 "whole answers" if idle_ok else "FAILED %r" % idle))
         pids_before = cgi_pids(lighttpd.pid)
         log, lock, stop = [], threading.Lock(), threading.Event()
         t0 = time.time()
@@ -141,16 +154,17 @@ def main():
                     code, body = e.code, b""
                 except Exception as e:  # a connection error is a failure too
                     code, body = 599, str(e).encode()
-                partial, ids = None, None
+                partial, ids, gen = None, None, None
                 if code == 200:
                     try:
                         d = json.loads(body)
                         partial = d.get("partial", False)
                         ids = (d.get("total_estimate"), tuple(h["id"] for h in d.get("hits", [])))
+                        gen = d.get("generation")
                     except ValueError:
                         code = 598
                 with lock:
-                    log.append((t - t0, time.time() - t0, code, partial, q, ids))
+                    log.append((t - t0, time.time() - t0, code, partial, q, ids, gen))
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
         for th in threads:
@@ -172,7 +186,7 @@ def main():
             subprocess.run([os.path.join(build, "indexer", "ra-index"), "--quiet", "--rebuild",
                             "--shards", str(shards), "--db", cdir, corpus], check=True)
             marks["rebuilt"] = time.time() - t0
-            time.sleep(2.5)
+            time.sleep(3.5)
         stop.set()
         for th in threads:
             th.join()
@@ -220,14 +234,21 @@ def main():
                 base.setdefault(x[4], x[5])
         during = [x for x in log if x[1] > marks["rebuild"]]
         odd = [x for x in during if x[2] != 200 or x[3] or (x[4] in base and base[x[4]] != x[5])]
-        rebuild_ok = not odd
+        # Each shard published a new revision: answers started 2 s after the
+        # rebuild returned come from it (the generation names the revisions).
+        old_gen = set(x[6] for x in log if marks["back"] + 2.0 < x[0] and x[1] < marks["rebuild"])
+        after = [x for x in log if x[0] > marks["rebuilt"] + 2.0]
+        fresh = bool(after) and all(x[6] not in old_gen for x in after)
+        print("load: answers from 2 s after the rebuild returned: %d, all from the new revisions: %s"
+              % (len(after), "yes" if fresh else "NO"))
+        rebuild_ok = not odd and fresh
         print("load: rebuild of all %d shards while serving: %.1f s, %d requests meanwhile and "
-              "2.5 s after, %d compared with before, %d different or failed"
+              "3.5 s after, %d compared with before, %d different or failed"
               % (shards, marks["rebuilt"] - marks["rebuild"], len(during),
                  sum(1 for x in during if x[4] in base), len(odd)))
         for x in odd[:5]:
             print("load:   %r: %s %s" % (x[4], x[2], "partial" if x[3] else ""))
-    good = (rebuild_ok and not five and not bad_partial and late_whole and kept and
+    good = (idle_ok and rebuild_ok and not five and not bad_partial and late_whole and kept and
             len(late) > 0 and all(x[3] for x in down))
     print("load: %s" % ("ok" if good else "FAILED"))
     return 0 if good else 1
