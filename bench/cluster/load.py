@@ -177,6 +177,7 @@ def main():
         servers[(1, 2)].kill()
         marks["kill2"] = time.time() - t0
         time.sleep(t_back - t_kill2)
+        marks["restart"] = time.time() - t0  # replica 1 may answer from here on
         servers[(1, 1)].start()
         servers[(1, 2)].start()
         marks["back"] = time.time() - t0
@@ -205,7 +206,7 @@ def main():
     bad_partial = [x for x in partial if x[1] < marks["kill2"] or x[0] > marks["back"] + 2.0]
     late = [x for x in log if x[0] > marks["back"] + 2.0]
     late_whole = all(x[2] == 200 and not x[3] for x in late)
-    down = [x for x in log if x[0] > marks["kill2"] + 1.5 and x[1] < marks["back"]]
+    down = [x for x in log if x[0] > marks["kill2"] + 1.5 and x[1] < marks["restart"]]
     lat = sorted(x[1] - x[0] for x in log)
     p = lambda f: lat[min(len(lat) - 1, int(f * len(lat)))] * 1000 if lat else 0
     first_whole = min((x[0] for x in log if x[0] > marks["back"] and x[2] == 200 and not x[3]),
