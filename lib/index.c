@@ -192,6 +192,8 @@ typedef struct build {
   char shard[32];        /* RA_META_SHARD to write: "K/N", "" for none */
   unsigned long long revision; /* RA_META_REVISION to write */
   prev_map *prev;        /* incremental runs only */
+  /* Group keys carried over from the live generation (may be NULL). */
+  const ra_dedup_carry *carry;
   struct page_stat *pst; /* update runs: each page's stat from the count */
   pthread_mutex_t mu;    /* guards warn, progress and the counters below */
   size_t done;
@@ -320,7 +322,7 @@ static ra_status put_article(worker *wk, const ra_article *a,
   ra_status st = p ? retract_old(wk, p, &wk->err) : RA_OK;
   if (!st)
     st = ra_indexdoc_write(wk->an, &wk->sink, &wk->spell, &wk->acr, a, m,
-                           &wk->s.acronyms, wk->fresh, &wk->err);
+                           b->carry, &wk->s.acronyms, wk->fresh, &wk->err);
   if (st == RA_ERR_INVALID || st == RA_ERR_TOOBIG) {
     /* This document cannot be indexed (Xapian refused a term or value):
      * it fails alone, the run goes on. */
@@ -671,6 +673,16 @@ static ra_status write_facets(const char *gen_path, ra_error *err) {
   return st;
 }
 
+/* Group near-duplicates in w.  A shard keeps the groups it shares with
+ * the other shards (carried keys, dedup.h): it cannot see them, and a
+ * grouping across all shards (ra_index_regroup) corrects what changed.
+ * An index of the whole collection groups from scratch. */
+static ra_status mark_groups(ra_xwriter *w, const build *b, ra_error *err) {
+  size_t *groups = &b->stats->duplicate_groups;
+  return b->o->shards ? ra_dedup_mark_carried(w, b->carry, groups, err)
+                      : ra_dedup_mark(w, groups, err);
+}
+
 /* Full build into a new generation: J workers each write a shard, the
  * shards are merged by Xapian compaction (docids follow scan order, so
  * results equal a serial build), then the generation is published. */
@@ -759,8 +771,7 @@ static ra_status build_full(build *b, const char *syn_file, uint64_t cfg,
   free(wk);
   ra_xwriter *w = NULL;
   if (!st) st = ra_xwriter_open(gen_path, RA_XW_OPEN, &w, err);
-  if (!st && !o->defer_groups)
-    st = ra_dedup_mark(w, &stats->duplicate_groups, err);
+  if (!st && !o->defer_groups) st = mark_groups(w, b, err);
   if (!st) st = write_metadata(w, b, b->model, gen, cfg, err);
   if (!st) st = ra_synonyms_write_counts(w, &acr, err);
   ra_termcount_free(&acr);
@@ -878,8 +889,7 @@ static ra_status build_update(build *b, ra_xwriter *w, const char *syn_file,
   if (!st) st = ra_termcount_retract_spelling(&wk.unspell, w, err);
   if (!st) st = ra_synonyms_apply_counts(w, &wk.acr, &wk.unacr, &listed, err);
   int changed = stats->added || stats->updated || stats->removed;
-  if (!st && changed && !b->o->defer_groups)
-    st = ra_dedup_mark(w, &stats->duplicate_groups, err);
+  if (!st && changed && !b->o->defer_groups) st = mark_groups(w, b, err);
   /* Nothing written (no page changed, not even a touched one's mtime):
    * no commit, so the revision, and with it the readers' caches, ETags
    * and tag table, stay as they are. */
@@ -929,6 +939,7 @@ typedef struct index_run {
   ra_idxlock *lock;
   ra_model *model;
   ra_xwriter *w;  /* the live generation, open while it is updated */
+  ra_dedup_carry *carry; /* b.carry, owned */
   prev_map prev;  /* the live generation's pages (b.prev of an update) */
   /* Every page the scan found, for learning the corpus model; b.paths and
    * b.ids are this shard's (the same strings: freed through these). */
@@ -1129,11 +1140,51 @@ static void write_live_facets(const ra_index_opts *o, const char *cur) {
     o->warn(o->warn_ctx, gp, 0, (size_t)-1, ra_error_message(&ferr));
 }
 
+/* The live generation's group keys, for the build to carry over (b.carry).
+ * None when there is no live generation, or one of another format, or it
+ * cannot be read: every article then starts as its own group, as in a
+ * first build. */
+static ra_status load_carry(index_run *r, ra_error *err) {
+  const ra_index_opts *o = r->b.o;
+  if (!r->cur[0]) return RA_OK;
+  char path[RA_PATH_MAX + 64];
+  if (snprintf(path, sizeof path, "%s/%s", o->db_dir, r->cur) >= (int)sizeof path)
+    return RA_OK;
+  ra_xdb *db = NULL;
+  char *format = NULL;
+  ra_status st = RA_OK;
+  ra_error lerr;
+  ra_error_clear(&lerr);
+  if (ra_xdb_open(path, &db, NULL) == RA_OK &&
+      ra_xdb_get_metadata(db, RA_META_FORMAT, &format, NULL, NULL) == RA_OK &&
+      strcmp(format, RA_INDEX_FORMAT) == 0 &&
+      (st = ra_dedup_carry_load(db, &r->carry, &lerr)) != RA_OK) {
+    if (st == RA_ERR_NOMEM) {
+      ra_error_set(err, st, "%s", lerr.msg);
+    } else {
+      if (o->warn) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "group keys not carried over: %s",
+                 ra_error_message(&lerr));
+        o->warn(o->warn_ctx, path, 0, (size_t)-1, msg);
+      }
+      st = RA_OK;
+    }
+  }
+  free(format);
+  ra_xdb_free(db);
+  r->b.carry = r->carry;
+  return st;
+}
+
 /* Update the live generation (r->w, closed here) in place. */
 static ra_status run_update(index_run *r, ra_error *err) {
   ra_index_stats *stats = r->b.stats;
   stats->incremental = 1;
-  ra_status st = build_update(&r->b, r->w, r->syn, r->cur, r->cfg, err);
+  /* Only a shard needs the keys from before: an index of the whole
+   * collection regroups from scratch. */
+  ra_status st = r->b.o->shards ? load_carry(r, err) : RA_OK;
+  if (!st) st = build_update(&r->b, r->w, r->syn, r->cur, r->cfg, err);
   ra_status cst = ra_xwriter_close(r->w, st ? NULL : err);
   if (!st) st = cst;
   ra_xwriter_free(r->w);
@@ -1151,7 +1202,8 @@ static ra_status run_rebuild(index_run *r, const char *why_full,
     snprintf(msg, sizeof msg, "full rebuild: %s", why_full);
     o->info(o->warn_ctx, o->db_dir, 0, (size_t)-1, msg);
   }
-  ra_status st = ra_model_new(&r->model, err);
+  ra_status st = load_carry(r, err);
+  if (!st) st = ra_model_new(&r->model, err);
   if (!st)
     st = learn_model(r->model, r->all_paths, r->n_all, r->b.max_size, r->tags,
                      err);
@@ -1163,6 +1215,7 @@ static ra_status run_rebuild(index_run *r, const char *why_full,
 /* Free what the run holds, release the lock and time the build. */
 static void run_finish(index_run *r) {
   prev_free(&r->prev);
+  ra_dedup_carry_free(r->carry);
   free(r->b.pst);
   ra_model_free(r->model);
   if (r->all_paths != r->b.paths) {

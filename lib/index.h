@@ -50,7 +50,8 @@ typedef struct ra_index_opts {
    * unless rebuild is set. */
   unsigned shard, shards;
   /* Leave near-duplicate grouping to the caller, which groups across the
-   * shards of a cluster (ra_index_regroup). */
+   * shards of a cluster (ra_index_regroup); the shard is published with
+   * the keys carried over from its live index (dedup.h). */
   int defer_groups;
   ra_warn_fn warn;            /* per-file warnings and failures */
   ra_warn_fn info;            /* verbose notes (added/updated/...); may be NULL */
@@ -88,8 +89,12 @@ typedef struct ra_index_stats {
  * changed ones (by content hash) re-indexed, deleted ones removed,
  * unchanged ones (same mtime and size, or same hash) not parsed.  Otherwise
  * (or with opts->rebuild) a new generation is built aside with opts->jobs
- * workers and published atomically.  RA_OK even when some pages failed (see
- * stats->failed); any error leaves the previously published index intact. */
+ * workers and published atomically.  Either way an article whose SimHash
+ * is unchanged keeps its near-duplicate group key from the live index
+ * (dedup.h); a shard then groups without splitting carried groups
+ * (ra_dedup_mark_carried), a whole index from scratch (ra_dedup_mark).
+ * RA_OK even when some pages failed (see stats->failed); any error leaves
+ * the previously published index intact. */
 ra_status ra_index_build(const ra_index_opts *opts, ra_index_stats *stats,
                          ra_error *err);
 

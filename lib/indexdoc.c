@@ -239,7 +239,8 @@ static ra_status walk_fields(ra_analyzer *an, doc_ctx *c, const ra_article *a,
 ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
                             ra_termcount *spell, ra_termcount *acr,
                             const ra_article *a, const ra_indexdoc_meta *m,
-                            size_t *acronyms, int fresh, ra_error *err) {
+                            const ra_dedup_carry *carry, size_t *acronyms,
+                            int fresh, ra_error *err) {
   ra_xdoc *doc = NULL;
   char *json = NULL, *blob = NULL;
   size_t blob_len = 0;
@@ -273,6 +274,7 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
       st = ra_xdoc_set_value(doc, RA_SLOT_STATE, val, (size_t)n, err);
     }
   }
+  const char *group = a->id;
   if (!st) {
     uint64_t sim = 0;
     for (int b = 0; b < 64; b++)
@@ -281,20 +283,25 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
     tagset_hash(an, a, th);
     int n = snprintf(sv, sizeof sv, "%016llx %s", (unsigned long long)sim, th);
     st = ra_xdoc_set_value(doc, RA_SLOT_SIMHASH, sv, (size_t)n, err);
+    const char *kept = ra_dedup_carry_key(carry, a->id, sv, (size_t)n);
+    if (kept) group = kept;
   }
   if (!st && a->n_tags) st = set_tags_value(an, doc, a, err);
   char idterm[RA_IDENT_TERM_MAX + 1];
   size_t idl = strlen(a->id);
   size_t il = ra_ident_term(RA_PREFIX_ID, a->id, idl, idterm);
   if (!st) st = ra_xdoc_add_boolean_term(doc, idterm, il, err);
-  /* Ties in ranking go by id; and every article starts as its own
-   * near-duplicate group (key and term), which grouping (dedup.h) changes
-   * only for the articles it finds a near-duplicate of. */
+  /* Ties in ranking go by id.  An article whose SimHash is unchanged keeps
+   * its group (key and term) from the live index, so that a shard is
+   * published with the groups it shares with the others; any other starts
+   * as its own group.  Grouping (dedup.h) then changes only the articles
+   * whose group it finds different. */
   if (!st) st = ra_xdoc_set_value(doc, RA_SLOT_ID, a->id, idl, err);
-  if (!st) st = ra_xdoc_set_value(doc, RA_SLOT_COLLAPSE, a->id, idl, err);
+  size_t grl = strlen(group);
+  if (!st) st = ra_xdoc_set_value(doc, RA_SLOT_COLLAPSE, group, grl, err);
   if (!st) {
     char gterm[RA_IDENT_TERM_MAX + 1];
-    size_t gl = ra_ident_term(RA_PREFIX_GROUP, a->id, idl, gterm);
+    size_t gl = ra_ident_term(RA_PREFIX_GROUP, group, grl, gterm);
     st = ra_xdoc_add_boolean_term(doc, gterm, gl, err);
   }
   if (!st) st = ra_writeq_put_doc(ws, &doc, fresh ? NULL : idterm, err);

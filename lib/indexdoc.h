@@ -13,6 +13,7 @@
 
 #include "analyze.h"
 #include "article.h"
+#include "dedup.h"
 #include "status.h"
 #include "termcount.h"
 #include "writeq.h"
@@ -30,13 +31,15 @@ typedef struct ra_indexdoc_meta {
 
 /* Build the document of a (m: its content hash and file state) and hand it
  * to ws: added (fresh: a new database) or replacing the document with a's
- * id.  Its words for "did you mean" are counted in spell; acronyms learned
+ * id.  Its near-duplicate group key is the one carry keeps for it
+ * (ra_dedup_carry_key; carry may be NULL), else its own id.  Its words for "did you mean" are counted in spell; acronyms learned
  * from its text go to ws as synonyms, counted in *acronyms, and each
  * distinct pair once in acr (articles per pair; RA_SYN_PAIR_SEP keys). */
 ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
                             ra_termcount *spell, ra_termcount *acr,
                             const ra_article *a, const ra_indexdoc_meta *m,
-                            size_t *acronyms, int fresh, ra_error *err);
+                            const ra_dedup_carry *carry, size_t *acronyms,
+                            int fresh, ra_error *err);
 
 /* What ra_indexdoc_write of a counted, and nothing else: its spelling
  * words into spell and its distinct acronym pairs into acr (either map

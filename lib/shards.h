@@ -1,8 +1,9 @@
 /* shards.h - a cluster of N shards built on one machine (docs/scale.md):
  * DIR/shard-1 .. DIR/shard-N, each a normal index of the articles
  * ra_ident_shard gives it (ra_index_build with opts->shard K/N), built one
- * after the other; then near-duplicates grouped across all of them at
- * once (ra_index_regroup), so a group spanning shards has one key; then
+ * after the other, each published with the group keys carried over from
+ * its live index; then near-duplicates grouped across all of them at once
+ * (ra_index_regroup), so a group spanning shards has one key; then
  * the cluster file DIR/cluster that names them for a query host.  A later
  * run updates each shard and groups again. */
 #ifndef RA_SHARDS_H

@@ -5,7 +5,10 @@
 # as in the one index (a group split between shards included) and one
 # group term per article; `--shard K/N` builds the same shard alone,
 # rejects bad K/N and an index of another split, updates and counts its
-# revision; the cluster file names the shards.  Reads the indexes with
+# revision; the cluster file names the shards.  Group keys are carried
+# over: a shard rebuilt alone keeps a group it shares with another shard,
+# `--rebuild --shards 3` of an unchanged corpus publishes each shard once
+# with the same keys, and a substantially edited article leaves its group.  Reads the indexes with
 # xapian-delve (Debian xapian-tools, installed by scripts/deps.sh).
 . "${RA_SRCDIR:-..}/tests/lib.sh"
 GEN="$(dirname "$RA_INDEX")/../bench/gen_corpus"
@@ -140,5 +143,72 @@ pairs "$ONE" | LC_ALL=C sort >"$T_TMP/one.pairs"
 for k in 1 2 3; do pairs "$CL/shard-$k"; done | LC_ALL=C sort >"$T_TMP/cl2.pairs"
 cmp -s "$T_TMP/cl2.pairs" "$T_TMP/one.pairs"
 ok $? "after the updates, the shards' group keys still equal the one index's"
+
+# Carried group keys.  A member of a group split between shards whose key
+# (the group's smallest id) lives in another shard: rebuilt alone, its
+# shard cannot see the group, and keeps the key it had.
+rev_of() { xapian-metadata get "$1" ra:revision; }
+shard_of() { awk -v id="$1" '$1 == id {print $3}' "$T_TMP/cl.pairs"; }
+for k in 1 2 3; do pairs "$CL/shard-$k" | sed "s/\$/ $k/"; done | LC_ALL=C sort >"$T_TMP/cl.pairs"
+m=$(awk '{ s[$1] = $3; k[$1] = $2 } END { for (a in k) if (k[a] != a && s[k[a]] != "" &&
+  s[k[a]] != s[a]) print a }' "$T_TMP/cl.pairs" | LC_ALL=C sort | head -1)
+ok $([ -n "$m" ]; echo $?) "a member of a group whose key is in another shard ($m)"
+km=$(shard_of "$m")
+key=$(awk -v id="$m" '$1 == id {print $2}' "$T_TMP/cl.pairs")
+pairs "$CL/shard-$km" | LC_ALL=C sort >"$T_TMP/before"
+rev=$(rev_of "$CL/shard-$km")
+run "$RA_INDEX" -q --jobs 2 --rebuild --shard "$km/3" --db "$CL/shard-$km" "$C"
+is "$RC" 0 "--rebuild --shard $km/3 alone"
+pairs "$CL/shard-$km" | LC_ALL=C sort | cmp -s - "$T_TMP/before"
+ok $? "... keeps every key of the shard, the cross-shard one included ($m: $key)"
+is "$(rev_of "$CL/shard-$km")" $((rev + 1)) "... publishing once"
+groups_ok "$CL/shard-$km"
+ok $? "... one group term per article, XG + its key"
+
+# An unchanged corpus rebuilt as a cluster: each shard is published once,
+# with the keys it had (readers see no change), and the grouping across
+# shards finds nothing to rewrite.
+for k in 1 2 3; do eval "r$k=\$(rev_of \"\$CL/shard-\$k\")"; done
+run "$RA_INDEX" -q --jobs 2 --rebuild --shards 3 --db "$CL" "$C"
+is "$RC" 0 "--rebuild --shards 3 of the unchanged corpus"
+for k in 1 2 3; do pairs "$CL/shard-$k"; done | LC_ALL=C sort | cmp -s - "$T_TMP/one.pairs"
+ok $? "... every key equals the one index's"
+for k in 1 2 3; do
+  eval "want=\$((r$k + 1))"
+  is "$(rev_of "$CL/shard-$k")" "$want" "... shard $k published exactly once (revision $want)"
+done
+
+# A substantially edited article (every line's words reversed, the tag
+# line too) is a near-duplicate of nothing: its shard's update gives it
+# its own group, and the cluster regroups like the one index.
+f=$(ls "$C"/*/"$m.txt" "$C/$m.txt" 2>/dev/null | head -1)
+awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : ""); print "" }' "$f" >"$T_TMP/edit" &&
+  cat "$T_TMP/edit" >"$f"
+run "$RA_INDEX" -q --shard "$km/3" --db "$CL/shard-$km" --stats-json "$T_TMP/stats.json" "$C"
+is "$RC" 0 "shard $km/3 updates after the edit of $m"
+is "$(stat_of updated)" 1 "... of the one article"
+is "$(pairs "$CL/shard-$km" | awk -v id="$m" '$1 == id {print $2}')" "$m" \
+  "... which is now its own group"
+run "$RA_INDEX" -q --shards 3 --db "$CL" "$C"
+is "$RC" 0 "--shards 3 updates the cluster"
+run "$RA_INDEX" -q --db "$ONE" "$C"
+is "$RC" 0 "the one index updates"
+pairs "$ONE" | LC_ALL=C sort >"$T_TMP/one.pairs"
+is "$(awk -v id="$m" '$1 == id {print $2}' "$T_TMP/one.pairs")" "$m" \
+  "the one index gives the edited article its own group"
+for k in 1 2 3; do pairs "$CL/shard-$k"; done | LC_ALL=C sort | cmp -s - "$T_TMP/one.pairs"
+ok $? "the shards' keys equal the one index's"
+
+# An index of the whole collection regroups from scratch: carried keys
+# change nothing, a rebuild's keys are a fresh build's.
+run "$RA_INDEX" -q --jobs 2 --rebuild --db "$ONE" "$C"
+is "$RC" 0 "the one index rebuilds"
+run "$RA_INDEX" -q --jobs 2 --db "$T_TMP/fresh" "$C"
+is "$RC" 0 "a fresh index of the same corpus"
+pairs "$T_TMP/fresh" | LC_ALL=C sort >"$T_TMP/fresh.pairs"
+pairs "$ONE" | LC_ALL=C sort | cmp -s - "$T_TMP/fresh.pairs"
+ok $? "the rebuilt index's keys equal the fresh one's"
+cmp -s "$T_TMP/fresh.pairs" "$T_TMP/one.pairs"
+ok $? "... and the updated one's"
 
 done_testing
