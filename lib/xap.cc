@@ -1281,16 +1281,6 @@ ra_xquery *ra_xquery_combine(ra_xq_op op, ra_xquery *const *subs, size_t n,
       if (v.empty()) return new ra_xquery{Xapian::Query()};
       Xapian::Query rest(Xapian::Query::OP_OR, v.begin() + 1, v.end());
       if (v.size() == 1) return new ra_xquery{v[0]};
-      if (op == RA_XQ_AND_MAYBE) {
-        // The same matches and weights as OP_AND_MAYBE, built as (first OR
-        // rest) FILTER first: libxapian 1.4.22 loses matches of AND_MAYBE
-        // when results are collapsed and check_at_least exceeds the page
-        // (seen: the 7th best article of "journeys" missing from the top 10
-        // and the top 20, present in the top 100; the proximity boost of
-        // one of two equally close articles missing).
-        Xapian::Query any(Xapian::Query::OP_OR, v[0], rest);
-        return new ra_xquery{Xapian::Query(Xapian::Query::OP_FILTER, any, v[0])};
-      }
       return new ra_xquery{Xapian::Query(map_op(op), v[0], rest)};
     }
     return new ra_xquery{

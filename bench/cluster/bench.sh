@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # bench.sh - what sharding costs and gives, on SIZE generated articles:
 #
 #   1. build: one `ra-index --jobs 1` builder of everything, then each
@@ -13,7 +13,7 @@
 #   3. FastCGI requests/s over the 2-shard cluster through lighttpd
 #      (bench/bench_http.sh: with the answer cache, and without).
 #
-#   sh bench/cluster/bench.sh BUILDDIR SIZE [WORKDIR] [STEPS]
+#   bash bench/cluster/bench.sh BUILDDIR SIZE [WORKDIR] [STEPS]
 #
 # WORKDIR (default /tmp/ra-cluster-bench) keeps the corpus and indexes
 # between runs: a step whose output exists is not redone (delete the
@@ -21,6 +21,7 @@
 # Disk: about 40 KB per article per copy (corpus 5 KB, one index ~12 KB,
 # the shard sets as much again each): 50,000 articles take ~2.5 GB,
 # 200,000 ~10 GB.  Prints Markdown rows for bench/RESULTS.md.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -eu
 build=$(cd "${1:?usage: bench.sh BUILDDIR SIZE [WORKDIR] [STEPS]}" && pwd)
 size=${2:?usage: bench.sh BUILDDIR SIZE [WORKDIR] [STEPS]}
