@@ -287,7 +287,7 @@ static ra_status count_facets(qb *b, const ra_xquery *xq, int collapse_slot, ra_
   fo.sort_by_docid = 1;
   fo.tie_slot = -1;
   fo.offset = 0;
-  fo.count = 0;
+  fo.count = 1; /* 0 only estimates, from term frequencies */
   fo.check_at_least = b->rp->check_at_least;
   fo.collapse_slot = collapse_slot;
   facet_ctx fc = {.r = r};
