@@ -102,7 +102,7 @@ case " $steps " in *" http "*)
   echo
   echo "FastCGI over the 2-shard cluster ($size articles), bench/bench_http.sh 10 s, 16 connections:"
   echo '```'
-  RA_BENCH_DB="$work/s2-$size/cluster-tcp" sh "$src/bench/bench_http.sh" "$build" 10 16 | grep -v '^plain CGI' || true
+  RA_BENCH_DB="$work/s2-$size/cluster-tcp" sh "$src/bench/bench_http.sh" "$build" 10 16 | grep -v '^CGI ' || true
   echo '```'
   ra_tcpsrv_stop_all
 ;; esac
