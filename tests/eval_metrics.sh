@@ -60,7 +60,7 @@ is "$RC" 2 "an unknown command is a usage error"
 # by position), codes 1..4 and -1, an empty document, quotes and a
 # backslash in the text, and authors that must not be indexed.
 mkdir "$T_TMP/cran"
-run awk -v out="$T_TMP/cran" -f "$RA_SRCDIR/bench/eval/cranfield.awk" \
+run awk -v out="$T_TMP/cran" -f "$RA_SRCDIR/bench/eval/json.awk" -f "$RA_SRCDIR/bench/eval/cranfield.awk" \
   "$D/mini/cran.all.1400" "$D/mini/cran.qry" "$D/mini/cranqrel"
 is "$RC" 0 "cranfield.awk converts the sample"
 like "$ERR" "3 documents, 2 queries, 5 judgments" "it counts what it wrote"
@@ -79,7 +79,7 @@ is "$(cat "$T_TMP/cran/qrels")" "1 0 1 3
 2 0 1 1
 2 0 2 2" "grades: gain 5 - code; -1 -> 0 (not relevant)"
 printf '1 1 7\n' > "$T_TMP/badqrel"
-run awk -v out="$T_TMP/cran" -f "$RA_SRCDIR/bench/eval/cranfield.awk" \
+run awk -v out="$T_TMP/cran" -f "$RA_SRCDIR/bench/eval/json.awk" -f "$RA_SRCDIR/bench/eval/cranfield.awk" \
   "$D/mini/cran.all.1400" "$D/mini/cran.qry" "$T_TMP/badqrel"
 is "$RC" 3 "an unknown relevance code is refused"
 like "$ERR" "unknown relevance code 7" "and named"

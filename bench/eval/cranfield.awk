@@ -2,7 +2,7 @@
 # bench/eval/data/cranfield/README.md) into the harness's collection layout
 # (docs/evaluation.md): docs.jsonl, queries.tsv and TREC qrels.
 #
-#   awk -v out=DIR -f cranfield.awk cran.all.1400 cran.qry cranqrel
+#   awk -v out=DIR -f json.awk -f cranfield.awk cran.all.1400 cran.qry cranqrel
 #
 # The quirks handled here, so the rest of the harness is generic:
 # - CRLF line ends: every "\r" is dropped.
@@ -18,20 +18,7 @@
 # - Only .T (title) and .W (abstract) are indexed, as in the reference
 #   baseline; .A (authors) and .B (source) are dropped.
 
-# Replace every sep in s by rep with split/concatenation: gsub's
-# treatment of backslashes in the replacement differs between awks.
-function replace_all(s, sep, rep,    n, i, p, r) {
-  n = split(s, p, sep)
-  r = p[1]
-  for (i = 2; i <= n; i++) r = r rep p[i]
-  return r
-}
-function jstr(s) {
-  s = replace_all(s, "\\", "\\\\")
-  s = replace_all(s, "\"", "\\\"")
-  gsub(/\t/, " ", s)
-  return "\"" s "\""
-}
+# replace_all and jstr: json.awk (load it first).
 function trim(s) { sub(/^[ ]+/, "", s); sub(/[ ]+$/, "", s); return s }
 function flush_doc() {
   if (id == "") return

@@ -3,7 +3,7 @@
 # README) into the harness's layout (docs/evaluation.md): docs.jsonl,
 # queries.tsv and TREC qrels.
 #
-#   awk -v out=DIR -f smart.awk QRELS DOCS QUERIES
+#   awk -v out=DIR -f json.awk -f smart.awk QRELS DOCS QUERIES
 #
 # - Records start at ".I n"; a field at a line ".X" (one upper-case
 #   letter).  Only .T (title) and .W (abstract) are indexed, as in the
@@ -15,18 +15,7 @@
 #   empty records (CACM's closing ".I 0") are skipped.
 # - Judgments: "qid docid ..." with any further columns; every listed pair
 #   is relevant (grade 1).  CRLF line ends are accepted.
-function replace_all(s, sep, rep,    n, i, p, r) {
-  n = split(s, p, sep)
-  r = p[1]
-  for (i = 2; i <= n; i++) r = r rep p[i]
-  return r
-}
-function jstr(s) {
-  s = replace_all(s, "\\", "\\\\")
-  s = replace_all(s, "\"", "\\\"")
-  gsub(/[[:cntrl:]]/, " ", s) # tabs, CR and the odd control byte (CACM has 0x19)
-  return "\"" s "\""
-}
+# replace_all and jstr: json.awk (load it first).
 function trim(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
 function flush() {
   if (id == "") return
