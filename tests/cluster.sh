@@ -153,4 +153,14 @@ printf 'auto %s\nauto %s\nauto %s\n' "$T_TMP/s3/shard-1" "$T_TMP/s3/shard-2" "$T
 is "$(q1 "$T_TMP/stub" --format json --per-page 20 residency | jq -c '[.hits[].id]')" \
   "$(q1 "$T_TMP/one" --format json --per-page 20 residency | jq -c '[.hits[].id]')" \
   "a plain Xapian stub file of the shards is a cluster file"
+run "$RA_INDEX" --cluster "$T_TMP/nonexistent"
+is "$RC" 5 "ra-index --cluster with no such file: error (5)"
+like "$ERR" "nonexistent" "... the file named"
+run "$RA_INDEX" --cluster "$T_TMP/bad1"
+is "$RC" 5 "ra-index --cluster of a bad cluster file: error (5), as for any bad input file"
+like "$ERR" "bad1:2:" "... file and line named"
+[ ! -e "$T_TMP/bad1.lex" ]
+ok $? "... and no lexicon written"
+run "$RA_INDEX" --cluster "$T_TMP/stub" "$C"
+is "$RC" 2 "ra-index --cluster with a corpus: usage error"
 done_testing
