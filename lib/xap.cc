@@ -1192,25 +1192,32 @@ ra_status ra_xdb_synonyms(ra_xdb *db, const char *key, ra_xterm_cb cb,
   }
 }
 
+// The best max expansion terms of the relevance set docids[0..n) that
+// decider keeps, visited best first with weight * 1000.  Throws.  Exact
+// frequencies: over several databases Xapian otherwise estimates them, and
+// a cluster would not agree with one index.
+static void expand_visit(ra_xdb *db, const uint32_t *docids, size_t n,
+                         const Xapian::ExpandDecider &decider, unsigned max,
+                         ra_xterm_cb cb, void *ctx) {
+  Xapian::RSet rset;
+  for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
+  Xapian::ESet eset = guarded(db, [&] {
+    Xapian::Enquire e(db->db);
+    return e.get_eset(max, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+  });
+  for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+    std::string term = *it;
+    double w = it.get_weight() * 1000.0;
+    uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
+    if (cb(ctx, term.data(), term.size(), wi)) break;
+  }
+}
+
 ra_status ra_xdb_expand(ra_xdb *db, const uint32_t *docids, size_t n,
                         unsigned max, ra_xterm_cb cb, void *ctx,
                         ra_error *err) {
   try {
-    Xapian::RSet rset;
-    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
-    WordsOnly decider;
-    // Exact frequencies: over several databases Xapian otherwise
-    // estimates them, and a cluster would not agree with one index.
-    Xapian::ESet eset = guarded(db, [&] {
-      Xapian::Enquire e(db->db);
-      return e.get_eset(max, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
-    });
-    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
-      std::string term = *it;
-      double w = it.get_weight() * 1000.0;
-      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
-      if (cb(ctx, term.data(), term.size(), wi)) break;
-    }
+    expand_visit(db, docids, n, WordsOnly(), max, cb, ctx);
     return RA_OK;
   } catch (...) {
     return translate(err, "related terms");
@@ -1223,19 +1230,8 @@ ra_status ra_xdb_expand_prefixed(ra_xdb *db, const uint32_t *docids,
                                  unsigned max, ra_xterm_cb cb, void *ctx,
                                  ra_error *err) {
   try {
-    Xapian::RSet rset;
-    for (size_t i = 0; i < n; i++) rset.add_document(docids[i]);
-    PrefixOnly decider(prefix ? prefix : "", exclude, n_exclude);
-    Xapian::ESet eset = guarded(db, [&] {
-      Xapian::Enquire e(db->db);
-      return e.get_eset(max, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
-    });
-    for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
-      std::string term = *it;
-      double w = it.get_weight() * 1000.0;
-      uint32_t wi = w > 4e9 ? 4000000000u : w < 0 ? 0u : (uint32_t)w;
-      if (cb(ctx, term.data(), term.size(), wi)) break;
-    }
+    expand_visit(db, docids, n, PrefixOnly(prefix ? prefix : "", exclude, n_exclude), max,
+                 cb, ctx);
     return RA_OK;
   } catch (...) {
     return translate(err, "feedback terms");
