@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "search.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,93 @@ void ra_rank_params_default(ra_rank_params *p) {
   p->prf_docs = 10;
   p->prf_terms = 20;
   p->prf_weight = 1.0;
+}
+
+/* ra_rank_params_set's table: every tunable field by name. */
+enum { RP_DOUBLE, RP_UNSIGNED, RP_U32, RP_INT, RP_LONG };
+static const struct {
+  const char *name;
+  int type;
+  size_t off;
+  double min, max;
+} rank_fields[] = {
+#define RP(f, t, lo, hi) {#f, t, offsetof(ra_rank_params, f), lo, hi}
+    RP(bm25_k1, RP_DOUBLE, 0, 100),
+    RP(bm25_b, RP_DOUBLE, 0, 1),
+    RP(bm25_min_normlen, RP_DOUBLE, 0, 100),
+    RP(exact_weight, RP_DOUBLE, 0, 100),
+    RP(title_weight, RP_DOUBLE, 0, 100),
+    RP(phrase_weight, RP_DOUBLE, 0, 100),
+    RP(near_weight, RP_DOUBLE, 0, 100),
+    RP(near_window, RP_UNSIGNED, 1, 100),
+    RP(expansion_weight, RP_DOUBLE, 0, 100),
+    RP(max_expansions, RP_UNSIGNED, 0, 1000),
+    RP(max_wildcard, RP_UNSIGNED, 0, 100000),
+    RP(time_limit, RP_DOUBLE, 0, 3600),
+    RP(deadline_ms, RP_LONG, -1, 3600000),
+    RP(check_at_least, RP_U32, 0, 1e9),
+    RP(collapse, RP_INT, 0, 1),
+    RP(spell_max_edit, RP_UNSIGNED, 0, 10),
+    RP(spell_rare_docs, RP_U32, 0, 1e9),
+    RP(related_terms, RP_UNSIGNED, 0, 1000),
+    RP(related_tag_weight, RP_DOUBLE, 0, 100),
+    RP(related_category_weight, RP_DOUBLE, 0, 100),
+    RP(and_max_words, RP_UNSIGNED, 0, 1000),
+    RP(stop_words, RP_INT, 0, 1),
+    RP(near_max_words, RP_UNSIGNED, 0, 1000),
+    RP(prf_min_words, RP_UNSIGNED, 0, 1000),
+    RP(prf_docs, RP_UNSIGNED, 0, 1000),
+    RP(prf_terms, RP_UNSIGNED, 0, RA_MAX_FEEDBACK),
+    RP(prf_weight, RP_DOUBLE, 0, 100),
+#undef RP
+};
+
+ra_status ra_rank_params_set(ra_rank_params *p, const char *a, ra_error *err) {
+  const char *eq = a ? strchr(a, '=') : NULL;
+  if (!eq)
+    return ra_error_set(err, RA_ERR_USAGE,
+                        "ranking parameter: expected NAME=VALUE, got '%s'",
+                        a ? a : "");
+  size_t nl = (size_t)(eq - a);
+  for (size_t i = 0; i < sizeof rank_fields / sizeof rank_fields[0]; i++) {
+    if (strlen(rank_fields[i].name) != nl || memcmp(rank_fields[i].name, a, nl)) continue;
+    char *end;
+    double v = strtod(eq + 1, &end);
+    if (end == eq + 1 || *end || !(v >= rank_fields[i].min && v <= rank_fields[i].max) ||
+        (rank_fields[i].type != RP_DOUBLE && v != (double)(long)v))
+      return ra_error_set(err, RA_ERR_USAGE,
+                          "ranking parameter %s: expected a%s number from %g to %g, got '%s'",
+                          rank_fields[i].name,
+                          rank_fields[i].type == RP_DOUBLE ? "" : " whole",
+                          rank_fields[i].min, rank_fields[i].max, eq + 1);
+    char *f = (char *)p + rank_fields[i].off;
+    switch (rank_fields[i].type) {
+    case RP_DOUBLE: *(double *)f = v; break;
+    case RP_UNSIGNED: *(unsigned *)f = (unsigned)v; break;
+    case RP_U32: *(uint32_t *)f = (uint32_t)v; break;
+    case RP_INT: *(int *)f = (int)v; break;
+    default: *(long *)f = (long)v; break;
+    }
+    return RA_OK;
+  }
+  return ra_error_set(err, RA_ERR_USAGE, "ranking parameter: unknown name '%.*s'",
+                      (int)nl, a);
+}
+
+void ra_rank_params_list(FILE *f) {
+  ra_rank_params d;
+  ra_rank_params_default(&d);
+  for (size_t i = 0; i < sizeof rank_fields / sizeof rank_fields[0]; i++) {
+    const char *v = (const char *)&d + rank_fields[i].off;
+    fprintf(f, "  %-24s ", rank_fields[i].name);
+    switch (rank_fields[i].type) {
+    case RP_DOUBLE: fprintf(f, "%g\n", *(const double *)v); break;
+    case RP_UNSIGNED: fprintf(f, "%u\n", *(const unsigned *)v); break;
+    case RP_U32: fprintf(f, "%u\n", (unsigned)*(const uint32_t *)v); break;
+    case RP_INT: fprintf(f, "%d\n", *(const int *)v); break;
+    default: fprintf(f, "%ld\n", *(const long *)v); break;
+    }
+  }
 }
 
 /* The index's format number from its metadata (0 when unreadable). */

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "article.h"
 #include "qparse.h"
@@ -94,6 +95,14 @@ typedef struct ra_rank_params {
 } ra_rank_params;
 
 void ra_rank_params_default(ra_rank_params *p);
+/* Sets one parameter from "NAME=VALUE" (the names are the fields above,
+ * e.g. "bm25_k1=1.2"; ra-query --rank, bench/eval/run --variant): for
+ * trying a ranking change without a rebuild.  RA_ERR_USAGE naming the
+ * parameter when the name is unknown or the value not a number in range. */
+ra_status ra_rank_params_set(ra_rank_params *p, const char *assignment,
+                             ra_error *err);
+/* The names ra_rank_params_set takes, one per line, for --help. */
+void ra_rank_params_list(FILE *f);
 
 /* ---- a search -------------------------------------------------------------- */
 

@@ -42,6 +42,8 @@ static void usage(FILE *f) {
           "      --time-limit MS  time budget of a search, 0 for none (default 2000);\n"
           "                       past it the answer is cut short and says so\n"
           "      --color WHEN     highlight with bold: auto, always, never\n"
+          "      --rank NAME=VALUE  override a ranking parameter (repeatable;\n"
+          "                       --rank help lists them with their defaults)\n"
           "  -h, --help           this help\n"
           "  -V, --version        version\n\n"
           "Query syntax: words (all must match), \"exact phrase\", -word or "
@@ -198,7 +200,7 @@ static char *join_args(int argc, char **argv, int first, size_t *len) {
 
 int main(int argc, char **argv) {
   enum { OPT_COLOR = 256, OPT_EXPLAIN, OPT_TAGS, OPT_COMPLETE, OPT_RELATED,
-         OPT_NOEXPAND, OPT_TIMELIMIT };
+         OPT_NOEXPAND, OPT_TIMELIMIT, OPT_RANK };
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},
       {"format", required_argument, NULL, 'f'},
@@ -212,6 +214,7 @@ int main(int argc, char **argv) {
       {"related", required_argument, NULL, OPT_RELATED},
       {"no-expand", no_argument, NULL, OPT_NOEXPAND},
       {"time-limit", required_argument, NULL, OPT_TIMELIMIT},
+      {"rank", required_argument, NULL, OPT_RANK},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -219,6 +222,8 @@ int main(int argc, char **argv) {
   int fmt = FMT_TEXT, mode = MODE_SEARCH, explain = 0, no_expand = 0;
   int color = -1; /* auto */
   long count = 10, page = 1, time_limit = 0; /* 0: the library's */
+  ra_rank_params rp;
+  ra_rank_params_default(&rp);
   int c;
   char *word = calloc((size_t)argc + 1, 1);
   if (!word) {
@@ -279,6 +284,21 @@ int main(int argc, char **argv) {
       }
       if (time_limit == 0) time_limit = -1; /* none */
       break;
+    case OPT_RANK: {
+      ra_error rerr;
+      ra_error_clear(&rerr);
+      if (strcmp(optarg, "help") == 0) {
+        free(word);
+        printf("Ranking parameters (--rank NAME=VALUE) and their defaults:\n");
+        ra_rank_params_list(stdout);
+        return exit_for(RA_OK);
+      }
+      if (ra_rank_params_set(&rp, optarg, &rerr) != RA_OK) {
+        fprintf(stderr, "ra-query: --rank: %s\n", ra_error_message(&rerr));
+        return option_error(argc, argv, mw, word);
+      }
+      break;
+    }
     case 'h':
     case 'V':
       /* "-hospital" is a query, not -h */
@@ -360,8 +380,6 @@ int main(int argc, char **argv) {
     ra_completions_free(comp, n);
   } else if (st == RA_OK) {
     ra_search_opts o = {(size_t)((page - 1) * count), (size_t)count, 3};
-    ra_rank_params rp;
-    ra_rank_params_default(&rp);
     if (time_limit) rp.deadline_ms = time_limit;
     ra_search_ext x = {explain, no_expand, 0, 0, &rp};
     if (mode == MODE_RELATED)

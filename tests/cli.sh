@@ -17,6 +17,11 @@ run "$RA_QUERY" --count 0 x;    is "$RC" 2 "--count 0: exit 2"
 run "$RA_QUERY" --count 101 x;  is "$RC" 2 "--count 101: exit 2"
 run "$RA_QUERY" --page abc x;   is "$RC" 2 "--page abc: exit 2"; like "$ERR" "--page" "names the option"
 run "$RA_QUERY" --color sometimes x; is "$RC" 2 "--color sometimes: exit 2"
+run "$RA_QUERY" --rank help; is "$RC" 0 "--rank help exits 0"; like "$OUT" "bm25_k1 " "and lists the parameters"
+run "$RA_QUERY" --rank bm25_k1 x; is "$RC" 2 "--rank without =: exit 2"; like "$ERR" "NAME=VALUE" "and says what it wants"
+run "$RA_QUERY" --rank bm25_k2=1 x; is "$RC" 2 "--rank unknown name: exit 2"; like "$ERR" "bm25_k2" "names it"
+run "$RA_QUERY" --rank bm25_b=2 x; is "$RC" 2 "--rank out of range: exit 2"; like "$ERR" "bm25_b" "names the parameter"
+run "$RA_QUERY" --rank prf_docs=1.5 x; is "$RC" 2 "--rank fraction for a count: exit 2"
 
 # Numbers out of range are refused by name (exit 2), never wrapped or
 # saturated into something else.
