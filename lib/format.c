@@ -97,6 +97,9 @@ static void format_text(FILE *out, int flags, const ra_results *r) {
     put_plain(out, r->relaxed);
     fputs(".\n", out);
   }
+  char tiers[160];
+  ra_results_tier_note(r, tiers, sizeof tiers);
+  if (tiers[0]) fprintf(out, "%s.\n", tiers);
   if (r->query && r->query->notes[0]) {
     fputs("Note: ", out);
     put_plain(out, r->query->notes);
@@ -264,7 +267,7 @@ static json_t *explain_json(const ra_explain *ex) {
                    (json_int_t)ex->doclen, "avlen", ex->avlen, "terms", terms);
 }
 
-static json_t *hit_json(const ra_hit *h) {
+static json_t *hit_json(const ra_hit *h, int tiered) {
   const ra_article *a = h->article;
   json_t *tags = json_array(), *tag_hls = json_array();
   for (size_t t = 0; t < a->n_tags; t++) {
@@ -306,8 +309,28 @@ static json_t *hit_json(const ra_hit *h) {
       "score", h->score, "percent", h->percent, "similar", (json_int_t)h->similar,
       "snippets", snips, "snippet", joined ? jstr(joined, k) : json_null());
   free(joined);
+  if (hit)
+    json_object_set_new(hit, "words", tiered ? json_integer((json_int_t)h->words) : json_null());
   if (hit && h->explain) json_object_set_new(hit, "explain", explain_json(h->explain));
   return hit;
+}
+
+/* A tiered answer: how many words ranked, how many articles hold every
+ * word and how many some, and where on this page each tier starts. */
+static json_t *tiers_json(const ra_results *r) {
+  if (!r->tiered) return json_null();
+  json_t *starts = json_array();
+  for (size_t i = 0; starts && i < r->n_hits; i++)
+    if (i == 0 || r->hits[i].words != r->hits[i - 1].words)
+      json_array_append_new(starts, json_pack("{s:I, s:I}", "words",
+                                              (json_int_t)r->hits[i].words, "rank",
+                                              (json_int_t)r->hits[i].rank));
+  uint32_t some = r->estimate > r->every_word ? r->estimate - r->every_word : 0;
+  char note[160];
+  ra_results_tier_note(r, note, sizeof note);
+  return json_pack("{s:I, s:I, s:I, s:o, s:o}", "words", (json_int_t)r->tiered, "every_word",
+                   (json_int_t)r->every_word, "some_words", (json_int_t)some, "starts",
+                   starts ? starts : json_array(), "note", note[0] ? json_string(note) : json_null());
 }
 
 static ra_status dump(FILE *out, json_t *root, ra_error *err) {
@@ -324,7 +347,7 @@ static ra_status dump(FILE *out, json_t *root, ra_error *err) {
 static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
   json_t *hits = json_array();
   for (size_t i = 0; hits && i < r->n_hits; i++)
-    json_array_append_new(hits, hit_json(&r->hits[i]));
+    json_array_append_new(hits, hit_json(&r->hits[i], r->tiered != 0));
   json_t *dropped = json_array(), *exps = json_array(), *facets = json_array();
   for (size_t i = 0; dropped && i < r->n_dropped; i++)
     json_array_append_new(dropped, js(r->dropped[i]));
@@ -363,6 +386,7 @@ static ra_status format_json(FILE *out, const ra_results *r, ra_error *err) {
     json_array_append_new(missing, json_integer((json_int_t)r->missing_shards[i]));
   if (root) {
     json_object_set_new(root, "partial", json_boolean(r->n_missing > 0));
+    json_object_set_new(root, "tiers", tiers_json(r));
     json_object_set_new(root, "missing_shards", missing ? missing : json_array());
   } else {
     json_decref(missing);

@@ -270,8 +270,7 @@ static ra_xquery *rerank_by_groups(qb *b, const ra_xmset *base, size_t nbase, ra
   set = ra_qarena_keep(b->a, set);
   ra_xquery *fparts[2] = {xq, set};
   ra_xquery *only = set ? ra_qbuild_combine(b, RA_XQ_FILTER, fparts, 2, 0) : NULL;
-  ra_xquery *parts[2] = {only, b->prox};
-  return only ? ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
+  return only ? ra_qbuild_boosted(b, only, b->prox_parts, b->n_prox) : NULL;
 }
 
 /* The total and the tag counts: a boolean run of xq (no weights, docid
@@ -350,7 +349,9 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
   ra_xmset *m = NULL, *base = NULL;
   size_t first = 0; /* the page's first hit in m */
   ra_status st = ra_xdb_search_ext(s->db, xq, &xo, &ext, &m, err);
-  if (!st) st = count_facets(b, xq, xo.collapse_slot, r, err);
+  /* Tier weights change no match; counted without them, as their
+   * posting sources (matching every article) spoil the estimate. */
+  if (!st) st = count_facets(b, b->untiered ? b->untiered : xq, xo.collapse_slot, r, err);
   size_t nbase = st ? 0 : ra_xmset_size(m);
   /* Out of time after the match: the page in xq's order, unboosted. */
   int late = !st && b->prox && nbase > o->offset && ra_deadline_expired(&b->dl);
@@ -388,8 +389,7 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
       ra_xquery *set = st ? NULL : ra_qarena_keep(b->a, ra_xquery_docids(ids, wts, nbase, err));
       free(ids);
       free(wts);
-      ra_xquery *parts[2] = {set, b->prox};
-      rq = set ? ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0) : NULL;
+      rq = set ? ra_qbuild_boosted(b, set, b->prox_parts, b->n_prox) : NULL;
     }
     ra_xsearch_opts ro;
     ra_search_xopts(s, rp, &ro);
@@ -435,6 +435,17 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
       double top = ra_xmset_max_attained(m);
       int p = top > 0 ? (int)(h->score * ra_xmset_percent(base, 0) / top + 0.5) : 0;
       h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
+    }
+    if (b->tiered && rp->tier_weight > 0) {
+      /* The weight is tier_weight per word held plus the BM25 score. */
+      double t = h->score / rp->tier_weight, top = ra_xmset_max_attained(m);
+      h->words = t > 0 ? (unsigned)(t + 1e-9) : 0;
+      /* Xapian's percentage counts the tier sources as matched terms:
+       * the share of the best weight instead (about words / most held). */
+      int p = top > 0 ? (int)(100.0 * h->score / top + 0.5) : 0;
+      h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
+      h->score -= h->words * rp->tier_weight;
+      if (h->score < 0) h->score = 0;
     }
     /* Re-ranked: collapse counts and the matched terms are the first
      * run's (the second matches only the set and the boost). */

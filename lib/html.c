@@ -285,6 +285,13 @@ static void put_notes(FILE *out, const ra_results *r) {
     put_str(out, r->relaxed);
     fputs(".</p>\n", out);
   }
+  char tiers[160];
+  ra_results_tier_note(r, tiers, sizeof tiers);
+  if (tiers[0]) {
+    fputs("<p class=\"note tiers\">", out);
+    put_str(out, tiers);
+    fputs(".</p>\n", out);
+  }
   if (r->n_expansions) {
     fputs("<p class=\"note expansions\">Also searched for ", out);
     for (size_t i = 0; i < r->n_expansions; i++) {

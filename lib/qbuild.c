@@ -147,9 +147,9 @@ int ra_qbuild_is_stop_item(const qb *b, const ra_qnode *k) {
  * only, so it never adds weight to an article lacking a word) and
  * adjacent pairs in the order typed.  Only for 2..near_max_words words:
  * beyond that, everything-near-everything says little and costs much. */
-static ra_xquery *near_boost(qb *b, ra_xquery **near, size_t nw) {
-  if (nw < 2 || nw > b->rp->near_max_words) return NULL;
-  ra_xquery *boost[RA_QUERY_MAX_TERMS + 1];
+static size_t near_boost(qb *b, ra_xquery **near, size_t nw,
+                         ra_xquery *boost[RA_QUERY_MAX_TERMS + 1]) {
+  if (nw < 2 || nw > b->rp->near_max_words) return 0;
   size_t nb = 0;
   if (b->rp->near_weight > 0) {
     ra_xquery *nr = ra_qbuild_combine(b, RA_XQ_NEAR, near, nw, (unsigned)nw * b->rp->near_window);
@@ -159,7 +159,37 @@ static ra_xquery *near_boost(qb *b, ra_xquery **near, size_t nw) {
     ra_xquery *pair = ra_qbuild_combine(b, RA_XQ_PHRASE, near + i, 2, 2);
     if (pair) boost[nb++] = ra_qbuild_scaled(b, pair, b->rp->phrase_weight);
   }
-  return b->a->failed ? NULL : ra_qbuild_combine(b, RA_XQ_OR, boost, nb, 0);
+  return b->a->failed ? 0 : nb;
+}
+
+/* left AND_MAYBE each boost in turn, nested: libxapian 1.4.22 gives a
+ * PHRASE weight to documents without the phrase when it sits in an OR
+ * beside a NEAR on the right of AND_MAYBE (seen at a re-rank depth of
+ * 100: "networking urban" boosted an article with the words 7 apart). */
+ra_xquery *ra_qbuild_boosted(qb *b, ra_xquery *left, ra_xquery *const *boost, size_t nb) {
+  for (size_t i = 0; left && i < nb; i++) {
+    ra_xquery *parts[2] = {left, boost[i]};
+    left = ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
+  }
+  return left;
+}
+
+/* Tiers: m (the whole query, words ORed) AND_MAYBE, for each root word,
+ * a fixed tier_weight where the article has it (a posting source
+ * filtered by the word: built-in parts a stock remote server runs).  An
+ * article's weight is tier_weight * words held + its BM25 score; the
+ * match set is m's, filters and exclusions included. */
+static ra_xquery *add_tiers(qb *b, ra_xquery *m) {
+  ra_xquery *v[RA_QUERY_MAX_TERMS + 1];
+  size_t k = 0;
+  v[k++] = m;
+  for (size_t i = 0; i < b->n_tier_words && k <= RA_QUERY_MAX_TERMS; i++) {
+    ra_xquery *parts[2] = {ra_qarena_keep(b->a, ra_xquery_fixed(b->rp->tier_weight, b->a->err)),
+                           b->tier_words[i]};
+    if (!parts[0]) return NULL;
+    v[k++] = ra_qbuild_combine(b, RA_XQ_FILTER, parts, 2, 0);
+  }
+  return b->a->failed ? NULL : ra_qbuild_combine(b, RA_XQ_AND_MAYBE, v, k, 0);
 }
 
 /* AND of kids (skip[i] set: left out, for relaxation).  At the root of a
@@ -169,8 +199,12 @@ static ra_xquery *near_boost(qb *b, ra_xquery **near, size_t nw) {
 static ra_xquery *build_and(qb *b, const ra_qnode *kids, size_t n,
                             const char *skip, int *boolean) {
   int at_root = b->q->root && kids == b->q->root->kids;
-  int any = b->any_word && at_root;
-  if (at_root) b->prox = NULL;
+  int tiers = b->tiered && at_root;
+  int any = (b->any_word || b->tiered) && at_root;
+  if (at_root) {
+    b->prox = NULL;
+    b->n_prox = 0;
+  }
   ra_xquery **pos = calloc(n + 1, sizeof *pos), **filt = calloc(n + 1, sizeof *filt),
             **neg = calloc(n + 2, sizeof *neg), **near = calloc(n + 1, sizeof *near);
   size_t np = 0, nf = 0, nn = 1, nw = 0;
@@ -223,12 +257,18 @@ static ra_xquery *build_and(qb *b, const ra_qnode *kids, size_t n,
   }
   if (b->a->failed) goto out;
   m = ra_qbuild_combine(b, any ? RA_XQ_OR : RA_XQ_AND, pos, np, 0);
-  ra_xquery *boost = m ? near_boost(b, near, nw) : NULL;
-  if (boost && at_root) {
-    b->prox = boost;
-  } else if (boost && !b->a->failed) {
-    ra_xquery *parts[2] = {m, boost};
-    m = ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
+  if (tiers) {
+    b->n_tier_words = np < RA_QUERY_MAX_TERMS ? np : RA_QUERY_MAX_TERMS;
+    memcpy(b->tier_words, pos, b->n_tier_words * sizeof *pos);
+  }
+  ra_xquery *boost[RA_QUERY_MAX_TERMS + 1];
+  size_t nb = m ? near_boost(b, near, nw, boost) : 0;
+  if (nb && at_root) {
+    memcpy(b->prox_parts, boost, nb * sizeof *boost);
+    b->n_prox = nb;
+    b->prox = boost[0];
+  } else if (nb && !b->a->failed) {
+    m = ra_qbuild_boosted(b, m, boost, nb);
   }
   if (nf) {
     ra_xquery *f = ra_qbuild_combine(b, RA_XQ_AND, filt, nf, 0);
@@ -317,6 +357,8 @@ static ra_xquery *value_words_q(qb *b) {
 ra_xquery *ra_qbuild_query(qb *b, const char *skip, int *boolean) {
   const ra_qnode *root = b->q->root;
   *boolean = 1;
+  b->n_tier_words = 0;
+  b->untiered = NULL;
   if (!root) return NULL;
   ra_xquery *m = root->kind == RA_QN_AND
                      ? build_and(b, root->kids, root->n_kids, skip, boolean)
@@ -327,6 +369,10 @@ ra_xquery *ra_qbuild_query(qb *b, const char *skip, int *boolean) {
       ra_xquery *parts[2] = {m, rank};
       m = ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 2, 0);
     }
+  }
+  if (m && !*boolean && b->tiered && b->n_tier_words > 1) {
+    b->untiered = m;
+    m = add_tiers(b, m);
   }
   return b->a->failed ? NULL : m;
 }

@@ -43,6 +43,9 @@ static inline ra_xquery *ra_qbuild_combine(qb *b, ra_xq_op op, ra_xquery **v, si
   return ra_qarena_keep(b->a, ra_xquery_combine(op, v, n, window, b->a->err));
 }
 
+/* left AND_MAYBE each of boost[0..nb) in turn (NULL when out of nodes). */
+ra_xquery *ra_qbuild_boosted(qb *b, ra_xquery *left, ra_xquery *const *boost, size_t nb);
+
 /* The whole query, leaving out root items flagged in skip (NULL: none);
  * *boolean set when it only filters.  NULL for an empty query, or with
  * b->a->failed set when out of memory or query nodes. */

@@ -93,16 +93,48 @@ size_t ra_relax_count_words(const qb *b) {
 /* A long query is ranked by how many words match: say so when no
  * article has them all (the AND is cheap: its rarest word bounds it). */
 void ra_relax_note_any_word(qb *b, const char *skip, ra_results *r) {
+  qb saved = *b; /* the built query's outputs (prox, tiers) stay */
   b->any_word = 0;
   int kb = 0;
-  ra_xquery *prox = b->prox;
   ra_xquery *all = ra_qbuild_query(b, skip, &kb);
-  b->any_word = 1;
-  b->prox = prox;
+  *b = saved;
   if (all && ra_search_count_matches(b->s, b->rp, all) == 0)
     snprintf(r->relaxed, sizeof r->relaxed,
              "no article contains every word; those with the most of them "
              "come first");
+}
+
+ra_status ra_relax_note_tiers(qb *b, const char *skip, ra_results *r, ra_error *err) {
+  qb saved = *b; /* the built query's outputs (prox, tiers) stay */
+  b->tiered = 0;
+  int kb = 0;
+  ra_xquery *all = ra_qbuild_query(b, skip, &kb);
+  *b = saved;
+  if (!all) return RA_OK; /* out of query nodes: no count to give */
+  r->every_word = ra_search_count_matches_at(b->s, b->rp, all, b->rp->check_at_least);
+  if (r->every_word > 0) return RA_OK;
+  const ra_query *q = r->query;
+  const ra_qnode *root = q->root;
+  size_t n_items = ra_relax_root_items(q);
+  char msg[200] = "";
+  size_t ml = 0;
+  ra_status st = RA_OK;
+  for (size_t i = 0; !st && i < n_items; i++) {
+    const ra_qnode *k = &root->kids[i];
+    if ((skip && skip[i]) || !item_is_positive(q, k) || ra_qbuild_is_stop_item(b, k))
+      continue;
+    ra_xquery *kq = ra_qbuild_node(b, k, &kb);
+    if (!kq || ra_search_count_matches(b->s, b->rp, kq) > 0) continue;
+    char w[96];
+    item_text(q, k, w, sizeof w);
+    st = push_dropped(r, w, err);
+    if (!st && ml < sizeof msg)
+      ml += (size_t)snprintf(msg + ml, sizeof msg - ml, "%s\"%s\"", ml ? ", " : "", w);
+  }
+  snprintf(r->relaxed, sizeof r->relaxed,
+           "no article contains every word%s%s%s; those with the most of them come first",
+           ml ? " (" : "", msg, ml ? (r->n_dropped > 1 ? " are in none)" : " is in none)") : "");
+  return st;
 }
 
 /* Nothing has every word: drop words, rarest first, and say which. */

@@ -3,8 +3,9 @@
  * nothing has every word, suggest spellings, count tags (facets), and
  * attach each hit's stored article, snippet and highlights.
  *
- * Ranking (docs/evaluation.md): up to and_max_words words are
- * all required; longer queries match any word, most and best first, with
+ * Ranking (docs/evaluation.md): a query of 2 to tier_max_words words
+ * matches any of them, ranked in tiers (every word first, then one fewer,
+ * BM25 within a tier); longer queries match any word, ranked by BM25 with
  * pseudo-relevance feedback; proximity re-ranks the best matches.
  *
  * Also: tag listing (ra_search_tags), search-as-you-type completion
@@ -83,9 +84,13 @@ typedef struct ra_rank_params {
   uint32_t spell_rare_docs; /* spelling: a word in <= this many docs is rare */
   unsigned related_terms;  /* related: expansion terms from the article */
   double related_tag_weight, related_category_weight;
-  unsigned and_max_words;  /* up to this many words: every word required
-                              (relaxed visibly); more: ranked by how many
-                              and how well they match (0: always AND) */
+  unsigned tier_max_words; /* 2..this many words: ranked in tiers by how
+                              many of them an article has; more: by BM25
+                              alone (any word) */
+  double tier_weight;      /* a matched word's tier bonus, far above any
+                              BM25 score; 0: no tiers, every word of a
+                              short query required (dropped visibly, rarest
+                              first, when nothing has them all) */
   int stop_words;          /* leave very common words out of ranking */
   unsigned near_max_words; /* proximity boost only for 2..this many words */
   unsigned prf_min_words;  /* pseudo-relevance feedback from this many
@@ -93,6 +98,11 @@ typedef struct ra_rank_params {
   unsigned prf_docs, prf_terms; /* feedback: top documents, terms added */
   double prf_weight;       /* feedback terms relative to typed words */
 } ra_rank_params;
+
+/* A tier's weight: far above any BM25 score a short query reaches (a
+ * word's part is at most idf * (k1 + 1) times its boosts), so an article
+ * holding more query words always ranks first. */
+#define RA_TIER_WEIGHT 10000.0
 
 void ra_rank_params_default(ra_rank_params *p);
 /* Sets one parameter from "NAME=VALUE" (the names are the fields above,
@@ -166,6 +176,8 @@ typedef struct ra_hit {
   size_t n_title_hls;
   /* May be NULL/0 (results built elsewhere). */
   uint32_t similar;     /* near-duplicates collapsed into this hit */
+  unsigned words;       /* in a tiered answer: query words it holds (its
+                           tier; score is then the BM25 score within it) */
   ra_tag_hls *tag_hls;  /* one per article tag, or NULL */
   ra_explain *explain;  /* with ra_search_ext.explain, else NULL */
 } ra_hit;
@@ -190,8 +202,15 @@ typedef struct ra_results {
   char generation[64];
   char relaxed[256];    /* how the query was loosened, "" if it was not */
   /* NULL/0 when absent. */
-  char **dropped;       /* words dropped by relaxation, in order dropped */
+  char **dropped;       /* words dropped by relaxation, in order dropped;
+                           in tiers: the words no article has */
   size_t n_dropped;
+  /* A query ranked in tiers (ra_rank_params.tier_max_words): tiered is
+   * the number of words ranked (>= 2, else 0) and every_word how many
+   * articles hold all of them (estimate - every_word hold only some);
+   * each hit's words says how many it holds. */
+  unsigned tiered;
+  uint32_t every_word;
   ra_expansion *expansions;
   size_t n_expansions;
   char *suggestion;     /* "did you mean" query, or NULL */
@@ -223,6 +242,11 @@ ra_status ra_search_run_ext(ra_searcher *s, const char *query, size_t len,
                             const ra_search_opts *o, const ra_search_ext *x,
                             ra_results **out, ra_error *err);
 void ra_results_free(ra_results *r);
+
+/* For a tiered answer with articles holding every word: "12 articles
+ * contain every word; 31 more contain some" into buf (size >= 128);
+ * else "" (no tiers, or none has every word: r->relaxed says so). */
+void ra_results_tier_note(const ra_results *r, char *buf, size_t size);
 
 /* Articles related to the one with id (term feedback from its text, plus
  * shared tags and category); the article itself is not listed.

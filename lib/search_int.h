@@ -89,9 +89,18 @@ typedef struct qb {
   qarena *a;
   int any_word;   /* root words: any of them, more and better ranked first */
   int keep_stops; /* the query is only stop words: search them */
-  ra_xquery *prox; /* out: the root's proximity boost, applied by
+  int tiered;     /* root words: any of them, in tiers by how many (a
+                     fixed rp->tier_weight per word held, then BM25) */
+  ra_xquery *tier_words[RA_QUERY_MAX_TERMS]; /* the root words, for tiers */
+  size_t n_tier_words;
+  ra_xquery *untiered; /* out: the query without its tier weights (the
+                          same matches, for counting) or NULL */
+  ra_xquery *prox; /* out: the root's proximity boost (non-NULL: there is
+                      one; its parts in prox_parts), applied by
                       ra_hits_run_page to the best matches only (it
                       reads positions) */
+  ra_xquery *prox_parts[RA_QUERY_MAX_TERMS + 1];
+  size_t n_prox;
   ra_deadline dl;  /* the search's budget (zero: none) */
 } qb;
 

@@ -201,7 +201,7 @@ cgi 'q=mentorsip&tag=Residency+Programs&format=html'
 like "$BODY" 'href="/search?q=mentorship&amp;tag=Residency+Programs&amp;format=html">mentorship</a>' \
   "HTML: did you mean keeps the tag filter as a parameter"
 cgi 'q=mentorship+zzyzx&format=html'
-like "$BODY" '<p class="note relaxed">no article contains every word; dropped &quot;zzyzx&quot;' "HTML: what relaxation dropped"
+like "$BODY" '<p class="note relaxed">no article contains every word (&quot;zzyzx&quot; is in none)' "HTML: the word in no article is named"
 cgi 'q=wellness&format=html'
 like "$BODY" 'Also searched for <q>well being</q> (for <q>wellness</q>)' "HTML: what the query expanded"
 cgi 'q=mentorship&tag=no+such+tag&format=html'

@@ -26,9 +26,10 @@ table() {
 
 table "$DB" <<'EOF'
 post-match	004_5de6917610b7df12
-"residency programs" alumni	003_a318fcef9bca58db 002_f7ec2a6eb3000eca
+# two words: both first (tiers), then either
+"residency programs" alumni	003_a318fcef9bca58db 002_f7ec2a6eb3000eca 004_5de6917610b7df12 001_32d40953c92d2718
 alumni OR camaraderie	000_f98e010c7e6657bf 003_a318fcef9bca58db 001_32d40953c92d2718
-alumni scrubs	003_a318fcef9bca58db
+alumni scrubs	003_a318fcef9bca58db 001_32d40953c92d2718 002_f7ec2a6eb3000eca
 mentorship -(alumni OR camaraderie)	004_5de6917610b7df12
 mentorship NOT alumni NOT camaraderie	004_5de6917610b7df12
 tag:"medical conferences"	004_5de6917610b7df12
@@ -36,7 +37,7 @@ tag:MENTORSHIP tag:"Medical Community"	000_f98e010c7e6657bf
 tag:mentorsh*	-
 category:"residency life"	001_32d40953c92d2718 000_f98e010c7e6657bf
 title:"residency networking"	002_f7ec2a6eb3000eca
-title:networking alumni	003_a318fcef9bca58db 000_f98e010c7e6657bf
+title:networking alumni	003_a318fcef9bca58db 000_f98e010c7e6657bf 004_5de6917610b7df12
 alum*	003_a318fcef9bca58db 002_f7ec2a6eb3000eca
 zzyzxqv	-
 EOF
@@ -44,7 +45,7 @@ EOF
 table "$FDB" <<'EOF'
 # proximity: the article with "night shift" adjacent first; r09 is its
 # near-duplicate (collapsed into r01)
-night shift	r01_night_adjacent r02_night_far
+night shift	r01_night_adjacent r02_night_far r05_illustration
 # title above body above illustration
 stethoscope	r03_title_word r04_body_word r05_illustration
 # acronyms learned from "Full Name (ABBR)", in both directions
@@ -53,7 +54,7 @@ electronic health record	r06_acronym r07_full_name
 # synonyms.txt (contract = agreement)
 agreement	r08_faq
 # FAQ questions are searchable
-signing bonus	r08_faq
+signing bonus	r08_faq r01_night_adjacent
 # stems, accents, hyphen phrases
 mentors	r10_cafe
 CAFE	r10_cafe
@@ -69,13 +70,22 @@ jget() { # jget PYTHON-EXPR: evaluate on the JSON in $OUT as d
 if command -v python3 >/dev/null 2>&1; then HAVE_PY=1; else HAVE_PY=0; fi
 skip_py() { ok 0 "# SKIP python3 absent: $1"; }
 
-# ---- relaxation: visible, rarest missing word first ----------------------
+# ---- tiers: every word first, then fewer; said when none has them all ------
 q "$DB" "alumni zzyzx scrubs"
-is "$RC" 0 "a word in no article is dropped, the rest still match"
-like "$OUT" '"dropped":["zzyzx"]' "the dropped word is named in JSON"
-like "$OUT" 'dropped \"zzyzx\" (in no article)' "the note says what was dropped and why"
+is "$RC" 0 "a word in no article: the rest still match"
+like "$OUT" '"dropped":["zzyzx"]' "the word in no article is named in JSON"
+like "$OUT" 'no article contains every word (\"zzyzx\" is in none); those with the most of them come first' "the note says why"
 run "$RA_QUERY" --db "$DB" --color=never alumni zzyzx
-like "$OUT" 'Note: no article contains every word; dropped "zzyzx"' "text output says so"
+like "$OUT" 'Note: no article contains every word ("zzyzx" is in none)' "text output says so"
+q "$DB" "alumni scrubs"
+like "$OUT" '"tiers":{"words":2,"every_word":1,"some_words":2,"starts":[{"words":2,"rank":1},{"words":1,"rank":2}],"note":"1 article contains every word; 2 more contain some"}' "JSON says how many hold every word and where each tier starts"
+like "$OUT" '"relaxed":null' "nothing said as relaxed when an article has every word"
+run "$RA_QUERY" --db "$DB" --color=never alumni scrubs
+like "$OUT" '1 article contains every word; 2 more contain some.' "text output tells the reader"
+run "$RA_QUERY" --db "$DB" --format html alumni scrubs
+like "$OUT" '<p class="note tiers">1 article contains every word; 2 more contain some.</p>' "and HTML"
+run "$RA_QUERY" --db "$DB" --format json --rank tier_weight=0 alumni scrubs
+is "$(json_ids "$OUT" | tr '\n' ' ')" "003_a318fcef9bca58db " "without tiers (--rank tier_weight=0) every word is required"
 # U+FFFD (and invalid UTF-8, which becomes it) separates words, as the
 # docs say: the words are relaxed like any others, not lost as one unit.
 q "$DB" "$(printf 'alumni\357\277\275zzyzx')"
@@ -89,7 +99,8 @@ like "$OUT" '"dropped":["zzyzx"]' "a no-break space separates words"
 q "$DB" "$(printf 'alu\342\200\215mni')"
 unlike "$OUT" '"total_estimate":0,' "a zero-width joiner inside a word is ignored"
 q "$DB" "post-match camaraderie"
-like "$OUT" '"dropped":["post-match"]' "each word is in some article but none has both: the rarer is dropped"
+like "$OUT" '"relaxed":"no article contains every word; those with the most of them come first"' "each word is in some article but none has both: said so"
+like "$OUT" '"dropped":[]' "and nothing is named as in no article"
 q "$DB" "alumni"
 like "$OUT" '"relaxed":null' "nothing dropped when every word matches"
 
@@ -219,11 +230,12 @@ top = {"schema": int, "kind": str, "query": str, "revision": int, "generation": 
        "relaxed": (str, type(None)), "dropped": list, "notes": (str, type(None)),
        "fallback": bool, "expansions": list, "suggestion": (dict, type(None)),
        "unknown_tag": (str, type(None)), "facets": list, "facet_docs": int, "hits": list,
-       "cut_short": (str, type(None)), "partial": bool, "missing_shards": list}
+       "cut_short": (str, type(None)), "partial": bool, "missing_shards": list,
+       "tiers": (dict, type(None))}
 hit = {"rank": int, "id": str, "title": str, "title_highlights": list, "url": (str, type(None)),
        "category": (str, type(None)), "tags": list, "tag_highlights": list, "score": float,
        "percent": int, "similar": int, "snippets": list, "snippet": (str, type(None)),
-       "explain": dict}
+       "explain": dict, "words": (int, type(None))}
 snip = {"text": str, "section": (str, type(None)), "section_highlights": list,
         "highlights": list, "cut_before": bool, "cut_after": bool, "faq": bool,
         "illustration": bool}

@@ -218,13 +218,15 @@ static void test_drop(void) {
   finish(&t);
 }
 
-/* The same through a whole search, which relaxes up to and_max_words. */
+/* The same through a whole search without tiers (tier_weight 0). */
 static void test_search(void) {
   ra_results *r = NULL;
   ra_error err;
   ra_error_clear(&err);
   ra_search_opts o = {0, 10, 0};
-  ra_search_ext x = {0, 1, 0, 1, NULL};
+  ra_rank_params notiers = RP;
+  notiers.tier_weight = 0;
+  ra_search_ext x = {0, 1, 0, 1, &notiers};
   ra_status st = ra_search_run_ext(S, "mentor residency zebra", 22, &o, &x, &r, &err);
   ok(st == RA_OK && r->n_dropped == 1 && strcmp(r->dropped[0], "zebra") == 0 &&
          r->n_hits == 3 && strstr(r->relaxed, "dropped \"zebra\""),
@@ -236,6 +238,55 @@ static void test_search(void) {
   st = ra_search_run_ext(S, "mentor residency zebra", 22, &o, &x, &r, &err);
   ok(st == RA_OK && r->n_dropped == 0 && r->n_hits == 0 && r->relaxed[0] == '\0',
      "no_relax: nothing dropped, no hits");
+  ra_results_free(r);
+}
+
+/* ---- a short query ranked in tiers -------------------------------------------------- */
+
+static void test_tiers(void) {
+  ra_results *r = NULL;
+  ra_error err;
+  ra_error_clear(&err);
+  ra_search_opts o = {0, 10, 0};
+  ra_search_ext x = {0, 1, 0, 1, NULL};
+  /* residency: d1 d2 d3; alumni: d1; mentor: all four. */
+  ra_status st = ra_search_run_ext(S, "residency alumni", 16, &o, &x, &r, &err);
+  int order = st == RA_OK && r->n_hits == 3 && strcmp(r->hits[0].article->id, "d1") == 0 &&
+              r->hits[0].words == 2 && r->hits[1].words == 1 && r->hits[2].words == 1;
+  ok(order, "every word first, then the articles with one (%zu hits)", r ? r->n_hits : 0);
+  ok(st == RA_OK && r->tiered == 2 && r->every_word == 1 && r->estimate == 3 &&
+         r->relaxed[0] == '\0' && r->n_dropped == 0,
+     "told how many hold every word; nothing said as relaxed (%u, %u)",
+     r ? r->every_word : 0, r ? r->estimate : 0);
+  ok(st == RA_OK && r->hits[0].score > 0 && r->hits[0].score < RA_TIER_WEIGHT,
+     "the score shown is the BM25 score within the tier (%g)", r ? r->hits[0].score : -1);
+  char note[160];
+  if (r) ra_results_tier_note(r, note, sizeof note);
+  ok(r && strcmp(note, "1 article contains every word; 2 more contain some") == 0,
+     "the note: %s", r ? note : "?");
+  ra_results_free(r);
+  r = NULL;
+  st = ra_search_run_ext(S, "alumni zebra quokka", 19, &o, &x, &r, &err);
+  ok(st == RA_OK && r->every_word == 0 && r->n_hits == 2 && r->n_dropped == 1 &&
+         strcmp(r->dropped[0], "quokka") == 0 &&
+         strcmp(r->relaxed, "no article contains every word (\"quokka\" is in none); "
+                            "those with the most of them come first") == 0,
+     "none has every word: said, the word in no article named (%s)", r ? r->relaxed : "?");
+  ra_results_free(r);
+  r = NULL;
+  st = ra_search_run_ext(S, "residency -alumni zebra", 23, &o, &x, &r, &err);
+  int none_alumni = st == RA_OK && r->n_hits > 0;
+  for (size_t i = 0; none_alumni && i < r->n_hits; i++)
+    if (strcmp(r->hits[i].article->id, "d1") == 0) none_alumni = 0;
+  ok(none_alumni, "a -word is never relaxed");
+  ra_results_free(r);
+  r = NULL;
+  st = ra_search_run_ext(S, "residency zebra tag:career", 26, &o, &x, &r, &err);
+  int only_career = st == RA_OK && r->n_hits == 2;
+  for (size_t i = 0; only_career && i < r->n_hits; i++)
+    if (strcmp(r->hits[i].article->id, "d1") && strcmp(r->hits[i].article->id, "d4"))
+      only_career = 0;
+  ok(only_career, "a tag filter is never relaxed (%zu hits)", r ? r->n_hits : 0);
   ra_results_free(r);
 }
 
@@ -288,6 +339,7 @@ int main(void) {
   ra_rank_params_default(&RP);
   test_counting();
   test_drop();
+  test_tiers();
   test_search();
   test_any_word();
   ra_searcher_free(S);
