@@ -408,7 +408,9 @@
   // Start from the URL: a bookmark, a shared link or a reload.
   readURL();
   const restored = !!(state.q || state.tags.length);
-  history.replaceState({ committed: restored }, '', location.href);
+  // Written back as the page writes it (%20 or +, parameter order), so
+  // an unchanged search is recognised as one and never added twice.
+  history.replaceState({ committed: restored }, '', restored ? stateURL() : location.href);
   if (restored) search('none');
   input.focus();
 })();

@@ -317,6 +317,11 @@ try {
     ok(sec.includes('Hierarchies'), `the heading that matched is marked (${sec.join(', ')})`);
     const marks = await pg.locator('#results mark').allTextContents();
     ok(!marks.some((m) => /^the$/i.test(m.trim())), `"the" is not marked on its own (${marks.join(', ')})`);
+    // The address was written with %20; Enter on it is the same search.
+    const len = await pg.evaluate(() => history.length);
+    await pg.locator('#q').press('Enter');
+    await settled(pg, forQuery('the hierarchies'), 'the same search');
+    ok(await pg.evaluate(() => history.length) === len, 'Enter on a loaded search adds no entry');
     await pg.close();
   }
 
@@ -327,7 +332,7 @@ try {
     await pg.evaluate(() => {
       window.__shift = 0;
       new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__shift += e.value; })
-        .observe({ type: 'layout-shift', buffered: true });
+        .observe({ type: 'layout-shift' }); // from now on, not the page's load
     });
     const boxTop = () => pg.evaluate(() => document.getElementById('q').getBoundingClientRect().top);
     const before = await boxTop();
