@@ -538,6 +538,10 @@ static int is_stop_word(const char *w) {
   return 0;
 }
 
+/* The same list for the snippet builder, which does not highlight such a
+ * word on its own where the ranking leaves it out. */
+int ra_qbuild_is_stop_word(const char *w) { return is_stop_word(w); }
+
 int ra_qbuild_only_stop_words(const ra_query *q) {
   int any = 0;
   for (size_t i = 0; i < q->n_clauses; i++) {

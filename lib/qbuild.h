@@ -57,6 +57,9 @@ ra_xquery *ra_qbuild_node(qb *b, const ra_qnode *n, int *boolean);
 /* A plain root word left out of ranking as too common. */
 int ra_qbuild_is_stop_item(const qb *b, const ra_qnode *k);
 
+/* w (folded) is a word left out of ranking when the query has others. */
+int ra_qbuild_is_stop_word(const char *w);
+
 /* Some positive text clause that is not a lone stop word. */
 int ra_qbuild_has_content_word(const ra_query *q);
 

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "snippet.h"
 
+#include "qbuild.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,10 +114,53 @@ static void matcher_init(matcher *m, const ra_query *q) {
   matcher_stem_keys(m);
 }
 
+/* A plain word: not a phrase, prefix or title: clause (as qbuild.c). */
+static int plain_word(const ra_query *q, const ra_qnode *n) {
+  if (n->kind != RA_QN_CLAUSE) return 0;
+  const ra_qclause *c = &q->clauses[n->clause];
+  return c->kind == RA_QC_TEXT && !c->phrase && !c->wildcard && !c->title_only &&
+         c->n_words == 1;
+}
+
+/* Mark in out[] the clauses the ranking leaves out as stop words, so that
+ * "the" in "the camaraderie" is not highlighted on its own: the words of
+ * an AND that ra_qbuild_is_stop_item skips (plain, no expansion, on the
+ * stop list), except the words of a run with one expansion, which are
+ * searched together ("quality of life" -> qol).  Mirrors build_and in
+ * qbuild.c.  Only when the query has some other word: a query of only
+ * stop words searches (and shows) them. */
+static void mark_unranked(const ra_query *q, const ra_qnode *n, unsigned char *out) {
+  if (n->kind == RA_QN_CLAUSE) return;
+  for (size_t i = 0; i < n->n_kids; i++) {
+    const ra_qnode *k = &n->kids[i];
+    if (n->kind == RA_QN_AND && plain_word(q, k)) {
+      const ra_qclause *c = &q->clauses[k->clause];
+      size_t span = c->exp_span, j = 0;
+      if (span > 1 && i + span <= n->n_kids) {
+        while (j < span && plain_word(q, &n->kids[i + j])) j++;
+        if (j == span) {
+          i += span - 1;
+          continue;
+        }
+      }
+      if (c->n_exps == 0 && ra_qbuild_is_stop_word(c->words[0].word))
+        out[k->clause] = 1;
+      continue;
+    }
+    mark_unranked(q, k, out);
+  }
+}
+
 static void matcher_fill(matcher *m, const ra_query *q) {
+  unsigned char *unranked = NULL;
+  if (q->root && q->n_clauses && ra_qbuild_has_content_word(q)) {
+    unranked = calloc(q->n_clauses, 1);
+    if (unranked) mark_unranked(q, q->root, unranked);
+  }
   for (size_t c = 0; c < q->n_clauses; c++) {
     const ra_qclause *cl = &q->clauses[c];
     if (cl->kind != RA_QC_TEXT || cl->negated || cl->n_words == 0) continue;
+    if (unranked && unranked[c]) continue; /* not highlighted on its own */
     if (cl->phrase)
       add_pat(m, cl->words, cl->n_words, 0, 0, (int)c);
     else
@@ -124,6 +169,7 @@ static void matcher_fill(matcher *m, const ra_query *q) {
     for (size_t e = 0; e < cl->n_exps; e++)
       add_pat(m, cl->exps[e].words, cl->exps[e].n_words, 0, 1, (int)c);
   }
+  free(unranked);
 }
 
 static int word_matches(const ra_qword *qw, int prefix, int exact,

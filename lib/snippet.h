@@ -6,7 +6,9 @@
  * re-analysed with the indexing pipeline, so every matched form (exact,
  * stemmed, accent-folded, word* prefixes, synonyms added by the searcher)
  * is found with its exact source byte range; a phrase match ("Post-Match"
- * for post-match) is one range.  Fragments are chosen to cover as many
+ * for post-match) is one range.  A word the ranking leaves out as a stop
+ * word (qbuild.h; "the" in "the night shift") is neither highlighted nor
+ * counted; in a phrase it is part of the phrase.  Fragments are chosen to cover as many
  * distinct query clauses as possible, then by density; they start on a
  * sentence boundary when the sentence fits, and are cut on token
  * boundaries otherwise (never inside a word or a UTF-8 sequence). */

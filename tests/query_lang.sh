@@ -132,6 +132,21 @@ like "$OUT" "**mentoring**" "mentor highlights mentoring"
 run "$RA_QUERY" --db "$FDB" --color=never tag:wellness night
 like "$OUT" "tags: **Wellness**" "a tag: filter highlights the tag"
 like "$OUT" "Surviving the **Night** Shift" "title words are highlighted"
+# A stop word left out of ranking is not marked on its own; quoted, it is.
+run "$RA_QUERY" --db "$FDB" --color=never the night shift
+like "$OUT" "Surviving the **Night** **Shift**" "the is left out of ranking: not highlighted in the title"
+unlike "$OUT" "**The**" "...nor in snippets"
+unlike "$OUT" "**the**" "...in any case"
+run "$RA_QUERY" --db "$FDB" --color=never '"the night shift"'
+like "$OUT" "Surviving **the Night Shift**" "a quoted phrase keeps its stop word highlighted"
+# A fragment chosen for its heading: JSON marks the heading's match (not the).
+q "$DB" "the hierarchies"
+if [ "$HAVE_PY" = 1 ]; then
+  is "$(jget '[s["section"].encode()[a:b].decode() for h in d["hits"] for s in h["snippets"] if s["section"] for a, b in s["section_highlights"]]')" \
+    "['Hierarchies']" "section_highlights mark the heading's match, not the stop word"
+else
+  skip_py "section_highlights"
+fi
 run "$RA_QUERY" --db "$FDB" --color=never bonus
 like "$OUT" "[Q: How do I negotiate a signing **bonus**?]" "an FAQ match shows the question..."
 like "$OUT" "Ask early and compare offers" "...with the start of its answer"

@@ -887,6 +887,88 @@ static void test_highlight_title(void) {
   ra_query_free(q);
 }
 
+/* Highlights of query q in text, joined by '|' ("" for none). */
+static const char *title_hls(const char *qs, const char *text) {
+  static char buf[1024];
+  ra_query *q = parse(qs);
+  ra_hl *hls = NULL;
+  size_t n = 0;
+  ra_error err;
+  ra_error_clear(&err);
+  snprintf(buf, sizeof buf, "(error)");
+  if (q && ra_snippet_highlight(AN, text, strlen(text), q, &hls, &n, &err) == RA_OK)
+    snprintf(buf, sizeof buf, "%s", hl_str(text, hls, n));
+  free(hls);
+  ra_query_free(q);
+  return buf;
+}
+
+/* A word the ranking leaves out (a stop word beside other words) is not
+ * highlighted on its own; in a phrase, under an OR, with an expansion or
+ * when the query has nothing else, it is searched and so highlighted. */
+static void test_stop_words(void) {
+  const char *t = "The Power of Camaraderie in the Residency";
+  const char *got = title_hls("the camaraderie", t);
+  ok(strcmp(got, "Camaraderie") == 0, "\"the camaraderie\": only Camaraderie (%s)", got);
+  got = title_hls("power of camaraderie in residency", t);
+  ok(strcmp(got, "Power|Camaraderie|Residency") == 0,
+     "of and in left out of a longer query (%s)", got);
+  got = title_hls("\"power of camaraderie\" the", t);
+  ok(strcmp(got, "Power of Camaraderie") == 0,
+     "a quoted phrase keeps its stop word, a lone the is left out (%s)", got);
+  got = title_hls("camaraderie OR the", t);
+  ok(strcmp(got, "The|Camaraderie|the") == 0, "a stop word under OR is searched (%s)", got);
+  got = title_hls("the", t);
+  ok(strcmp(got, "The|the") == 0, "a query of only stop words shows them (%s)", got);
+  got = title_hls("the OR of", t);
+  ok(strcmp(got, "The|of|the") == 0, "... also under OR (%s)", got);
+  got = title_hls("-the camaraderie", t);
+  ok(strcmp(got, "Camaraderie") == 0, "a negated word is never highlighted (%s)", got);
+
+  /* With an expansion the word is searched (qbuild keeps it). */
+  ra_query *q = parse("it camaraderie");
+  ra_error err;
+  ra_error_clear(&err);
+  const char *it = "IT support builds camaraderie; information technology helps";
+  ra_hl *hls = NULL;
+  size_t n = 0;
+  int fine = q && ra_query_add_expansion(AN, q, 0, "information technology", 22, &err) == RA_OK &&
+             ra_snippet_highlight(AN, it, strlen(it), q, &hls, &n, &err) == RA_OK;
+  got = fine ? hl_str(it, hls, n) : ra_error_message(&err);
+  ok(fine && strcmp(got, "IT|camaraderie|information technology") == 0,
+     "a stop word with an expansion is highlighted (%s)", got);
+  free(hls);
+  ra_query_free(q);
+
+  /* Fragments and section headings follow the same rule, and a passage
+   * is not chosen for its stop words. */
+  ra_article *a = art_new("t");
+  art_section(a, "Navigating the Hierarchies");
+  art_para(a, "Ask the attending early.");
+  art_section(a, "The Night Shift");
+  art_para(a, "The team and the nurses and the pager: the night is long.");
+  ra_snippet *sn = build(a, "the hierarchies", 0, 0);
+  ok(sn && sn->n_frags == 1 && frag_is(sn, 0, "Ask the attending early.") &&
+         strcmp(hl_str(sn->frags[0].section, sn->frags[0].section_hls,
+                       sn->frags[0].n_section_hls), "Hierarchies") == 0 &&
+         sn->frags[0].n_hls == 0 && last_valid,
+     "heading match: only Hierarchies marked in the heading, no the (%s)",
+     sn && sn->n_frags ? hl_str(sn->frags[0].section, sn->frags[0].section_hls,
+                                sn->frags[0].n_section_hls) : "no fragment");
+  ra_snippet_free(sn);
+  sn = build(a, "\"the night\" hierarchies", 0, 0);
+  int night = -1;
+  for (size_t k = 0; sn && k < sn->n_frags; k++)
+    if (strcmp(sn->frags[k].section, "The Night Shift") == 0) night = (int)k;
+  ok(night >= 0 && strcmp(frag_hls(sn, (size_t)night), "the night") == 0 &&
+         strcmp(hl_str(sn->frags[night].section, sn->frags[night].section_hls,
+                       sn->frags[night].n_section_hls), "The Night") == 0 &&
+         last_valid,
+     "a quoted \"the night\" is highlighted in text and heading");
+  ra_snippet_free(sn);
+  ra_article_free(a);
+}
+
 /* One page through the real parser (empty model: built-in defaults). */
 static void test_parsed_article(void) {
   static const char page[] =
@@ -1339,6 +1421,7 @@ int main(void) {
   test_no_match();
   test_tokens();
   test_highlight_title();
+  test_stop_words();
   test_parsed_article();
   test_corpus();
   test_headings();

@@ -3,7 +3,14 @@
  * Talks to the endpoint's JSON format (docs/web.md).  Article text is only
  * ever put in the page with textContent and <mark> elements built with DOM
  * APIs: never innerHTML.  Highlights come as UTF-8 byte offsets and are
- * converted to string indices here. */
+ * converted to string indices here.
+ *
+ * The search is in the URL (?q=&tag=&page=&per_page=): reload and shared
+ * links restore it, and Back/Forward step through searches.  Typing
+ * replaces the current history entry (a new one after a submitted
+ * search, so that one is kept); a submitted search, a tag chip, a page
+ * or a suggestion followed adds one; popstate runs the search again
+ * without adding any. */
 'use strict';
 (function () {
   const form = document.getElementById('search');
@@ -11,6 +18,8 @@
   const endpoint = form.getAttribute('action') || '/search';
   const $ = (id) => document.getElementById(id);
   const state = { q: '', tags: [], page: 1, perPage: 10 };
+  const TOP_TAGS = 10;      // tag chips shown before the "more tags" control
+  let moreTagsOpen = false; // the reader opened it: keep it open
   let inflight = null;      // AbortController of the running search
   let complInflight = null; // and of the running completion
   let timer = 0;
@@ -69,6 +78,53 @@
     return p;
   }
 
+  /* The page's own URL for the state (no format=, which is the form's). */
+  function stateURL() {
+    const qs = params().toString();
+    return location.pathname + (qs ? '?' + qs : '');
+  }
+
+  /* Record the state in the history: 'type' replaces the entry (or adds
+   * one after a committed search, which stays reachable by Back);
+   * 'submit' commits the entry being typed (or adds one); 'push' adds one
+   * when the URL changes; 'none' leaves the history alone. */
+  function record(how) {
+    if (how === 'none') return;
+    const url = stateURL();
+    const here = location.pathname + location.search;
+    const committed = !!(history.state && history.state.committed);
+    if (how === 'type') {
+      if (url === here) return;
+      if (committed) history.pushState({ committed: false }, '', url);
+      else history.replaceState({ committed: false }, '', url);
+    } else if (how === 'submit' && !committed) {
+      history.replaceState({ committed: true }, '', url);
+    } else if (url !== here) {
+      history.pushState({ committed: true }, '', url);
+    }
+  }
+
+  /* The state from the URL (reload, shared link, Back/Forward). */
+  function readURL() {
+    const u = new URLSearchParams(location.search);
+    state.q = u.get('q') || '';
+    state.tags = u.getAll('tag').filter((t) => t.trim());
+    const page = parseInt(u.get('page') || '1', 10);
+    state.page = page >= 1 && page <= 1000 ? page : 1;
+    const per = parseInt(u.get('per_page') || '10', 10);
+    state.perPage = per >= 1 && per <= 50 ? per : 10;
+    input.value = state.q;
+  }
+
+  /* Where a hit's title and Enter lead: the article's own http(s) URL,
+   * else the endpoint's article view with the query to highlight. */
+  function articleHref(h, withQuery) {
+    if (typeof h.url === 'string' && /^https?:\/\//i.test(h.url)) return h.url;
+    const p = new URLSearchParams({ article: h.id });
+    if (withQuery && state.q.trim()) p.set('q', state.q);
+    return endpoint + '?' + p.toString();
+  }
+
   async function getJSON(p, ctrl) {
     const r = await fetch(endpoint + '?' + p.toString(),
       { signal: ctrl.signal, headers: { Accept: 'application/json' } });
@@ -92,17 +148,19 @@
     return b;
   }
 
+  const same = (a, b) => a.toLowerCase() === b.toLowerCase();
+
   function toggleTag(tag) {
-    const i = state.tags.indexOf(tag);
+    const i = state.tags.findIndex((t) => same(t, tag));
     if (i >= 0) state.tags.splice(i, 1); else state.tags.push(tag);
     state.page = 1;
-    search();
+    search('push');
   }
 
-  function hitItem(h, headingTag) {
+  function hitItem(h, headingTag, withQuery) {
     const title = marked(h.title, h.title_highlights);
-    const head = el(headingTag || 'h2', null,
-      [h.url && /^https?:\/\//.test(h.url) ? el('a', { href: h.url }, [title]) : title]);
+    const head = el(headingTag || 'h2', { class: 'hit-title' },
+      [el('a', { href: articleHref(h, withQuery) }, [title])]);
     const meta = el('p', { class: 'meta' }, [
       h.category ? el('span', { class: 'category', text: h.category }) : null,
       el('span', { class: 'score', text: 'score ' + Number(h.score).toFixed(2) }),
@@ -113,7 +171,9 @@
     const li = el('li', { class: 'hit' }, [head, meta]);
     for (const s of h.snippets || []) {
       const p = el('p', { class: 'snippet' });
-      if (s.section) p.append(el('span', { class: 'section', text: s.section }));
+      // A heading (or FAQ question) that matched is marked like the text.
+      if (s.section) p.append(el('span', { class: 'section' },
+        [marked(s.section, s.section_highlights)]));
       if (s.cut_before) p.append('…');
       p.append(marked(s.text, s.highlights));
       if (s.cut_after) p.append('…');
@@ -122,7 +182,7 @@
     if (h.tags && h.tags.length) {
       const ul = el('ul', { class: 'tags', 'aria-label': 'Tags' });
       for (const t of h.tags)
-        ul.append(el('li', null, [chip(t, state.tags.includes(t), () => toggleTag(t))]));
+        ul.append(el('li', null, [chip(t, state.tags.some((a) => same(a, t)), () => toggleTag(t))]));
       li.append(ul);
     }
     return li;
@@ -137,6 +197,18 @@
     const m = new Map();
     for (const h of data.hits || []) for (const t of h.tags || []) m.set(t, (m.get(t) || 0) + 1);
     return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  }
+
+  /* The chips worth showing first: tags not already filtered on that
+   * narrow the results (a tag every result has filters nothing), most
+   * results first; the rest go behind "more tags". */
+  function rankTags(facets, data) {
+    const all = data.facet_docs || data.total_estimate || 0;
+    const cand = facets.filter(([t]) => !state.tags.some((a) => same(a, t)));
+    const narrows = cand.filter(([, c]) => !(all && c >= all))
+      .sort((a, b) => b[1] - a[1]);
+    const top = narrows.slice(0, TOP_TAGS);
+    return [top, cand.filter((x) => !top.includes(x))];
   }
 
   function render(data) {
@@ -162,7 +234,7 @@
     dbox.hidden = !(typeof dym === 'string' && dym);
     if (!dbox.hidden) {
       dbox.append('Did you mean ', el('button', { type: 'button', class: 'linkish',
-        onclick: () => { input.value = dym; state.q = dym; state.page = 1; search(); } },
+        onclick: () => { input.value = dym; state.q = dym; state.page = 1; search('push'); } },
         [dym]), typeof sug.hits === 'number'
         ? ' (' + sug.hits + ' result' + (sug.hits === 1 ? '' : 's') + ')?' : '?');
     }
@@ -170,17 +242,21 @@
     filters.replaceChildren();
     for (const t of state.tags)
       filters.append(el('li', null, [chip(t + ' ×', true, () => toggleTag(t))]));
-    const facets = facetCounts(data);
-    $('facets').hidden = facets.length === 0;
-    $('facet-list').replaceChildren(...facets.map(([t, c]) =>
-      el('li', null, [chip(t, state.tags.includes(t), () => toggleTag(t), c)])));
+    const [top, more] = rankTags(facetCounts(data), data);
+    const chipItem = ([t, c]) => el('li', null, [chip(t, false, () => toggleTag(t), c)]);
+    $('facets').hidden = top.length + more.length === 0;
+    $('facet-list').replaceChildren(...top.map(chipItem));
+    $('more-tags').hidden = more.length === 0;
+    $('more-tags').open = moreTagsOpen && more.length > 0;
+    $('more-count').textContent = String(more.length);
+    $('more-list').replaceChildren(...more.map(chipItem));
     list.start = (state.page - 1) * state.perPage + 1;
-    for (const h of data.hits || []) list.append(hitItem(h));
+    for (const h of data.hits || []) list.append(hitItem(h, 'h2', true));
     const pages = Math.min(Math.ceil(n / state.perPage), 1000);
     const nav = $('pages');
     nav.replaceChildren();
     if (pages > 1) {
-      const go = (p) => () => { state.page = p; search(); list.focus(); };
+      const go = (p) => () => { state.page = p; search('push'); list.focus(); };
       if (state.page > 1) nav.append(el('button', { type: 'button', onclick: go(state.page - 1) }, ['Previous']));
       nav.append(el('span', { text: 'Page ' + state.page + ' of ' + pages }));
       if (state.page < pages) nav.append(el('button', { type: 'button', onclick: go(state.page + 1) }, ['Next']));
@@ -188,20 +264,29 @@
     $('revision').textContent = 'Index revision ' + data.revision + ' (' + data.generation + ')';
   }
 
-  async function search() {
+  /* Run the search in state; how: see record(). */
+  async function search(how) {
     if (inflight) inflight.abort();   // a newer query makes the old one stale
+    record(how || 'type');
+    const list = $('results');
     if (!state.q.trim() && !state.tags.length) {
-      $('results').replaceChildren();
+      list.replaceChildren();
+      list.removeAttribute('aria-busy');
       $('status').textContent = '';
       $('pages').replaceChildren();
+      $('facets').hidden = true;
+      $('filters').replaceChildren();
+      $('didyoumean').hidden = true;
+      $('related').hidden = true;
       return;
     }
     const ctrl = new AbortController();
     inflight = ctrl;
-    const p = params();
-    history.replaceState(null, '', '?' + p.toString());
+    // The old results stay in place (dimmed) until the new ones replace
+    // them in one go: nothing collapses and grows again.
+    list.setAttribute('aria-busy', 'true');
     try {
-      const data = await getJSON(p, ctrl);
+      const data = await getJSON(params(), ctrl);
       if (inflight === ctrl) render(data);
     } catch (e) {
       if (e.name === 'AbortError') return;
@@ -211,7 +296,10 @@
         ? e.detail.charAt(0).toUpperCase() + e.detail.slice(1) + '.'
         : 'Search failed: ' + e.message;
     } finally {
-      if (inflight === ctrl) inflight = null;
+      if (inflight === ctrl) {
+        inflight = null;
+        list.removeAttribute('aria-busy');
+      }
     }
   }
 
@@ -234,7 +322,7 @@
       const data = await getJSON(new URLSearchParams({ related: id, per_page: '5' }), ctrl);
       $('related-title').textContent = 'Related to “' + title + '”';
       const list = $('related-list');
-      list.replaceChildren(...(data.hits || []).map((h) => hitItem(h, 'h3')));
+      list.replaceChildren(...(data.hits || []).map((h) => hitItem(h, 'h3', false)));
       if (!list.children.length) list.append(el('li', { text: 'No related articles.' }));
       $('related').hidden = false;
       $('related').scrollIntoView({ block: 'nearest' });
@@ -250,7 +338,7 @@
     timer = setTimeout(() => {
       state.q = input.value;
       state.page = 1;
-      search();
+      search('type');
       completions();
     }, DEBOUNCE_MS);
   });
@@ -259,18 +347,70 @@
     clearTimeout(timer);
     state.q = input.value;
     state.page = 1;
-    search();
-  });
-  input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') { input.value = ''; state.q = ''; state.tags = []; search(); }
+    // Submitted: the arrow keys now walk the results, not completions.
+    if (complInflight) complInflight.abort();
+    $('completions').replaceChildren();
+    search('submit');
   });
 
-  // Start from the URL, so results can be bookmarked and shared.
-  const u = new URLSearchParams(location.search);
-  state.q = u.get('q') || '';
-  state.tags = u.getAll('tag');
-  state.page = Math.max(1, parseInt(u.get('page') || '1', 10) || 1);
-  input.value = state.q;
-  if (state.q || state.tags.length) search();
+  /* Keyboard: from the search box (once no completions are offered) and
+   * within the results, ArrowDown/ArrowUp move between the results'
+   * title links, Home/End to the first/last; ArrowUp from the first goes
+   * back to the box.  Enter follows the focused link (a real <a>). */
+  const hitLinks = () => [...$('results').querySelectorAll(':scope > li.hit > .hit-title a')];
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      clearTimeout(timer);
+      input.value = '';
+      state.q = '';
+      state.tags = [];
+      state.page = 1;
+      if (complInflight) complInflight.abort();
+      $('completions').replaceChildren();
+      search('type');
+    } else if (ev.key === 'ArrowDown' && !ev.altKey &&
+               !$('completions').children.length) {
+      const links = hitLinks();
+      if (links.length) {
+        ev.preventDefault();
+        links[0].focus();
+      }
+    }
+  });
+  $('results').addEventListener('keydown', (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const links = hitLinks();
+    if (!links.length) return;
+    const hit = ev.target.closest('#results > li.hit');
+    const at = hit ? links.findIndex((a) => hit.contains(a)) : -1;
+    let to = null;
+    if (ev.key === 'ArrowDown') to = at + 1 < links.length ? at + 1 : at;
+    else if (ev.key === 'ArrowUp') to = at - 1;
+    else if (ev.key === 'Home') to = 0;
+    else if (ev.key === 'End') to = links.length - 1;
+    else return;
+    ev.preventDefault();
+    if (to < 0) input.focus();
+    else links[to].focus();
+  });
+
+  $('more-tags').addEventListener('toggle', () => { moreTagsOpen = $('more-tags').open; });
+
+  // Back/Forward: the entry's search again, without adding an entry.
+  window.addEventListener('popstate', () => {
+    clearTimeout(timer);
+    readURL();
+    if (complInflight) complInflight.abort();
+    $('completions').replaceChildren();
+    search('none');
+  });
+
+  // Start from the URL: a bookmark, a shared link or a reload.
+  readURL();
+  const restored = !!(state.q || state.tags.length);
+  // Written back as the page writes it (%20 or +, parameter order), so
+  // an unchanged search is recognised as one and never added twice.
+  history.replaceState({ committed: restored }, '', restored ? stateURL() : location.href);
+  if (restored) search('none');
   input.focus();
 })();

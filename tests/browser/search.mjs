@@ -1,7 +1,13 @@
 // search.mjs - the search page in headless Chromium: type a query, see
 // highlighted results appear (search as you type) with facet counts,
 // "N similar" and completions, follow a did-you-mean, click a tag chip and
-// see the results filtered, then check the phone-sized layout.  Prints TAP.
+// see the results filtered, then check the phone-sized layout.  Then the
+// state in the URL: Back/Forward step through searches, a shared URL
+// (?q=&tag=&page=) and a reload restore one; the keyboard walks and opens
+// results; tag chips are limited with a "more tags" control and the first
+// result stays above the fold on a phone; headings show their matches,
+// stop words left out of ranking are not marked; nothing jumps when
+// results arrive.  Prints TAP.
 // Usage: node search.mjs BASE_URL   (CHROMIUM=/usr/bin/chromium by default)
 import { chromium } from 'playwright-core';
 
@@ -27,31 +33,64 @@ async function waitUntil(page, fn, arg, timeout = 10000) {
   }
 }
 
+// The hits shown: their title links (the article view or the site URL).
+const hrefs = (page) => page.evaluate(() =>
+  [...document.querySelectorAll('#results > li.hit > .hit-title a')].map((a) => a.getAttribute('href')));
+// The endpoint's JSON for a query string, to compare with what is shown
+// (a fresh connection each time: a kept-alive one may have been closed).
+async function endpoint(page, qs) {
+  const r = await page.request.get(base + '/search?' + qs, { headers: { Connection: 'close' } });
+  return r.json();
+}
+const endpointIds = async (page, qs) => (await endpoint(page, qs)).hits.map((h) => h.id);
+const idOf = (href) => new URL(href, base).searchParams.get('article');
+// Results settled: no search running, and wanted(hrefs) true.
+async function settled(page, wanted, what) {
+  await waitUntil(page, () => !document.querySelector('#results[aria-busy]'), null)
+    .catch(() => {});
+  const end = Date.now() + 10000;
+  for (;;) {
+    const h = await hrefs(page);
+    if (wanted(h)) return h;
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what + ' (' + h.join(' ') + ')');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+// Hits of the search for q (their article links carry it): a search for
+// what was typed so far (a slow machine lets the debounce fire mid-word)
+// is not taken for it.
+const forQuery = (q) => (h) => h.length > 0 &&
+  h.every((x) => new URL(x, base).searchParams.get('q') === q);
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 });
 try {
-  const page = await browser.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // Failed requests are checked by URL below (the browser's own
-  // /favicon.ico probe is not the page's).
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
-  });
   // A search for what was typed so far may be refused with a 400 naming q
   // ("me" has only very common words): that is advice shown to the
   // reader, not an error of the page.
-  const typed = ['mentorship', 'mentorsip', '<img src=x onerror=alert(1)>', 'residency'];
-  page.on('response', (r) => {
-    const u = new URL(r.url());
-    const q = u.searchParams.get('q');
-    const partial = r.status() === 400 && u.pathname === '/search' && q !== null &&
-      typed.some((t) => t.startsWith(q));
-    if (r.status() >= 400 && !partial && !u.pathname.endsWith('/favicon.ico'))
-      errors.push(r.status() + ' ' + r.url());
-  });
+  const typed = ['mentorship', 'mentorsip', '<img src=x onerror=alert(1)>', 'residency networking'];
+  const watch = (pg) => {
+    pg.on('pageerror', (e) => errors.push(String(e)));
+    // Failed requests are checked by URL below (the browser's own
+    // /favicon.ico probe is not the page's).
+    pg.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+    });
+    pg.on('response', (r) => {
+      const u = new URL(r.url());
+      const q = u.searchParams.get('q');
+      const partial = r.status() === 400 && u.pathname === '/search' && q !== null &&
+        typed.some((t) => t.startsWith(q));
+      if (r.status() >= 400 && !partial && !u.pathname.endsWith('/favicon.ico'))
+        errors.push(r.status() + ' ' + r.url());
+    });
+    return pg;
+  };
+  const page = watch(await browser.newPage());
   await page.goto(base + '/', { waitUntil: 'load' });
   ok(await page.locator('#q').isVisible(), 'the search box is shown');
 
@@ -120,6 +159,198 @@ try {
   await page.waitForSelector('#results li.hit', { timeout: 10000 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   ok(wide <= 360, `fits a 360px wide screen (scrollWidth ${wide})`);
+  await page.close();
+
+  // ---- Back and Forward step through searches ---------------------------
+  {
+    const pg = watch(await browser.newPage());
+    await pg.goto(base + '/', { waitUntil: 'load' });
+    const len0 = await pg.evaluate(() => history.length);
+    await pg.locator('#q').pressSequentially('mentorship', { delay: 30 });
+    const r1 = await settled(pg, forQuery('mentorship'), 'mentorship results');
+    ok(await pg.evaluate(() => history.length) === len0,
+      'typing replaces the history entry (no entry per keystroke)');
+    ok(new URL(pg.url()).searchParams.get('q') === 'mentorship', 'the typed query is in the URL');
+    await pg.locator('#q').press('Enter');
+    await pg.waitForTimeout(300);
+    ok(await pg.evaluate(() => history.length) === len0, 'Enter commits the search typed, no duplicate entry');
+    const chipT = pg.locator('#facet-list .chip').first();
+    const tagT = (await chipT.evaluate((b) => b.firstChild.textContent)).trim();
+    await chipT.click();
+    const r2 = await settled(pg, (h) => h.length > 0 && !sameList(h, r1), 'tag-filtered results');
+    ok(await pg.evaluate(() => history.length) === len0 + 1 &&
+       new URL(pg.url()).searchParams.getAll('tag').includes(tagT),
+      `a tag chip adds a history entry with tag=${tagT}`);
+    await pg.goBack();
+    const back = await settled(pg, (h) => sameList(h, r1), 'the results before the tag');
+    ok(sameList(back, r1) && await pg.locator('#q').inputValue() === 'mentorship' &&
+       await pg.locator('#filters li').count() === 0 && !new URL(pg.url()).searchParams.has('tag'),
+      `Back shows the same results as before (${back.length} hits, no filter)`);
+    await pg.goForward();
+    const fwd = await settled(pg, (h) => sameList(h, r2), 'the filtered results again');
+    ok(sameList(fwd, r2) && (await pg.locator('#filters').textContent()).includes(tagT),
+      'Forward shows the filtered results again');
+    // Typing after a committed search adds one entry: Back returns to it.
+    await pg.locator('#q').fill('residency');
+    await settled(pg, forQuery('residency'), 'residency results');
+    await pg.goBack();
+    const again = await settled(pg, (h) => sameList(h, r2), 'the filtered search');
+    ok(sameList(again, r2) && await pg.locator('#q').inputValue() === 'mentorship',
+      'typing after a search keeps that search one Back away');
+    await pg.close();
+  }
+
+  // ---- A shared URL: query, tag filter and page from the URL; reload ------
+  {
+    const pg = watch(await browser.newPage());
+    const shared = 'q=residency&tag=Mentorship&page=2&per_page=2';
+    const want = await endpointIds(pg, shared);
+    const page1 = await endpointIds(pg, 'q=residency&tag=Mentorship&per_page=2');
+    await pg.goto(base + '/?' + shared, { waitUntil: 'load' });
+    let shown = await settled(pg, (h) => h.length > 0, 'the shared search');
+    ok(want.length > 0 && sameList(shown.map(idOf), want) && !want.some((i) => page1.includes(i)),
+      `a shared URL shows its page 2 (${shown.map(idOf).join(' ')})`);
+    ok(await pg.locator('#q').inputValue() === 'residency' &&
+       (await pg.locator('#filters').textContent()).includes('Mentorship') &&
+       /Page 2 of/.test(await pg.locator('#pages').textContent()),
+      'the query box, the tag filter and the pager say what the URL says');
+    let tagged = true;
+    for (const h of await pg.locator('#results > li.hit').all())
+      if (!(await h.locator('.tags .chip').allTextContents()).map((t) => t.trim()).includes('Mentorship')) tagged = false;
+    ok(tagged, 'the tag from the URL filters the results');
+    await pg.reload({ waitUntil: 'load' });
+    shown = await settled(pg, (h) => h.length > 0, 'the search after reload');
+    ok(sameList(shown.map(idOf), want) && new URL(pg.url()).search === '?' + shared,
+      'reload restores the same search and URL');
+    await pg.locator('#pages button', { hasText: 'Previous' }).click();
+    shown = await settled(pg, (h) => sameList(h.map(idOf), page1), 'page 1');
+    ok(!new URL(pg.url()).searchParams.has('page'), 'Previous goes to page 1 and says so in the URL');
+    await pg.goBack();
+    shown = await settled(pg, (h) => sameList(h.map(idOf), want), 'page 2 again');
+    ok(new URL(pg.url()).searchParams.get('page') === '2', 'Back returns to page 2');
+    await pg.close();
+  }
+
+  // ---- Keyboard: arrows walk the results, Enter opens one ----------------
+  {
+    const pg = watch(await browser.newPage());
+    // The article view is a colleague's (ra-cgi ?article=ID); here only
+    // where Enter leads is checked, so answer it with a stand-in page.
+    await pg.route((u) => u.searchParams.has('article'), (r) =>
+      r.fulfill({ status: 200, contentType: 'text/html', body: '<!DOCTYPE html><title>article</title>' }));
+    await pg.goto(base + '/?q=residency', { waitUntil: 'load' });
+    const links = await settled(pg, (h) => h.length > 2, 'residency results');
+    ok(links.every((h) => idOf(h) && new URL(h, base).searchParams.get('q') === 'residency' &&
+                         new URL(h, base).pathname === '/search'),
+      'titles link to the article view with the query (url is null here)');
+    await pg.locator('#q').focus();
+    const focused = () => pg.evaluate(() => {
+      const a = document.activeElement;
+      const hits = [...document.querySelectorAll('#results > li.hit > .hit-title a')];
+      return { i: hits.indexOf(a), box: a === document.getElementById('q'),
+        visible: a.matches(':focus-visible') && getComputedStyle(a).outlineStyle !== 'none' };
+    });
+    await pg.keyboard.press('ArrowDown');
+    let f = await focused();
+    ok(f.i === 0 && f.visible, 'ArrowDown from the box focuses the first result, visibly');
+    await pg.keyboard.press('ArrowDown');
+    await pg.keyboard.press('ArrowDown');
+    f = await focused();
+    ok(f.i === 2 && f.visible, 'ArrowDown moves on (third result)');
+    await pg.keyboard.press('ArrowUp');
+    f = await focused();
+    ok(f.i === 1, 'ArrowUp moves back');
+    await pg.keyboard.press('Home');
+    await pg.keyboard.press('ArrowUp');
+    f = await focused();
+    ok(f.box, 'ArrowUp from the first result returns to the search box');
+    await pg.keyboard.press('ArrowDown');
+    await pg.keyboard.press('ArrowDown');
+    await Promise.all([pg.waitForURL((u) => u.searchParams.has('article')), pg.keyboard.press('Enter')]);
+    ok(pg.url() === new URL(links[1], base).href, `Enter opens the focused result (${pg.url().replace(base, '')})`);
+    await pg.goBack();
+    const back = await settled(pg, (h) => sameList(h, links), 'the results after the article');
+    ok(sameList(back, links), 'Back from the article shows the same results');
+    await pg.close();
+  }
+
+  // ---- Tag chips: the most useful few, the rest behind a control --------
+  {
+    const pg = watch(await browser.newPage({ viewport: { width: 390, height: 844 } }));
+    const data = await endpoint(pg, 'q=residency');
+    await pg.goto(base + '/?q=residency', { waitUntil: 'load' });
+    await settled(pg, (h) => h.length > 0, 'residency results');
+    const top = await pg.locator('#facet-list .chip').count();
+    const more = await pg.locator('#more-list .chip').count();
+    ok(data.facets.length > 10 && top === 10 && top + more === data.facets.length,
+      `${data.facets.length} tags: ${top} chips shown, ${more} behind "more tags"`);
+    const everyHit = data.facets.filter((x) => x.count >= data.facet_docs).map((x) => x.tag);
+    const topTags = await pg.locator('#facet-list .chip').evaluateAll((bs) => bs.map((b) => b.firstChild.textContent));
+    ok(everyHit.length > 0 && !topTags.some((t) => everyHit.includes(t)),
+      `a tag every result has is not among the first (${everyHit.join(', ')})`);
+    ok(await pg.locator('#more-tags summary').isVisible() && !(await pg.locator('#more-list').isVisible()),
+      'the "more tags" control is shown, closed');
+    const box = await pg.evaluate(() => {
+      const t = document.querySelector('#results > li.hit > .hit-title').getBoundingClientRect();
+      const s = document.querySelector('#results > li.hit .snippet');
+      return { title: t.bottom, snippet: s ? s.getBoundingClientRect().top : 0,
+        wide: document.documentElement.scrollWidth };
+    });
+    ok(box.title < 844 && box.snippet < 844 && box.wide <= 390,
+      `390x844: the first result and its snippet above the fold (title ends at ${Math.round(box.title)}px)`);
+    await pg.locator('#more-tags summary').click();
+    ok(await pg.locator('#more-list').isVisible(), '"more tags" opens the rest');
+    const extra = pg.locator('#more-list .chip').last();
+    const extraTag = (await extra.evaluate((b) => b.firstChild.textContent)).trim();
+    await extra.click();
+    await waitUntil(pg, (t) => document.querySelector('#filters').textContent.includes(t), extraTag);
+    ok(new URL(pg.url()).searchParams.getAll('tag').includes(extraTag), `a chip from "more tags" filters (${extraTag})`);
+    await pg.close();
+  }
+
+  // ---- Highlights: a matching heading is marked, stop words are not -----
+  {
+    const pg = watch(await browser.newPage());
+    await pg.goto(base + '/?q=' + encodeURIComponent('the hierarchies'), { waitUntil: 'load' });
+    await settled(pg, (h) => h.length > 0, 'hierarchies results');
+    const sec = await pg.locator('#results .section mark').allTextContents();
+    ok(sec.includes('Hierarchies'), `the heading that matched is marked (${sec.join(', ')})`);
+    const marks = await pg.locator('#results mark').allTextContents();
+    ok(!marks.some((m) => /^the$/i.test(m.trim())), `"the" is not marked on its own (${marks.join(', ')})`);
+    // The address was written with %20; Enter on it is the same search.
+    const len = await pg.evaluate(() => history.length);
+    await pg.locator('#q').press('Enter');
+    await settled(pg, forQuery('the hierarchies'), 'the same search');
+    ok(await pg.evaluate(() => history.length) === len, 'Enter on a loaded search adds no entry');
+    await pg.close();
+  }
+
+  // ---- Nothing jumps when results arrive ---------------------------------
+  {
+    const pg = watch(await browser.newPage({ viewport: { width: 390, height: 844 } }));
+    await pg.goto(base + '/', { waitUntil: 'load' });
+    await pg.evaluate(() => {
+      window.__shift = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__shift += e.value; })
+        .observe({ type: 'layout-shift' }); // from now on, not the page's load
+    });
+    const boxTop = () => pg.evaluate(() => document.getElementById('q').getBoundingClientRect().top);
+    const before = await boxTop();
+    await pg.locator('#q').pressSequentially('residency', { delay: 30 });
+    await settled(pg, forQuery('residency'), 'residency results');
+    const firstTop = () => pg.evaluate(() => document.querySelector('#results > li.hit').getBoundingClientRect().top);
+    const top1 = await firstTop();
+    await pg.locator('#q').pressSequentially(' networking', { delay: 30 });
+    await settled(pg, forQuery('residency networking'), 'refined results');
+    const top2 = await firstTop();
+    const shift = await pg.evaluate(() => window.__shift);
+    ok(await boxTop() === before && top1 === top2 && shift < 0.05,
+      `the box and the first result stay put (layout shift ${shift.toFixed(3)}, first result ${top1} -> ${top2})`);
+    await pg.close();
+  }
+
+  // ---- Article view (?article=ID): the browser checks go here once the
+  // view lands in ra-cgi: open a result's view, see its highlights, Back.
   ok(errors.length === 0, 'no JavaScript errors' + (errors.length ? ': ' + errors.join('; ') : ''));
 } catch (e) {
   ok(false, 'browser test ran: ' + e);
