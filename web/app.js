@@ -217,7 +217,9 @@
     $('related').hidden = true;
     const n = data.total_estimate || 0;
     const exp = (data.expansions || []).map((x) => x.to + ' (for ' + x.from + ')').join(', ');
-    const notes = [data.relaxed, exp && 'Also searched for ' + exp,
+    // A short query ranks every word first: say how many have them all.
+    const tiers = data.tiers && data.tiers.note;
+    const notes = [data.relaxed, tiers, exp && 'Also searched for ' + exp,
       data.unknown_tag && 'No article has the tag or category “' + data.unknown_tag + '”',
       data.notes].filter(Boolean).join('. ');
     $('status').textContent = (n ? 'About ' + n + ' result' + (n === 1 ? '' : 's') + '.'
