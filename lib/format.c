@@ -75,6 +75,12 @@ static void format_explain_text(FILE *out, const ra_explain *ex) {
     }
   if (!any) fputs(" (none)", out);
   fprintf(out, "; length %u (average %.0f)\n", ex->doclen, ex->avlen);
+  if (ex->tier_of)
+    fprintf(out, "     tier: %u of %u words (ranked above fewer; %g each, not in the score)\n",
+            ex->tier_words, ex->tier_of, ex->tier_weight);
+  if (ex->proximity > 0)
+    fprintf(out, "     proximity: +%.2f (query words close together or adjacent)\n",
+            ex->proximity);
   for (size_t t = 0; t < ex->n_terms; t++) {
     const ra_explain_term *et = &ex->terms[t];
     fputs("     ", out);
@@ -263,8 +269,13 @@ static json_t *explain_json(const ra_explain *ex) {
                          (json_int_t)et->termfreq, "idf", et->idf, "score",
                          et->score));
   }
-  return json_pack("{s:o, s:I, s:f, s:o}", "fields", fields, "doclen",
-                   (json_int_t)ex->doclen, "avlen", ex->avlen, "terms", terms);
+  json_t *tier = ex->tier_of ? json_pack("{s:I, s:I, s:f}", "words", (json_int_t)ex->tier_words,
+                                         "of", (json_int_t)ex->tier_of, "weight",
+                                         ex->tier_weight)
+                             : json_null();
+  return json_pack("{s:o, s:I, s:f, s:o, s:o, s:f}", "fields", fields, "doclen",
+                   (json_int_t)ex->doclen, "avlen", ex->avlen, "terms", terms, "tier", tier,
+                   "proximity", ex->proximity);
 }
 
 static json_t *hit_json(const ra_hit *h, int tiered) {

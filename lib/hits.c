@@ -112,6 +112,7 @@ static unsigned matched_fields(ra_searcher *s, const ra_query *q,
 typedef struct explain_ctx {
   ra_searcher *s;
   const ra_rank_params *rp;
+  const qb *b;
   uint32_t docid;
   ra_explain *ex;
   int nomem;
@@ -137,7 +138,16 @@ static int explain_cb(void *ctx, const char *term, size_t len, uint32_t unused) 
   }
   ex->n_terms++;
   double scale = 1.0;
-  if (term[0] == 'Z') t->role = "stem";
+  for (size_t f = 0; f < c->b->n_fb; f++)
+    if (strlen(c->b->fb_terms[f]) == len && memcmp(c->b->fb_terms[f], term, len) == 0) {
+      t->role = "feedback";
+      scale = c->b->fb_scale[f];
+    }
+  if (t->role) {
+    /* a feedback term, scaled as it was added */
+  } else if (term[0] == 'Z') {
+    t->role = "stem";
+  }
   else if (term[0] == 'S') t->role = "title", scale = c->rp->title_weight;
   else if (term[0] == 'K') t->role = "tag filter", scale = 0;
   else if (len > 1 && term[0] == 'X' && term[1] == 'C') t->role = "category filter", scale = 0;
@@ -161,9 +171,10 @@ static int explain_cb(void *ctx, const char *term, size_t len, uint32_t unused) 
   return 0;
 }
 
-static ra_status explain_hit(ra_searcher *s, const ra_rank_params *rp,
-                             const ra_query *q, ra_xmset *m, size_t i,
-                             ra_hit *h, ra_error *err) {
+static ra_status explain_hit(const qb *b, const ra_query *q, ra_xmset *m, size_t i,
+                             ra_hit *h, double proximity, ra_error *err) {
+  ra_searcher *s = b->s;
+  const ra_rank_params *rp = b->rp;
   ra_explain *ex = calloc(1, sizeof *ex);
   if (!ex) return ra_error_set(err, RA_ERR_NOMEM, "explain");
   h->explain = ex;
@@ -171,7 +182,13 @@ static ra_status explain_hit(ra_searcher *s, const ra_rank_params *rp,
   ex->doclen = ra_xdb_doclength(s->db, docid);
   ex->avlen = ra_xdb_avlength(s->db);
   ex->fields = matched_fields(s, q, h);
-  explain_ctx c = {.s = s, .rp = rp, .docid = docid, .ex = ex};
+  ex->proximity = proximity;
+  if (b->tiered && rp->tier_weight > 0) {
+    ex->tier_words = h->words;
+    ex->tier_of = (unsigned)b->n_tier_words;
+    ex->tier_weight = rp->tier_weight;
+  }
+  explain_ctx c = {.s = s, .rp = rp, .b = b, .docid = docid, .ex = ex};
   ra_status st = ra_xmset_matching_terms(m, i, explain_cb, &c, err);
   if (!st && c.nomem) st = ra_error_set(err, RA_ERR_NOMEM, "explain");
   return st;
@@ -461,7 +478,9 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
     r->n_hits = i + 1;
     st = ra_hits_load(s, r->query, docid, o, &b->dl, h, err);
     if (!st && h->snippet && h->snippet->cut) ra_search_cut(r, "snippets");
-    if (!st && explain) st = explain_hit(s, rp, r->query, em, ei, h, err);
+    /* The boost is what the re-rank added to the first run's weight. */
+    double prox = em == base ? ra_xmset_weight(m, first + i) - ra_xmset_weight(base, ei) : 0;
+    if (!st && explain) st = explain_hit(b, r->query, em, ei, h, prox > 1e-9 ? prox : 0, err);
   }
   ra_xmset_free(m);
   ra_xmset_free(base);

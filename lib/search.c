@@ -409,11 +409,20 @@ static ra_status feedback(qb *b, ra_xquery **xq, ra_error *err) {
   }
   ra_xquery *v[RA_MAX_FEEDBACK];
   size_t k = 0;
+  ra_qb_free_feedback(b);
+  b->fb_terms = malloc(f->n * sizeof *b->fb_terms);
+  b->fb_scale = malloc(f->n * sizeof *b->fb_scale);
+  if (!b->fb_terms || !b->fb_scale) ra_qb_free_feedback(b); /* explain lacks them */
   for (size_t i = 0; i < f->n; i++) {
     ra_xquery *t = ra_qarena_keep(b->a, ra_xquery_term(f->terms[i], strlen(f->terms[i]), 1, 0,
                                              b->a->err));
-    t = ra_qbuild_scaled(b, t, rp->prf_weight * f->w[i] / f->w[0]);
+    double scale = rp->prf_weight * f->w[i] / f->w[0];
+    t = ra_qbuild_scaled(b, t, scale);
     if (t) v[k++] = t;
+    if (b->fb_terms) {
+      memcpy(b->fb_terms[b->n_fb], f->terms[i], sizeof f->terms[i]);
+      b->fb_scale[b->n_fb++] = scale;
+    }
   }
   free(f);
   ra_xquery *add = b->a->failed ? NULL : ra_qbuild_combine(b, RA_XQ_OR, v, k, 0);
@@ -527,6 +536,7 @@ static ra_status run_start(run *m, ra_error *err) {
 }
 
 static void run_end(run *m) {
+  ra_qb_free_feedback(&m->b);
   ra_qarena_free(&m->a);
   free(m->skip);
 }

@@ -148,7 +148,7 @@ enum {
  * the matcher adds: boosts are listed as their own terms). */
 typedef struct ra_explain_term {
   char *term;        /* index term, prefix included (Z stem, S title, ...) */
-  const char *role;  /* "stem", "exact", "title", "phrase", ... (static) */
+  const char *role;  /* "stem", "exact form", "title", "feedback", ... (static) */
   uint32_t wdf, termfreq;
   double idf, score;
 } ra_explain_term;
@@ -157,6 +157,13 @@ typedef struct ra_explain {
   unsigned fields;   /* RA_FIELD_* where query words occur */
   uint32_t doclen;
   double avlen;
+  /* The score's parts besides the terms: a tiered answer's tier (words
+   * held of tier_of, each worth tier_weight, taken off the score shown),
+   * and the proximity boost the re-rank added (words close together,
+   * adjacent pairs), 0 when none. */
+  unsigned tier_words, tier_of;
+  double tier_weight;
+  double proximity;
   ra_explain_term *terms;
   size_t n_terms;
 } ra_explain;

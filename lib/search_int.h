@@ -95,6 +95,11 @@ typedef struct qb {
   size_t n_tier_words;
   ra_xquery *untiered; /* out: the query without its tier weights (the
                           same matches, for counting) or NULL */
+  /* Pseudo-relevance feedback terms added and their scale, for --explain;
+   * fb_terms malloc'd, freed with the run (ra_qb_free_feedback). */
+  char (*fb_terms)[128];
+  double *fb_scale;
+  size_t n_fb;
   ra_xquery *prox; /* out: the root's proximity boost (non-NULL: there is
                       one; its parts in prox_parts), applied by
                       ra_hits_run_page to the best matches only (it
@@ -103,6 +108,14 @@ typedef struct qb {
   size_t n_prox;
   ra_deadline dl;  /* the search's budget (zero: none) */
 } qb;
+
+static inline void ra_qb_free_feedback(qb *b) {
+  free(b->fb_terms);
+  free(b->fb_scale);
+  b->fb_terms = NULL;
+  b->fb_scale = NULL;
+  b->n_fb = 0;
+}
 
 /* The first stage cut short wins: later ones were cut because of it. */
 static inline void ra_search_cut(ra_results *r, const char *stage) {

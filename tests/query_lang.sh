@@ -196,6 +196,22 @@ like "$OUT" "Zstethoscop  [stem] wdf" "--explain lists the terms with wdf and sc
 run "$RA_QUERY" --db "$DB" --color=never --explain -n 1 residency networking
 like "$OUT" "Zresid  [stem] wdf" "--explain of a re-ranked query lists the stems"
 like "$OUT" "residency  [exact form] wdf" "and the exact forms"
+run "$RA_QUERY" --db "$FDB" --color=never --explain night shift
+like "$OUT" "tier: 2 of 2 words (ranked above fewer" "--explain itemises the tier of a short query"
+like "$OUT" "tier: 1 of 2 words" "... and of a hit holding fewer words"
+like "$OUT" "proximity: +" "... and the proximity boost of the words side by side"
+run "$RA_QUERY" --db "$FDB" --format json --explain -n 1 night shift
+like "$OUT" '"tier":{"words":2,"of":2,"weight":10000' "JSON: the tier in explain"
+GEN="$(dirname "$RA_INDEX")/../bench/gen_corpus"
+if [ -x "$GEN" ]; then
+  # Feedback needs a long query and an index of 200 articles or more.
+  "$GEN" -q --count 220 --seed 5 --out "$T_TMP/gen"
+  "$RA_INDEX" --quiet --db "$T_TMP/gdb" "$T_TMP/gen"
+  run "$RA_QUERY" --db "$T_TMP/gdb" --color=never --explain -n 1 mentorship networking residency interview wellness
+  like "$OUT" "[feedback] wdf" "--explain lists the feedback terms of a long query"
+else
+  ok 0 "# SKIP bench/gen_corpus not built"
+fi
 
 # ---- paging and limits ------------------------------------------------------------------
 q "$DB" mentorship
