@@ -26,6 +26,7 @@ static void stats_sum(ra_index_stats *t, const ra_index_stats *s) {
   t->files += s->files;
   t->indexed += s->indexed;
   t->failed += s->failed;
+  t->url_errors += s->url_errors;
   t->repaired += s->repaired;
   t->added += s->added;
   t->updated += s->updated;
