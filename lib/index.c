@@ -1321,8 +1321,9 @@ static ra_status load_urls(index_run *r, ra_error *err) {
       dup = strcmp(path, other) == 0;
     }
     if (!dup)
-      st = ra_urlmap_load(r->b.urls, path, o->warn, o->warn_ctx,
-                          &r->b.stats->url_errors, err);
+      st = ra_urlmap_load(r->b.urls, path, o->url_lines_named ? NULL : o->warn,
+                          o->warn_ctx,
+                          o->url_lines_named ? NULL : &r->b.stats->url_errors, err);
   }
   return st;
 }

@@ -57,6 +57,9 @@ typedef struct ra_index_opts {
    * and the urls.tsv of each input directory, this template (NULL: none;
    * a bad one is RA_ERR_USAGE). */
   const char *url_template;
+  /* Leave urls.tsv's bad lines unnamed and uncounted: another build of
+   * the same run named them (the later shards of --shards). */
+  int url_lines_named;
   ra_warn_fn warn;            /* per-file warnings and failures */
   ra_warn_fn info;            /* verbose notes (added/updated/...); may be NULL */
   /* Called from any worker, serialised, at most every 0.1 s. */

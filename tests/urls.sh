@@ -96,6 +96,16 @@ is "$(url_of u4)" "https://own.example/u4" "a record's own url comes first"
 is "$(url_of u5)" "https://s.test/bad-own-url" "a refused own url gives way to the template"
 is "$(url_of u6)" "https://s.test/no-url" "an empty url is none"
 
+# --shards: a bad line named once, an unknown id by its own shard only.
+printf '%s\thttps://example.com/s\nbad line\nzzz\thttps://x.test/\n' "$A" > "$C/urls.tsv"
+run "$RA_INDEX" --db "$T_TMP/sdb" --shards 2 "$C"
+is "$RC" 3 "--shards with bad urls.tsv lines: exit 3"
+is "$(printf '%s\n' "$ERR" | grep -c 'urls.tsv:2: no tab')" 1 "--shards: a bad line is named once"
+is "$(printf '%s\n' "$ERR" | grep -c 'no article has id "zzz"')" 1 "--shards: an unknown id is named once"
+QDB=$T_TMP/sdb/cluster qj residency; is "$(url_of $A)" "https://example.com/s" "a cluster's hits carry the URL"
+run "$RA_QUERY" --db "$T_TMP/sdb/cluster" --format json --article "$A" networking
+like "$OUT" '"url":"https://example.com/s"' "the article view over a cluster"
+
 # ---- results link to the article or its view ------------------------------------
 run "$RA_QUERY" --db "$DB" --format html residency
 like "$OUT" "<a href=\"https://example.com/mapped\">" "HTML: a title links to its site URL"
