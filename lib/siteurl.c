@@ -141,7 +141,9 @@ size_t ra_siteurl_slug(ra_analyzer *an, const char *text, size_t len,
       size_t fl = 0;
       if (j - i < 32 && an &&
           ra_analyze_fold(an, text + i, j - i, f, sizeof f, &fl, NULL) == RA_OK)
-        slug_folded(&s, f, fl);
+        /* Folded to nothing (an apostrophe, a zero-width space): still a
+         * character that is not a-z or 0-9. */
+        fl ? slug_folded(&s, f, fl) : slug_put(&s, '-');
       else
         slug_folded(&s, text + i, j - i);
     }
