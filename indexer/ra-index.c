@@ -83,7 +83,7 @@ static int publish_lexicon(const char *file, int quiet) {
 static json_t *stats_object(const ra_index_stats *s, const char *db,
                             const char *shard) {
   return json_pack(
-      "{s:s,s:s,s:s?,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
+      "{s:s,s:s,s:s?,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:f,s:f}",
       "db", db, "generation", s->generation, "shard", shard,
       "mode", s->incremental ? "update" : "rebuild", "committed", s->committed,
       "revision", (json_int_t)s->revision,
@@ -91,7 +91,8 @@ static json_t *stats_object(const ra_index_stats *s, const char *db,
       "skipped", (json_int_t)s->skipped,
       "added", (json_int_t)s->added, "updated", (json_int_t)s->updated,
       "removed", (json_int_t)s->removed, "unchanged", (json_int_t)s->unchanged,
-      "failed", (json_int_t)s->failed, "repaired", (json_int_t)s->repaired,
+      "failed", (json_int_t)s->failed, "url_errors", (json_int_t)s->url_errors,
+      "repaired", (json_int_t)s->repaired,
       "bytes", (json_int_t)s->bytes, "synonyms", (json_int_t)s->synonyms,
       "acronyms", (json_int_t)s->acronyms,
       "duplicate_groups", (json_int_t)s->duplicate_groups,
@@ -167,6 +168,10 @@ static void usage(FILE *f) {
           "the corpus)\n"
           "  -s, --synonyms FILE     synonym groups (default: synonyms.txt in "
           "the corpus)\n"
+          "      --url-template T    article URLs from T's {id}, {slug} and "
+          "{category_slug}\n"
+          "                          (after each record's own url and "
+          "urls.tsv in the corpus)\n"
           "      --rebuild           rebuild from scratch aside and swap, even "
           "if an\n"
           "                          update would do (and to change --shard or "
@@ -197,8 +202,8 @@ static void usage(FILE *f) {
           "  -q, --quiet             no per-file warnings\n"
           "  -h, --help              this help\n"
           "  -V, --version           version\n\n"
-          "Exit status: %d all pages indexed, %d usage, %d some pages failed "
-          "(the rest\nare indexed), %d error (the previous index is kept), %d "
+          "Exit status: %d all pages indexed, %d usage, %d some pages or URL lines "
+          "failed (the rest\nare indexed), %d error (the previous index is kept), %d "
           "index locked.\n",
           RA_DEFAULT_DB, RA_SHARDS_MAX, RA_DEFAULT_MAX_FILE,
           (unsigned long long)(RA_DEFAULT_MAX_UPDATE >> 20), exit_for(RA_OK),
@@ -281,11 +286,12 @@ int main(int argc, char **argv) {
       {"shard", required_argument, NULL, 'K'},
       {"shards", required_argument, NULL, 'N'},
       {"cluster", required_argument, NULL, 'C'},
+      {"url-template", required_argument, NULL, 'T'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   const char *db_opt = NULL, *tags = NULL, *dump = NULL, *syn = NULL;
-  const char *stats_json = NULL;
+  const char *stats_json = NULL, *url_template = NULL;
   int rebuild = 0, jobs = 0;
   unsigned shard = 0, shards = 0, cluster = 0;
   const char *cluster_file = NULL;
@@ -314,6 +320,7 @@ int main(int argc, char **argv) {
       break;
     case 'D': dump = optarg; break;
     case 'C': cluster_file = optarg; break;
+    case 'T': url_template = optarg; break;
     case 'q': w.quiet = 1; break;
     case 'v': w.verbose = 1; break;
     case 's': syn = optarg; break;
@@ -413,6 +420,7 @@ int main(int argc, char **argv) {
     o.n_inputs = (size_t)(argc - optind);
     o.tags_file = tags;
     o.synonyms_file = syn;
+    o.url_template = url_template;
     o.rebuild = rebuild;
     o.jobs = jobs;
     o.max_file_size = max_size ? max_size : (size_t)-1;
@@ -467,7 +475,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "ra-index: %u shards: %zu articles, %zu near-duplicate "
               "groups, %.2f s -> %s/%s\n", cluster, stats.indexed,
               stats.duplicate_groups, stats.seconds, o.db_dir, RA_CLUSTER_FILE);
-    } else if (!w.quiet || stats.failed) {
+    } else if (!w.quiet || stats.failed || stats.url_errors) {
       char skipped[96] = "";
       if (shards)
         snprintf(skipped, sizeof skipped, " (shard %s; %zu articles of other "
@@ -492,6 +500,6 @@ int main(int argc, char **argv) {
       free(cf);
       if (rc != exit_for(RA_OK)) return rc;
     }
-    return stats.failed ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
+    return stats.failed || stats.url_errors ? RA_EXIT_INDEX_PARTIAL : exit_for(RA_OK);
   }
 }

@@ -20,6 +20,7 @@
 
 #include "format.h"
 #include "analyze.h"
+#include "artview.h"
 #include "cache.h"
 #include "cluster.h"
 #include "html.h"
@@ -113,6 +114,7 @@ void ra_cgi_request_clear(ra_cgi_request *req) {
   free(req->category);
   free(req->complete);
   free(req->related);
+  free(req->article);
   memset(req, 0, sizeof *req);
 }
 
@@ -141,7 +143,8 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
     int known = strcmp(k, "q") == 0 || strcmp(k, "tag") == 0 ||
                 strcmp(k, "category") == 0 || strcmp(k, "page") == 0 ||
                 strcmp(k, "per_page") == 0 || strcmp(k, "format") == 0 ||
-                strcmp(k, "complete") == 0 || strcmp(k, "related") == 0;
+                strcmp(k, "complete") == 0 || strcmp(k, "related") == 0 ||
+                strcmp(k, "article") == 0;
     /* Unknown parameters (cache busters, trackers) are ignored. */
     if (!known) continue;
     if (!utf8_valid(v, strlen(v))) {
@@ -178,14 +181,16 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
         st = set_once(&req->category, "category", v, RA_CGI_MAX_VALUE, prob, err);
     } else if (strcmp(k, "complete") == 0) {
       st = set_once(&req->complete, "complete", v, RA_CGI_MAX_VALUE, prob, err);
-    } else if (strcmp(k, "related") == 0) {
-      st = set_once(&req->related, "related", v, RA_CGI_MAX_VALUE, prob, err);
+    } else if (strcmp(k, "related") == 0 || strcmp(k, "article") == 0) {
+      const char *name = k[0] == 'r' ? "related" : "article";
+      st = set_once(k[0] == 'r' ? &req->related : &req->article, name, v,
+                    RA_CGI_MAX_VALUE, prob, err);
       /* The indexer's own id grammar (ident.h): every id it makes is
        * accepted, nothing else is. */
       if (!st && !*v)
-        st = problem(prob, err, RA_ERR_INVALID, "related", "empty article id");
+        st = problem(prob, err, RA_ERR_INVALID, name, "empty article id");
       else if (!st && !ra_ident_id_ok(v, strlen(v)))
-        st = problem(prob, err, RA_ERR_INVALID, "related",
+        st = problem(prob, err, RA_ERR_INVALID, name,
                      "an article id is at most %d letters, digits, '_', '-' "
                      "and '.', in segments joined by '/'",
                      RA_IDENT_ID_MAX);
@@ -231,13 +236,16 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
                  "results beyond the first %d are not served (page * per_page)",
                  RA_CGI_MAX_OFFSET);
   if (!st && !req->q && !req->n_tags && !req->category && !req->complete &&
-      !req->related)
+      !req->related && !req->article)
     st = problem(prob, err, RA_ERR_INVALID, "q",
-                 "missing: give q (words to search), tag, category, complete "
-                 "or related");
+                 "missing: give q (words to search), tag, category, complete, "
+                 "related or article");
   if (!st && req->complete && (req->related))
     st = problem(prob, err, RA_ERR_INVALID, "complete",
                  "cannot be combined with related");
+  if (!st && req->article && (req->related || req->complete))
+    st = problem(prob, err, RA_ERR_INVALID, "article",
+                 "cannot be combined with %s", req->related ? "related" : "complete");
   free(page);
   free(per_page);
   free(format);
@@ -614,6 +622,20 @@ static char *compose_filters(const ra_cgi_request *req) {
   return buf;
 }
 
+/* -- an article view (artview.h) */
+
+typedef struct article_ctx {
+  const ra_artview *v;
+  const ra_html_page *page;
+  int html;
+} article_ctx;
+
+static ra_status render_article(FILE *out, void *vctx, ra_error *err) {
+  article_ctx *x = vctx;
+  if (x->html) return ra_html_article(out, x->page, x->v, err);
+  return ra_format_article(out, RA_FMT_JSON, 0, x->v, err);
+}
+
 /* -- completion (ra_search_complete) */
 
 typedef struct completions {
@@ -710,6 +732,22 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
                             RA_CGI_MAX_COMPLETIONS, &x.c, &x.n, &e);
     if (!st) st = render(resp, render_completions, &x, &e);
     ra_completions_free(x.c, x.n);
+  } else if (req->article) {
+    ra_artview *v = NULL;
+    st = ra_artview_load(c->s, req->article, req->q, req->q ? strlen(req->q) : 0,
+                         &v, &e);
+    partial = v && v->related ? (int)v->related->n_missing : 0;
+    if (!st) {
+      article_ctx x = {v, page, resp->html};
+      st = render(resp, render_article, &x, &e);
+    }
+    ra_artview_free(v);
+    if (st == RA_ERR_NOTFOUND)
+      return set_error(resp, page, ra_status_http(st), "article",
+                       "no article has this id", err);
+    if (st == RA_ERR_INVALID)
+      return set_error(resp, page, ra_status_http(st), "article",
+                       ra_error_message(&e), err);
   } else if (req->related) {
     ra_results *r = NULL;
     st = ra_search_related(c->s, req->related, &o, NULL, &r, &e);

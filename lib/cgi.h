@@ -9,7 +9,8 @@
  *
  * Parameters (query string, decoded with uriparser): q, tag (repeatable),
  * category, page, per_page (capped), format=json|html, complete (prefix
- * completion for search-as-you-type), related=ID.  Contract, JSON schema
+ * completion for search-as-you-type), related=ID, article=ID (the article
+ * view, q highlighted in it).  Contract, JSON schema
  * and status codes: docs/web.md. */
 #ifndef RA_CGI_H
 #define RA_CGI_H
@@ -47,6 +48,7 @@ typedef struct ra_cgi_request {
   char *category;
   char *complete;
   char *related;
+  char *article;      /* the article view of this id (q: its highlights) */
   unsigned page;      /* 1-based */
   unsigned per_page;  /* after capping */
   ra_cgi_format format;

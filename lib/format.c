@@ -1,6 +1,8 @@
-/* format.c - text and JSON renderings of ra_results, tag lists and
- * completions. */
+/* format.c - text and JSON renderings of ra_results, tag lists,
+ * completions and article views. */
 #include "format.h"
+
+#include "artview.h"
 
 #include "utf8.h"
 
@@ -178,6 +180,11 @@ static void format_text(FILE *out, int flags, const ra_results *r) {
       put_plain(out, a->category);
     }
     fputc('\n', out);
+    if (a->url) {
+      fputs("   url: ", out);
+      put_plain(out, a->url);
+      fputc('\n', out);
+    }
     if (a->n_tags) {
       fputs("   tags: ", out);
       for (size_t t = 0; t < a->n_tags; t++) {
@@ -455,5 +462,195 @@ ra_status ra_format_completions(FILE *out, ra_format fmt, const char *prefix,
     put_plain(out, c[i].query);
     fprintf(out, "\t%u\n", c[i].docs);
   }
+  return RA_OK;
+}
+
+/* ---- an article view ------------------------------------------------------ */
+
+static void text_marked(FILE *out, const ra_artview_text *t, const char *on,
+                        const char *off) {
+  if (t) put_marked(out, t->text, t->len, t->hls, t->n_hls, on, off);
+}
+
+static void text_blocks(FILE *out, const ra_artview *v, size_t *i,
+                        const ra_block *b, size_t n, const char *indent,
+                        const char *on, const char *off) {
+  for (size_t k = 0; k < n; k++) {
+    fputs(indent, out);
+    if (b[k].kind == RA_BLOCK_ITEM) {
+      for (int l = 1; l < b[k].level && l < 8; l++) fputs("  ", out);
+      fputs("- ", out);
+    }
+    text_marked(out, ra_artview_next(v, i), on, off);
+    fputs("\n", out);
+    if (b[k].kind == RA_BLOCK_PARA) fputc('\n', out);
+  }
+}
+
+static void format_article_text(FILE *out, int flags, const ra_artview *v) {
+  const char *on = (flags & RA_FMT_ANSI) ? "\033[1m" : "**";
+  const char *off = (flags & RA_FMT_ANSI) ? "\033[0m" : "**";
+  const ra_article *a = v->article;
+  size_t i = 0;
+  text_marked(out, ra_artview_next(v, &i), on, off);
+  fputs("\nid: ", out);
+  put_plain(out, a->id);
+  if (a->category) {
+    fputs("   category: ", out);
+    text_marked(out, ra_artview_next(v, &i), on, off);
+  }
+  fputc('\n', out);
+  if (a->url) {
+    fputs("url: ", out);
+    put_plain(out, a->url);
+    fputc('\n', out);
+  }
+  if (a->n_tags) {
+    fputs("tags: ", out);
+    for (size_t t = 0; t < a->n_tags; t++) {
+      if (t) fputs(" | ", out);
+      text_marked(out, ra_artview_next(v, &i), on, off);
+    }
+    fputc('\n', out);
+  }
+  if (v->query) {
+    fputs("query: ", out);
+    put_plain(out, v->query);
+    fprintf(out, " (%zu match%s)\n", v->n_marks, v->n_marks == 1 ? "" : "es");
+  }
+  fputc('\n', out);
+  for (size_t k = 0; k < a->n_sections; k++) {
+    const ra_section *sec = &a->sections[k];
+    if (sec->heading) {
+      fputs("## ", out);
+      text_marked(out, ra_artview_next(v, &i), on, off);
+      fputs("\n\n", out);
+    }
+    text_blocks(out, v, &i, sec->blocks, sec->n_blocks, "", on, off);
+  }
+  if (a->n_faqs) fputs("## Frequently asked questions\n\n", out);
+  for (size_t k = 0; k < a->n_faqs; k++) {
+    fputs("Q: ", out);
+    text_marked(out, ra_artview_next(v, &i), on, off);
+    fputc('\n', out);
+    text_blocks(out, v, &i, a->faqs[k].answer, a->faqs[k].n_answer, "A: ", on, off);
+  }
+  if (a->n_illustrations) fputs("## Illustrations\n\n", out);
+  for (size_t k = 0; k < a->n_illustrations; k++) {
+    fputs("[illustration] ", out);
+    text_marked(out, ra_artview_next(v, &i), on, off);
+    fputs("\n\n", out);
+  }
+  const ra_results *r = v->related;
+  if (r && r->n_hits) {
+    fputs("Related articles:\n", out);
+    for (size_t k = 0; k < r->n_hits; k++) {
+      const ra_article *ra = r->hits[k].article;
+      fprintf(out, "%zu. ", k + 1);
+      put_plain(out, ra->title);
+      fputs("  (", out);
+      put_plain(out, ra->id);
+      fputs(")\n", out);
+      if (ra->url) {
+        fputs("   ", out);
+        put_plain(out, ra->url);
+        fputc('\n', out);
+      }
+    }
+  }
+}
+
+static json_t *text_json(const ra_artview_text *t) {
+  return t ? jstr(t->text, t->len) : json_null();
+}
+
+static json_t *text_hls_json(const ra_artview_text *t) {
+  return t ? hls_json(t->hls, t->n_hls) : json_array();
+}
+
+static json_t *blocks_json(const ra_artview *v, size_t *i, const ra_block *b,
+                           size_t n) {
+  json_t *arr = json_array();
+  for (size_t k = 0; arr && k < n; k++) {
+    const ra_artview_text *t = ra_artview_next(v, i);
+    json_array_append_new(
+        arr, json_pack("{s:s, s:i, s:o, s:o, s:I}", "kind",
+                       b[k].kind == RA_BLOCK_ITEM ? "item" : "para", "level",
+                       b[k].level, "text", text_json(t), "highlights",
+                       text_hls_json(t), "first_mark",
+                       (json_int_t)(t ? t->first_mark : 0)));
+  }
+  return arr;
+}
+
+static ra_status format_article_json(FILE *out, const ra_artview *v,
+                                     ra_error *err) {
+  const ra_article *a = v->article;
+  size_t i = 0;
+  const ra_artview_text *title = ra_artview_next(v, &i);
+  const ra_artview_text *cat = a->category ? ra_artview_next(v, &i) : NULL;
+  json_t *tags = json_array(), *tag_hls = json_array();
+  for (size_t t = 0; t < a->n_tags; t++) {
+    const ra_artview_text *tt = ra_artview_next(v, &i);
+    json_array_append_new(tags, text_json(tt));
+    json_array_append_new(tag_hls, text_hls_json(tt));
+  }
+  json_t *secs = json_array();
+  for (size_t k = 0; secs && k < a->n_sections; k++) {
+    const ra_section *sec = &a->sections[k];
+    const ra_artview_text *h = sec->heading ? ra_artview_next(v, &i) : NULL;
+    json_t *heading = text_json(h), *hh = text_hls_json(h);
+    json_array_append_new(
+        secs, json_pack("{s:o, s:o, s:I, s:o}", "heading", heading,
+                        "heading_highlights", hh, "first_mark",
+                        (json_int_t)(h ? h->first_mark : 0), "blocks",
+                        blocks_json(v, &i, sec->blocks, sec->n_blocks)));
+  }
+  json_t *faqs = json_array();
+  for (size_t k = 0; faqs && k < a->n_faqs; k++) {
+    const ra_artview_text *q = ra_artview_next(v, &i);
+    json_t *question = text_json(q), *qh = text_hls_json(q);
+    json_array_append_new(
+        faqs, json_pack("{s:o, s:o, s:I, s:o}", "question", question,
+                        "question_highlights", qh, "first_mark",
+                        (json_int_t)(q ? q->first_mark : 0), "answer",
+                        blocks_json(v, &i, a->faqs[k].answer, a->faqs[k].n_answer)));
+  }
+  json_t *ills = json_array();
+  for (size_t k = 0; ills && k < a->n_illustrations; k++) {
+    const ra_artview_text *t = ra_artview_next(v, &i);
+    json_array_append_new(ills, json_pack("{s:o, s:o, s:I}", "text", text_json(t),
+                                          "highlights", text_hls_json(t), "first_mark",
+                                          (json_int_t)(t ? t->first_mark : 0)));
+  }
+  json_t *exps = json_array();
+  const ra_results *m = v->matched;
+  for (size_t k = 0; exps && m && k < m->n_expansions; k++)
+    json_array_append_new(exps, json_pack("{s:o, s:o}", "from", js(m->expansions[k].from),
+                                          "to", js(m->expansions[k].to)));
+  json_t *rel = json_array();
+  for (size_t k = 0; rel && v->related && k < v->related->n_hits; k++) {
+    const ra_article *ra = v->related->hits[k].article;
+    json_array_append_new(rel, json_pack("{s:o, s:o, s:o, s:o}", "id", js(ra->id),
+                                         "title", js(ra->title), "url", js(ra->url),
+                                         "category", js(ra->category)));
+  }
+  json_t *root = json_pack(
+      "{s:i, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+      "s:o, s:o, s:I, s:o, s:o}",
+      "schema", RA_JSON_SCHEMA, "kind", "article", "revision",
+      (json_int_t)v->revision, "generation", v->generation, "id", js(a->id),
+      "url", js(a->url), "title", text_json(title), "title_highlights",
+      text_hls_json(title), "category", text_json(cat), "category_highlights",
+      text_hls_json(cat), "tags", tags, "tag_highlights", tag_hls, "sections",
+      secs, "faqs", faqs, "illustrations", ills, "query", js(v->query),
+      "matches", (json_int_t)v->n_marks, "expansions", exps, "related", rel);
+  return dump(out, root, err);
+}
+
+ra_status ra_format_article(FILE *out, ra_format fmt, int flags,
+                            const ra_artview *v, ra_error *err) {
+  if (fmt == RA_FMT_JSON) return format_article_json(out, v, err);
+  format_article_text(out, flags, v);
   return RA_OK;
 }

@@ -41,6 +41,13 @@ ra_status ra_format_completions(FILE *out, ra_format fmt, const char *prefix,
                                 size_t prefix_len, const ra_completion *c,
                                 size_t n, uint32_t revision, ra_error *err);
 
+/* An article view (artview.h), `ra-query --article`: text (the article
+ * with its sections, FAQ and illustrations, matches marked as in results,
+ * the related articles last) or JSON (kind "article", docs/json-schema.md). */
+struct ra_artview;
+ra_status ra_format_article(FILE *out, ra_format fmt, int flags,
+                            const struct ra_artview *v, ra_error *err);
+
 #ifdef __cplusplus
 }
 #endif

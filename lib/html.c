@@ -3,6 +3,7 @@
 #include "html.h"
 
 #include "analyze.h"
+#include "artview.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -170,19 +171,34 @@ static size_t active_tag(const ra_html_page *p, const char *tag,
   return (size_t)NO_DROP;
 }
 
+/* A link to the article view of id, with the page's query to highlight. */
+static void put_article_url(FILE *out, const ra_html_page *p, const char *id,
+                            const char *q) {
+  int first = 1;
+  put_str(out, p->endpoint ? p->endpoint : "");
+  put_param(out, &first, "article", id);
+  put_param(out, &first, "q", q && *q ? q : NULL);
+  put_param(out, &first, "format", "html");
+}
+
+/* Only http(s) URLs become links: a stored "javascript:" URL must not. */
+static int site_link(const char *url) {
+  return url && (strncasecmp(url, "https://", 8) == 0 ||
+                 strncasecmp(url, "http://", 7) == 0);
+}
+
 static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   const ra_article *a = h->article;
   fputs("<li class=\"hit\">\n<h2>", out);
-  /* Only http(s) URLs become links: a stored "javascript:" URL must not. */
-  int link = a->url && (strncmp(a->url, "https://", 8) == 0 ||
-                        strncmp(a->url, "http://", 7) == 0);
-  if (link) {
-    fputs("<a href=\"", out);
-    put_str(out, a->url);
-    fputs("\">", out);
-  }
+  /* The title opens the article: on the site when it has a URL there,
+   * else in the article view, which shows where it matches. */
+  int link = site_link(a->url);
+  fputs("<a href=\"", out);
+  if (link) put_str(out, a->url);
+  else put_article_url(out, p, a->id, p->related_id ? NULL : p->q);
+  fputs("\">", out);
   put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls);
-  if (link) fputs("</a>", out);
+  fputs("</a>", out);
   fputs("</h2>\n<p class=\"meta\">", out);
   if (a->category) {
     fputs("<span class=\"category\">", out);
@@ -200,7 +216,14 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
     put_param(out, &first, "related", a->id);
     put_param(out, &first, "format", "html");
   }
-  fputs("\">Related articles</a></p>\n", out);
+  fputs("\">Related articles</a>", out);
+  if (link) {
+    /* The site has the page; the view still shows where it matches. */
+    fputs(" <a class=\"view\" href=\"", out);
+    put_article_url(out, p, a->id, p->related_id ? NULL : p->q);
+    fputs("\">Where it matches</a>", out);
+  }
+  fputs("</p>\n", out);
   for (size_t f = 0; h->snippet && f < h->snippet->n_frags; f++) {
     const ra_fragment *fr = &h->snippet->frags[f];
     fputs("<p class=\"snippet\">", out);
@@ -427,6 +450,182 @@ ra_status ra_html_error(FILE *out, const ra_html_page *p, int http_status,
   }
   put_str(out, msg);
   fputs("</p>\n</div>\n", out);
+  put_foot(out);
+  return RA_OK;
+}
+
+/* ---- the article view -------------------------------------------------------- */
+
+/* A text of the view with its highlights as <mark>; numbered ones carry
+ * their anchor (id="mK") and a link on to the next match (the last back
+ * to the first), so a reader can step through them. */
+static void put_view_text(FILE *out, const ra_artview *v, const ra_artview_text *t) {
+  if (!t) return;
+  size_t at = 0, k = t->first_mark;
+  for (size_t h = 0; h < t->n_hls; h++) {
+    const ra_hl *hl = &t->hls[h];
+    if (hl->start < at || hl->end <= hl->start || hl->end > t->len) continue;
+    ra_html_put_text(out, t->text + at, hl->start - at);
+    if (k) fprintf(out, "<mark id=\"m%zu\">", k);
+    else fputs("<mark>", out);
+    ra_html_put_text(out, t->text + hl->start, hl->end - hl->start);
+    fputs("</mark>", out);
+    if (k) {
+      size_t next = k < v->n_marks ? k + 1 : 1;
+      fprintf(out, "<a class=\"next\" href=\"#m%zu\" aria-label=\"%s match\">"
+                   "\xE2\x80\xBA</a>", next, k < v->n_marks ? "Next" : "First");
+      k++;
+    }
+    at = hl->end;
+  }
+  ra_html_put_text(out, t->text + at, t->len - at);
+}
+
+/* Blocks: paragraphs as <p>, runs of list items as one <ul> (nesting
+ * shown by a class, l2 and deeper). */
+static void put_view_blocks(FILE *out, const ra_artview *v, size_t *i,
+                            const ra_block *b, size_t n) {
+  int in_list = 0;
+  for (size_t k = 0; k < n; k++) {
+    const ra_artview_text *t = ra_artview_next(v, i);
+    if (b[k].kind == RA_BLOCK_ITEM) {
+      if (!in_list) fputs("<ul>\n", out);
+      in_list = 1;
+      if (b[k].level > 1) fprintf(out, "<li class=\"l%d\">", b[k].level < 9 ? b[k].level : 9);
+      else fputs("<li>", out);
+      put_view_text(out, v, t);
+      fputs("</li>\n", out);
+      continue;
+    }
+    if (in_list) fputs("</ul>\n", out);
+    in_list = 0;
+    fputs("<p>", out);
+    put_view_text(out, v, t);
+    fputs("</p>\n", out);
+  }
+  if (in_list) fputs("</ul>\n", out);
+}
+
+/* A search for one tag or category, as its chip links to it. */
+static void put_filter_url(FILE *out, const ra_html_page *p, const char *name,
+                           const char *value) {
+  int first = 1;
+  put_str(out, p->endpoint ? p->endpoint : "");
+  put_param(out, &first, name, value);
+  put_param(out, &first, "format", "html");
+}
+
+ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
+                          ra_error *err) {
+  (void)err;
+  const ra_article *a = v->article;
+  size_t i = 0;
+  put_head(out, p, a->title);
+  fputs("<article class=\"article\">\n<h2 class=\"title\">", out);
+  put_view_text(out, v, ra_artview_next(v, &i));
+  fputs("</h2>\n<p class=\"meta\">", out);
+  if (a->category) {
+    fputs("<a class=\"category\" href=\"", out);
+    put_filter_url(out, p, "category", a->category);
+    fputs("\">", out);
+    put_view_text(out, v, ra_artview_next(v, &i));
+    fputs("</a> ", out);
+  }
+  fputs("<code class=\"id\">", out);
+  put_str(out, a->id);
+  fputs("</code>", out);
+  if (site_link(a->url)) {
+    fputs(" <a class=\"site\" href=\"", out);
+    put_str(out, a->url);
+    fputs("\">On the site</a>", out);
+  }
+  fputs("</p>\n", out);
+  if (a->n_tags) {
+    fputs("<ul class=\"tags\" aria-label=\"Tags\">", out);
+    for (size_t t = 0; t < a->n_tags; t++) {
+      fputs("<li><a class=\"chip\" href=\"", out);
+      put_filter_url(out, p, "tag", a->tags[t]);
+      fputs("\">", out);
+      put_view_text(out, v, ra_artview_next(v, &i));
+      fputs("</a></li>", out);
+    }
+    fputs("</ul>\n", out);
+  }
+  if (v->query) {
+    fputs("<p class=\"matches\" role=\"status\">", out);
+    if (v->n_marks)
+      fprintf(out, "%zu match%s of <q>", v->n_marks, v->n_marks == 1 ? "" : "es");
+    else
+      fputs("No word of <q>", out);
+    put_str(out, v->query);
+    fputs(v->n_marks ? "</q>: <a href=\"#m1\">first match</a>"
+                     : "</q> appears in this article", out);
+    fputs(" \xC2\xB7 <a href=\"", out);
+    {
+      int first = 1;
+      put_str(out, p->endpoint ? p->endpoint : "");
+      put_param(out, &first, "q", v->query);
+      put_param(out, &first, "format", "html");
+    }
+    fputs("\">back to the results</a></p>\n", out);
+  }
+  for (size_t k = 0; k < a->n_sections; k++) {
+    const ra_section *sec = &a->sections[k];
+    fputs("<section>\n", out);
+    if (sec->heading) {
+      fputs("<h3>", out);
+      put_view_text(out, v, ra_artview_next(v, &i));
+      fputs("</h3>\n", out);
+    }
+    put_view_blocks(out, v, &i, sec->blocks, sec->n_blocks);
+    fputs("</section>\n", out);
+  }
+  if (a->n_faqs) {
+    fputs("<section class=\"faq\">\n<h3>Frequently asked questions</h3>\n<dl>\n", out);
+    for (size_t k = 0; k < a->n_faqs; k++) {
+      fputs("<dt>", out);
+      put_view_text(out, v, ra_artview_next(v, &i));
+      fputs("</dt>\n<dd>\n", out);
+      put_view_blocks(out, v, &i, a->faqs[k].answer, a->faqs[k].n_answer);
+      fputs("</dd>\n", out);
+    }
+    fputs("</dl>\n</section>\n", out);
+  }
+  if (a->n_illustrations) {
+    /* Descriptions of the page's images, not its text: set apart. */
+    fputs("<aside class=\"illustrations\" aria-label=\"Illustration descriptions\">\n"
+          "<h3>Illustrations</h3>\n<ul>\n", out);
+    for (size_t k = 0; k < a->n_illustrations; k++) {
+      fputs("<li>", out);
+      put_view_text(out, v, ra_artview_next(v, &i));
+      fputs("</li>\n", out);
+    }
+    fputs("</ul>\n</aside>\n", out);
+  }
+  fputs("</article>\n", out);
+  const ra_results *r = v->related;
+  if (r && r->n_hits) {
+    fputs("<nav class=\"related\" aria-label=\"Related articles\">\n"
+          "<h3>Related articles</h3>\n<ul>\n", out);
+    for (size_t k = 0; k < r->n_hits; k++) {
+      const ra_article *ra = r->hits[k].article;
+      fputs("<li><a href=\"", out);
+      put_article_url(out, p, ra->id, NULL);
+      fputs("\">", out);
+      put_str(out, ra->title);
+      fputs("</a>", out);
+      if (site_link(ra->url)) {
+        fputs(" <a class=\"site\" href=\"", out);
+        put_str(out, ra->url);
+        fputs("\">on the site</a>", out);
+      }
+      fputs("</li>\n", out);
+    }
+    fputs("</ul>\n</nav>\n", out);
+  }
+  fprintf(out, "<footer><p>Index revision %u (", v->revision);
+  put_str(out, v->generation);
+  fputs(").</p></footer>\n", out);
   put_foot(out);
   return RA_OK;
 }

@@ -51,6 +51,15 @@ ra_status ra_html_results(FILE *out, const ra_html_page *p,
 ra_status ra_html_completions(FILE *out, const ra_html_page *p,
                               const char *prefix, const ra_completion *c,
                               size_t n, ra_error *err);
+/* An article view (artview.h): the article with its title, category and
+ * tags (each a link to its search), sections, lists, FAQ and illustration
+ * descriptions (set apart); matches marked with anchors m1, m2, ... and a
+ * link from each to the next; a link to the article on the site when it
+ * has an http(s) URL; the related articles, each a link to its view.  The
+ * form keeps p->q. */
+struct ra_artview;
+ra_status ra_html_article(FILE *out, const ra_html_page *p,
+                          const struct ra_artview *v, ra_error *err);
 /* An error page naming the parameter at fault (param may be NULL or ""). */
 ra_status ra_html_error(FILE *out, const ra_html_page *p, int http_status,
                         const char *param, const char *msg, ra_error *err);

@@ -26,6 +26,7 @@
 #include "jsonl.h"
 #include "page.h"
 #include "scan.h"
+#include "siteurl.h"
 #include "store.h"
 #include "synonyms.h"
 #include "termcount.h"
@@ -41,14 +42,23 @@ typedef struct prev_doc {
   uint64_t hash;
   long long mtime_ns;
   unsigned long long size;
+  uint64_t url_key; /* RA_SLOT_URLKEY, 0 when absent */
   int seen;
   int retracted; /* its spelling words and acronyms are counted for removal */
 } prev_doc;
+
+/* A document's RA_SLOT_URLKEY, read before the states. */
+typedef struct url_key_of {
+  uint32_t docid;
+  uint64_t key;
+} url_key_of;
 
 typedef struct prev_map {
   prev_doc *v;   /* open addressing, power-of-two capacity */
   size_t cap, n;
   int nomem;
+  url_key_of *keys; /* by docid */
+  size_t n_keys, keys_cap;
 } prev_map;
 
 static prev_doc *prev_find(prev_map *m, const char *id) {
@@ -86,6 +96,35 @@ static int prev_put(prev_map *m, const prev_doc *d) {
 static void prev_free(prev_map *m) {
   for (size_t i = 0; i < m->cap; i++) free(m->v[i].id);
   free(m->v);
+  free(m->keys);
+}
+
+static int load_url_key_cb(void *ctx, uint32_t docid, const char *val,
+                           size_t len) {
+  prev_map *m = ctx;
+  char hex[17];
+  if (len != 16) return 0;
+  memcpy(hex, val, 16);
+  hex[16] = '\0';
+  if (RA_GROW(m->keys, m->keys_cap, m->n_keys + 1)) {
+    m->nomem = 1;
+    return 1;
+  }
+  m->keys[m->n_keys].docid = docid;
+  m->keys[m->n_keys++].key = strtoull(hex, NULL, 16);
+  return 0;
+}
+
+static int cmp_url_key(const void *a, const void *b) {
+  uint32_t x = ((const url_key_of *)a)->docid, y = ((const url_key_of *)b)->docid;
+  return (x > y) - (x < y);
+}
+
+static uint64_t prev_url_key(const prev_map *m, uint32_t docid) {
+  url_key_of k = {docid, 0};
+  const url_key_of *f = m->n_keys ? bsearch(&k, m->keys, m->n_keys, sizeof k, cmp_url_key)
+                                  : NULL;
+  return f ? f->key : 0;
 }
 
 static int load_state_cb(void *ctx, uint32_t docid, const char *val,
@@ -100,7 +139,7 @@ static int load_state_cb(void *ctx, uint32_t docid, const char *val,
   int off = 0;
   if (sscanf(buf, "%16llx %lld %llu %n", &h, &mt, &size, &off) != 3 || !off)
     return 0;
-  prev_doc d = {strdup(buf + off), docid, h, mt, size, 0, 0};
+  prev_doc d = {strdup(buf + off), docid, h, mt, size, prev_url_key(m, docid), 0, 0};
   if (!d.id || prev_put(m, &d) != 0) {
     free(d.id);
     m->nomem = 1;
@@ -109,6 +148,17 @@ static int load_state_cb(void *ctx, uint32_t docid, const char *val,
   return 0;
 }
 
+/* The live index's articles: their URL keys, then their states. */
+static int load_prev(ra_xwriter *w, prev_map *m) {
+  if (ra_xwriter_values(w, RA_SLOT_URLKEY, load_url_key_cb, m, NULL) != RA_OK ||
+      m->nomem)
+    return -1;
+  if (m->n_keys) qsort(m->keys, m->n_keys, sizeof *m->keys, cmp_url_key);
+  if (ra_xwriter_values(w, RA_SLOT_STATE, load_state_cb, m, NULL) != RA_OK ||
+      m->nomem)
+    return -1;
+  return 0;
+}
 
 /* ---- the build ----------------------------------------------------------- */
 
@@ -192,6 +242,9 @@ typedef struct build {
   char shard[32];        /* RA_META_SHARD to write: "K/N", "" for none */
   unsigned long long revision; /* RA_META_REVISION to write */
   prev_map *prev;        /* incremental runs only */
+  ra_urlmap *urls;       /* the urls.tsv lines (never NULL) */
+  ra_urltemplate *tpl;   /* --url-template, or NULL */
+  uint64_t tpl_key;      /* RA_SLOT_URLKEY of a URL the template made */
   /* Group keys carried over from the live generation (may be NULL). */
   const ra_dedup_carry *carry;
   struct page_stat *pst; /* update runs: each page's stat from the count */
@@ -244,6 +297,30 @@ static void progress(build *b, size_t k) {
     b->o->progress(b->o->warn_ctx, b->done, b->n, t - b->t0);
   }
   pthread_mutex_unlock(&b->mu);
+}
+
+/* What decides the URL of the article with id when its record has none
+ * of its own: its urls.tsv line, else the template (RA_SLOT_URLKEY; 0:
+ * neither).  Marks the line used. */
+static uint64_t url_key_for(build *b, const char *id) {
+  const char *u = ra_urlmap_get(b->urls, id);
+  if (!u) return b->tpl ? b->tpl_key : 0;
+  uint64_t k = ra_fnv1a(u, strlen(u));
+  return k ? k : 1;
+}
+
+/* Give a its URL (siteurl.h); a URL of its own that is refused is named
+ * (with line, 0 if none) and dropped. */
+static ra_status settle_url(worker *wk, ra_article *a, size_t line) {
+  const char *why = NULL;
+  ra_status st = ra_siteurl_settle(a, wk->b->urls, wk->b->tpl, wk->an, &why, &wk->err);
+  if (!st && why) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "%.200s: url ignored: %s", a->id, why);
+    wk->s.url_errors++;
+    locked_warn(wk->b, a->path ? a->path : a->id, line, (size_t)-1, msg);
+  }
+  return st;
 }
 
 /* Memory stays bounded: Xapian buffers changes until a commit.  Small
@@ -300,7 +377,7 @@ static ra_status put_article(worker *wk, const ra_article *a,
     snprintf(msg, sizeof msg, "duplicate id \"%.200s\": the later one wins", a->id);
     locked_warn(b, a->path, 0, (size_t)-1, msg);
   }
-  if (p && !p->seen && p->hash == m->hash) {
+  if (p && !p->seen && p->hash == m->hash && p->url_key == m->url_key) {
     p->seen = 1;
     wk->s.unchanged++;
     wk->s.indexed++;
@@ -384,7 +461,16 @@ static ra_status do_jsonl(worker *wk, const char *path) {
       continue;
     }
     wk->s.files++;
-    ra_indexdoc_meta m = {h, 0, 0};
+    /* The record's own URL is in its line's hash; a mapped or templated
+     * one is compared by what decided it. */
+    uint64_t key = url_key_for(b, a->id);
+    int own = a->url && *a->url && !ra_siteurl_check(a->url, strlen(a->url));
+    st = settle_url(wk, a, line);
+    if (st) {
+      ra_article_free(a);
+      break;
+    }
+    ra_indexdoc_meta m = {h, 0, 0, own ? 0 : key};
     /* A repeated id replaces the record written earlier in this run. */
     int fresh = wk->fresh, repeat = ra_jsonl_repeat_of(j) != 0;
     size_t added = wk->s.added;
@@ -411,6 +497,7 @@ static ra_status do_page(worker *wk, size_t i) {
   const char *path = b->paths[i], *id = b->ids[i];
   wk->s.files++;
   prev_doc *p = b->prev ? prev_find(b->prev, id) : NULL;
+  uint64_t url_key = url_key_for(b, id);
   page_stat ps;
   if (b->pst) ps = b->pst[i];
   else stat_page(path, &ps);
@@ -432,7 +519,8 @@ static ra_status do_page(worker *wk, size_t i) {
     locked_warn(b, path, 0, (size_t)-1, msg);
     return RA_OK;
   }
-  if (p && !p->seen && p->mtime_ns == mt && p->size == size) {
+  if (p && !p->seen && p->mtime_ns == mt && p->size == size &&
+      p->url_key == url_key) {
     p->seen = 1;
     wk->s.unchanged++;
     wk->s.indexed++;
@@ -446,8 +534,8 @@ static ra_status do_page(worker *wk, size_t i) {
   ra_status fst = ra_scan_read_page(path, b->max_size, &text, &len, &repaired,
                             locked_warn, b, &ferr);
   ra_article *a = NULL;
-  ra_indexdoc_meta m = {ra_fnv1a(text ? text : "", len), mt, size};
-  if (!fst && p && !p->seen && p->hash == m.hash) {
+  ra_indexdoc_meta m = {ra_fnv1a(text ? text : "", len), mt, size, url_key};
+  if (!fst && p && !p->seen && p->hash == m.hash && p->url_key == url_key) {
     /* Touched but not changed: no need to parse. */
     ra_article fake = {0};
     fake.id = (char *)id;
@@ -478,7 +566,8 @@ static ra_status do_page(worker *wk, size_t i) {
     return RA_OK;
   }
   if (repaired) wk->s.repaired++;
-  ra_status st = put_article(wk, a, &m, len);
+  ra_status st = settle_url(wk, a, 0);
+  if (!st) st = put_article(wk, a, &m, len);
   ra_article_free(a);
   free(text);
   return st;
@@ -515,6 +604,7 @@ static void stats_add(ra_index_stats *t, const ra_index_stats *s) {
   t->acronyms += s->acronyms;
   t->scan_errors += s->scan_errors;
   t->skipped += s->skipped;
+  t->url_errors += s->url_errors;
 }
 
 /* Hash of everything outside the pages that shapes the index: if the tag
@@ -922,7 +1012,8 @@ static size_t count_candidates(build *b, unsigned long long *bytes) {
     page_stat ps;
     stat_page(b->paths[i], &ps);
     if (b->pst) b->pst[i] = ps;
-    if (!p || ps.err || p->mtime_ns != ps.mtime_ns || p->size != ps.size) {
+    if (!p || ps.err || p->mtime_ns != ps.mtime_ns || p->size != ps.size ||
+        p->url_key != url_key_for(b, b->ids[i])) {
       c++;
       *bytes += ps.size;
     }
@@ -1080,8 +1171,7 @@ static const char *why_not_update(index_run *r) {
              ra_model_new(&r->model, NULL) != RA_OK ||
              ra_model_load(r->model, mv, ml, NULL) != RA_OK) {
     why_full = "the live index holds no corpus model";
-  } else if (ra_xwriter_values(r->w, RA_SLOT_STATE, load_state_cb, &r->prev,
-                               NULL) != RA_OK || r->prev.nomem) {
+  } else if (load_prev(r->w, &r->prev) != 0) {
     why_full = "the live index's state could not be read";
   } else {
     b->prev = &r->prev;
@@ -1212,8 +1302,42 @@ static ra_status run_rebuild(index_run *r, const char *why_full,
   return st;
 }
 
+/* The URL template and the urls.tsv of each input directory (or beside
+ * an input file), each file read once. */
+static ra_status load_urls(index_run *r, ra_error *err) {
+  const ra_index_opts *o = r->b.o;
+  ra_status st = ra_urlmap_new(&r->b.urls, err);
+  if (!st && o->url_template) {
+    st = ra_urltemplate_parse(o->url_template, &r->b.tpl, err);
+    uint64_t k = ra_mix64_murmur(ra_fnv1a(o->url_template, strlen(o->url_template)));
+    r->b.tpl_key = k ? k : 1;
+  }
+  for (size_t i = 0; !st && i < o->n_inputs; i++) {
+    char path[RA_PATH_MAX], other[RA_PATH_MAX];
+    sibling_path_for(o->inputs[i], RA_URLS_FILE, path, sizeof path);
+    int dup = 0;
+    for (size_t j = 0; j < i && !dup; j++) {
+      sibling_path_for(o->inputs[j], RA_URLS_FILE, other, sizeof other);
+      dup = strcmp(path, other) == 0;
+    }
+    if (!dup)
+      st = ra_urlmap_load(r->b.urls, path, o->url_lines_named ? NULL : o->warn,
+                          o->warn_ctx,
+                          o->url_lines_named ? NULL : &r->b.stats->url_errors, err);
+  }
+  return st;
+}
+
+/* Whether an article id is this index's (a shard's own). */
+static int own_article(void *ctx, const char *id) {
+  const ra_index_opts *o = ctx;
+  return !o->shards || ra_ident_shard(id, strlen(id), o->shards) == o->shard;
+}
+
 /* Free what the run holds, release the lock and time the build. */
 static void run_finish(index_run *r) {
+  ra_urlmap_free(r->b.urls);
+  ra_urltemplate_free(r->b.tpl);
   prev_free(&r->prev);
   ra_dedup_carry_free(r->carry);
   free(r->b.pst);
@@ -1250,12 +1374,17 @@ ra_status ra_index_build(const ra_index_opts *o, ra_index_stats *stats,
   run_start(&r, o, stats);
   ra_status st = named_file_ok("--tags", o->tags_file, err);
   if (!st) st = named_file_ok("--synonyms", o->synonyms_file, err);
+  if (!st) st = load_urls(&r, err);
   if (!st) st = lock_and_scan(&r, err);
   if (!st) st = check_live(&r, err);
   if (!st) st = keep_own_pages(&r, err);
   const char *why_full = NULL;
   if (!st && choose_update(&r, &why_full)) st = run_update(&r, err);
   else if (!st) st = run_rebuild(&r, why_full, err);
+  /* A urls.tsv line no article took: named once the whole corpus is read. */
+  if (!st)
+    stats->url_errors += ra_urlmap_report_unused(r.b.urls, own_article, (void *)o,
+                                                 o->warn, o->warn_ctx);
   run_finish(&r);
   return st;
 }

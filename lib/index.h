@@ -53,6 +53,13 @@ typedef struct ra_index_opts {
    * shards of a cluster (ra_index_regroup); the shard is published with
    * the keys carried over from its live index (dedup.h). */
   int defer_groups;
+  /* Article URLs (siteurl.h): besides each JSON Lines record's own "url"
+   * and the urls.tsv of each input directory, this template (NULL: none;
+   * a bad one is RA_ERR_USAGE). */
+  const char *url_template;
+  /* Leave urls.tsv's bad lines unnamed and uncounted: another build of
+   * the same run named them (the later shards of --shards). */
+  int url_lines_named;
   ra_warn_fn warn;            /* per-file warnings and failures */
   ra_warn_fn info;            /* verbose notes (added/updated/...); may be NULL */
   /* Called from any worker, serialised, at most every 0.1 s. */
@@ -71,6 +78,8 @@ typedef struct ra_index_stats {
   size_t acronyms;         /* acronym pairs learned from the text */
   size_t duplicate_groups; /* groups of near-duplicate articles */
   size_t skipped;          /* articles of other shards, not indexed */
+  size_t url_errors;       /* urls.tsv lines skipped, URLs dropped (each
+                              named to warn; the articles are indexed) */
   unsigned long long revision; /* RA_META_REVISION now published */
   int incremental;         /* 1: the live index was updated in place */
   int committed;           /* 1: a new revision was published (0: an

@@ -274,6 +274,10 @@ ra_status ra_indexdoc_write(ra_analyzer *an, ra_writeq_sink *ws,
       st = ra_xdoc_set_value(doc, RA_SLOT_STATE, val, (size_t)n, err);
     }
   }
+  if (!st && m->url_key) {
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)m->url_key);
+    st = ra_xdoc_set_value(doc, RA_SLOT_URLKEY, hex, 16, err);
+  }
   const char *group = a->id;
   if (!st) {
     uint64_t sim = 0;

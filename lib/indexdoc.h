@@ -27,6 +27,7 @@ typedef struct ra_indexdoc_meta {
   uint64_t hash;       /* content hash (cleaned text or JSONL line) */
   long long mtime_ns;  /* 0 for JSONL records */
   unsigned long long size;
+  uint64_t url_key;    /* RA_SLOT_URLKEY (schema.h); 0: none */
 } ra_indexdoc_meta;
 
 /* Build the document of a (m: its content hash and file state) and hand it

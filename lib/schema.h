@@ -39,6 +39,12 @@
 /* The article id (as the ident.h scheme made it): ties in ranking go by it,
  * so that one index and a cluster of shards order equal scores alike. */
 #define RA_SLOT_ID 6
+/* What decided the article's URL (siteurl.h), as 16 hex digits of a hash:
+ * the mapped URL, or the URL template; absent when neither did (no URL, or
+ * the JSON Lines record's own, which its line hash covers).  An update
+ * re-stores an article whose mapping changed; an index built before this
+ * slot has none, which is what it was built with. */
+#define RA_SLOT_URLKEY 7
 
 /* ---- the format ----------------------------------------------------------
  * Bumped when the index layout changes: an update then rebuilds. */

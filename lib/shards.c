@@ -26,6 +26,7 @@ static void stats_sum(ra_index_stats *t, const ra_index_stats *s) {
   t->files += s->files;
   t->indexed += s->indexed;
   t->failed += s->failed;
+  t->url_errors += s->url_errors;
   t->repaired += s->repaired;
   t->added += s->added;
   t->updated += s->updated;
@@ -120,6 +121,9 @@ ra_status ra_shards_build(const ra_index_opts *o, unsigned n,
     so.shard = k;
     so.shards = n;
     so.defer_groups = 1;
+    /* urls.tsv's bad lines are named (and counted) by the first shard:
+     * the others read the same files. */
+    so.url_lines_named = k > 1;
     ra_index_stats s;
     st = ra_index_build(&so, &s, err);
     if (per) per[k - 1] = s;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "artview.h"
 #include "cluster.h"
 #include "format.h"
 #include "html.h"
@@ -21,13 +22,14 @@
 /* The exit code for a status: ra-query's column of the table in status.h. */
 static int exit_for(ra_status st) { return ra_status_exit(st, RA_PROG_QUERY); }
 
-enum { MODE_SEARCH, MODE_TAGS, MODE_COMPLETE, MODE_RELATED };
+enum { MODE_SEARCH, MODE_TAGS, MODE_COMPLETE, MODE_RELATED, MODE_ARTICLE };
 enum { FMT_TEXT, FMT_JSON, FMT_HTML };
 
 static void usage(FILE *f) {
   fprintf(f,
           "Usage: ra-query [OPTIONS] WORDS...\n"
           "       ra-query --tags | --complete PREFIX... | --related ID\n"
+          "       ra-query --article ID [WORDS...]\n"
           "Search the rasearch index and print the best articles.\n\n"
           "  -d, --db PATH        index directory or cluster file (default:\n"
           "                       $RASEARCH_DB, else %s)\n"
@@ -38,6 +40,8 @@ static void usage(FILE *f) {
           "      --tags           list every tag with its article count\n"
           "      --complete       complete the last word of WORDS from the index\n"
           "      --related ID     articles related to the article ID\n"
+          "      --article ID     the article ID itself, WORDS marked where they "
+          "match\n"
           "      --no-expand      do not add synonyms and acronyms\n"
           "      --time-limit MS  time budget of a search, 0 for none (default 2000);\n"
           "                       past it the answer is cut short and says so\n"
@@ -200,7 +204,7 @@ static char *join_args(int argc, char **argv, int first, size_t *len) {
 
 int main(int argc, char **argv) {
   enum { OPT_COLOR = 256, OPT_EXPLAIN, OPT_TAGS, OPT_COMPLETE, OPT_RELATED,
-         OPT_NOEXPAND, OPT_TIMELIMIT, OPT_RANK };
+         OPT_NOEXPAND, OPT_TIMELIMIT, OPT_RANK, OPT_ARTICLE };
   static const struct option longopts[] = {
       {"db", required_argument, NULL, 'd'},
       {"format", required_argument, NULL, 'f'},
@@ -212,6 +216,7 @@ int main(int argc, char **argv) {
       {"tags", no_argument, NULL, OPT_TAGS},
       {"complete", no_argument, NULL, OPT_COMPLETE},
       {"related", required_argument, NULL, OPT_RELATED},
+      {"article", required_argument, NULL, OPT_ARTICLE},
       {"no-expand", no_argument, NULL, OPT_NOEXPAND},
       {"time-limit", required_argument, NULL, OPT_TIMELIMIT},
       {"rank", required_argument, NULL, OPT_RANK},
@@ -275,6 +280,7 @@ int main(int argc, char **argv) {
     case OPT_TAGS: mode = MODE_TAGS; break;
     case OPT_COMPLETE: mode = MODE_COMPLETE; break;
     case OPT_RELATED: mode = MODE_RELATED; related = optarg; break;
+    case OPT_ARTICLE: mode = MODE_ARTICLE; related = optarg; break;
     case OPT_NOEXPAND: no_expand = 1; break;
     case OPT_TIMELIMIT:
       if (parse_num(optarg, 0, 3600000, &time_limit)) {
@@ -327,12 +333,13 @@ int main(int argc, char **argv) {
             mode == MODE_TAGS ? "--tags" : "--related", argv[optind]);
     return exit_for(RA_ERR_USAGE);
   }
-  if (mode == MODE_RELATED && !*related) {
-    fprintf(stderr, "ra-query: --related: empty article id\n");
+  if ((mode == MODE_RELATED || mode == MODE_ARTICLE) && !*related) {
+    fprintf(stderr, "ra-query: %s: empty article id\n",
+            mode == MODE_ARTICLE ? "--article" : "--related");
     return exit_for(RA_ERR_USAGE);
   }
   if (fmt == FMT_HTML && (mode == MODE_TAGS || mode == MODE_COMPLETE)) {
-    fprintf(stderr, "ra-query: --format html: only for searches and --related\n");
+    fprintf(stderr, "ra-query: --format html: only for searches, --related and --article\n");
     return exit_for(RA_ERR_USAGE);
   }
   if (db_opt && !*db_opt) {
@@ -341,7 +348,7 @@ int main(int argc, char **argv) {
   }
 
   size_t qlen = 0;
-  char *q = mode == MODE_SEARCH || mode == MODE_COMPLETE
+  char *q = mode == MODE_SEARCH || mode == MODE_COMPLETE || mode == MODE_ARTICLE
                 ? join_args(argc, argv, optind, &qlen)
                 : strdup("");
   if (!q) {
@@ -378,6 +385,22 @@ int main(int argc, char **argv) {
       rc = RA_EXIT_QUERY_NOMATCH;
     }
     ra_completions_free(comp, n);
+  } else if (st == RA_OK && mode == MODE_ARTICLE) {
+    ra_artview *v = NULL;
+    st = ra_artview_load(s, related, q, qlen, &v, &err);
+    if (st == RA_OK && fmt == FMT_HTML) {
+      ra_html_page hp = {0};
+      hp.endpoint = "search";
+      hp.q = qlen ? q : NULL;
+      hp.page = 1;
+      st = ra_html_article(stdout, &hp, v, &err);
+    } else if (st == RA_OK) {
+      int flags = 0;
+      if (color == 1 || (color == -1 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR")))
+        flags |= RA_FMT_ANSI;
+      st = ra_format_article(stdout, rfmt, flags, v, &err);
+    }
+    ra_artview_free(v);
   } else if (st == RA_OK) {
     ra_search_opts o = {(size_t)((page - 1) * count), (size_t)count, 3};
     if (time_limit) rp.deadline_ms = time_limit;

@@ -150,10 +150,10 @@ check_all() {
   done <"$D/cases"
 }
 
-# q, tag, category, complete, related make a query alone; page, per_page,
+# q, tag, category, complete, related, article make a query alone; page, per_page,
 # format and an unknown parameter ride on q=mentorship.
-for p in q tag category complete related page per_page format zz; do
-  case $p in q|tag|category|complete|related) base="" ;; *) base="q=mentorship&" ;; esac
+for p in q tag category complete related article page per_page format zz; do
+  case $p in q|tag|category|complete|related|article) base="" ;; *) base="q=mentorship&" ;; esac
   while IFS='|' read -r name v; do
     if [ "$name" = REPEAT ]; then
       qs=$(rep "$p=1&" 9); qs="$base${qs%&}"
