@@ -664,6 +664,11 @@ static int cmd_run(int argc, char **argv) {
   json_t *root = json_loadf(stdin, 0, &je);
   if (!root) die(EXIT_DATA, "stdin:%d: not JSON: %s", je.line, je.text);
   json_t *hits = json_object_get(root, "hits");
+  json_t *cut = json_object_get(root, "cut_short");
+  /* A cut answer is not the ranking's: say so, score what there is. */
+  if (json_is_string(cut))
+    fprintf(stderr, "ra-eval: query %s: the answer was cut short (%s)\n",
+            argv[0], json_string_value(cut));
   if (!json_is_array(hits))
     die(EXIT_DATA, "stdin: no \"hits\" array in the ra-query answer");
   size_t i;
