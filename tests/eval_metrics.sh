@@ -3,7 +3,9 @@
 # on small qrels/run files (figures computed by hand below), the Cranfield
 # converter on a tiny SMART sample with the collection's quirks, and the
 # ra-query -> run and JSON Lines -> scriptindex converters, ra-eval compare
-# on two small runs and ra-eval keywords on a three-document collection.
+# on two small runs, ra-eval keywords on a three-document collection, and
+# bench/eval/run's report (tables, stars, leave-one-out verdicts) from a
+# hand-made facts file.
 # The measures, the paired tests and the keyword rule are unit-tested in
 # tests/test_eval_metrics.c.
 . "${RA_SRCDIR:-..}/tests/lib.sh"
@@ -159,5 +161,38 @@ is "$RC" 3 "a query line without a tab is refused"
 like "$ERR" "badq.tsv:1: expected 'qid<TAB>query text'" "with file and line"
 run "$RA_EVAL" keywords 0 "$T_TMP/kw.jsonl" "$T_TMP/kw.tsv"
 is "$RC" 2 "K 0 is a usage error"
+
+# ---- the report (bench/eval/report.awk) -----------------------------------------
+# Three collections and one variant.  Variant / defaults, nDCG@10 and MAP:
+# a 1.1 and 1.1; b 1.05 and 1.05; c 0.9333 and 0.95 (p 0.01).
+# Held out a: others (1.05 + 0.9333)/2 < 1 (MAP exactly 1): not chosen;
+# a itself gains.
+# Held out b: others (1.1 + 0.9333)/2 and (1.1 + 0.95)/2 > 1: chosen; holds.
+# Held out c: chosen on a and b; loses on c, significantly.
+{
+  printf 'coll\ta\t10\t3\t30\ncoll\tb\t20\t4\t40\ncoll\tc\t30\t5\t50\n'
+  printf 'variant\tv1\tk2\tbm25_k1=2\n'
+  for c in a b c mean; do
+    printf 'cmp\tfull\t%s\trasearch\txapian\tndcg@10\t3\t0.5000\t0.4000\t+0.1000\t2\t1\t0\t0.0300\t0.0400\n' $c
+    printf 'cmp\tfull\t%s\trasearch\txapian\tmap\t3\t0.3000\t0.3000\t+0.0000\t1\t1\t1\t1.0000\t-\n' $c
+  done
+  printf 'cmp\tfull\ta\tv1\trasearch\tndcg@10\t3\t0.5500\t0.5000\t+0.0500\t2\t0\t1\t0.5000\t0.4000\n'
+  printf 'cmp\tfull\ta\tv1\trasearch\tmap\t3\t0.3300\t0.3000\t+0.0300\t2\t0\t1\t0.5000\t0.4000\n'
+  printf 'cmp\tfull\tb\tv1\trasearch\tndcg@10\t4\t0.4200\t0.4000\t+0.0200\t2\t1\t1\t0.6000\t0.5000\n'
+  printf 'cmp\tfull\tb\tv1\trasearch\tmap\t4\t0.2100\t0.2000\t+0.0100\t2\t1\t1\t0.6000\t0.5000\n'
+  printf 'cmp\tfull\tc\tv1\trasearch\tndcg@10\t5\t0.2800\t0.3000\t-0.0200\t0\t4\t1\t0.0100\t0.0200\n'
+  printf 'cmp\tfull\tc\tv1\trasearch\tmap\t5\t0.1900\t0.2000\t-0.0100\t1\t3\t1\t0.3000\t0.3000\n'
+} > "$T_TMP/facts.tsv"
+run awk -F "$TAB" -v names="a b c" -v sets=full -v loo=1 -v depth=100 -v commit=abc \
+  -v date=2026-01-01 -v cmd="bench/eval/run --loo" -v times="1 s" \
+  -f "$RA_SRCDIR/bench/eval/report.awk" "$T_TMP/facts.tsv"
+is "$RC" 0 "report.awk writes a report"
+like "$OUT" "| a | 3 | 0.5000 / 0.4000 (1.250) | 0.3000 / 0.3000 (1.000) |" "a collection row: A / B (ratio)"
+like "$OUT" "| 2/1/0 | 0.0300 * (t 0.0400) | 1/1/1 | 1.0000 |" "W/L/T, p starred below 0.05"
+like "$OUT" "| k2 | c | 0.2800 | 0.933 |" "variant row: value and ratio to the defaults"
+like "$OUT" "| k2 | a | 0.992 | 1.000 | no | 1.100 | 1.100 | not chosen (would not lose) |" "LOO: a held out"
+like "$OUT" "| k2 | b | 1.017 | 1.025 | yes | 1.050 | 1.050 | chosen, holds |" "LOO: b held out"
+like "$OUT" "| k2 | c | 1.075 | 1.075 | yes | 0.933 | 0.950 | chosen, **loses** (significant) |" "LOO: c held out"
+like "$OUT" "chosen on 2 of 3 splits, loses on the held-out collection in 1 of them" "LOO summary"
 
 done_testing
