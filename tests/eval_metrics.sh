@@ -2,8 +2,12 @@
 # eval_metrics.sh - the evaluation harness's tools end to end: ra-eval score
 # on small qrels/run files (figures computed by hand below), the Cranfield
 # converter on a tiny SMART sample with the collection's quirks, and the
-# ra-query -> run and JSON Lines -> scriptindex converters.  The measures
-# themselves are unit-tested in tests/test_eval_metrics.c.
+# ra-query -> run and JSON Lines -> scriptindex converters, ra-eval compare
+# on two small runs, ra-eval keywords on a three-document collection, and
+# bench/eval/run's report (tables, stars, leave-one-out verdicts) from a
+# hand-made facts file.
+# The measures, the paired tests and the keyword rule are unit-tested in
+# tests/test_eval_metrics.c.
 . "${RA_SRCDIR:-..}/tests/lib.sh"
 : "${RA_EVAL:=$(dirname "$(dirname "$RA_INDEX")")/bench/eval/ra-eval}"
 D="$RA_SRCDIR/tests/eval_metrics"
@@ -104,5 +108,91 @@ is "$OUT" "5 Q0 12 1 3.500000 tag
 printf '%s' '{"schema":1,"hits":[]}' > "$T_TMP/b.json"
 run sh -c "\"$RA_EVAL\" run 5 tag < \"$T_TMP/b.json\""
 is "$RC/$OUT" "0/" "no hits -> no lines"
+
+# ---- compare ----------------------------------------------------------------------
+# Run B: q1 finds only d1 (AP 1/4 = 0.25, nDCG 3/5.1925361 = 0.577750), q2
+# as in run A (a tie), q3 finds x (1 everywhere), q5 puts m first (1).
+# AP, A - B: q1 +0.316667, q2 0, q3 -1, q5 -0.5: W/L/T 1/2/1; means
+# 0.5167 and (0.25 + 1 + 1 + 1)/4 = 0.8125, difference -0.2958.  Exact
+# test over the three non-zero differences: flips of {0.3167, 1, 0.5}
+# give |sums| 1.8167, 0.8167, 0.1833, 1.1833 (twice each); as far as the
+# observed 1.1833: 4 of 8 -> p 0.5000.  t-test: sd of the differences
+# 0.577410, t = -0.295833 / (0.577410 / 2) = -1.024695, df 3: p 0.3809.
+printf 'q1 Q0 d1 1 1 b\nq2 Q0 a 1 2 b\nq2 Q0 b 2 1 b\nq3 Q0 x 1 1 b\nq5 Q0 m 1 1 b\n' > "$T_TMP/runb"
+run "$RA_EVAL" compare --measure map "$D/qrels" "$D/run" "$T_TMP/runb"
+is "$RC" 0 "ra-eval compare exits 0"
+is "$(printf '%s\n' "$OUT" | grep -v '^#')" \
+  "map${TAB}4${TAB}0.5167${TAB}0.8125${TAB}-0.2958${TAB}1${TAB}2${TAB}1${TAB}0.5000${TAB}0.3809" \
+  "AP: means, difference, W/L/T, randomisation p, t-test p"
+run "$RA_EVAL" compare "$D/qrels" "$D/run" "$T_TMP/runb"
+is "$(printf '%s\n' "$OUT" | grep -v '^#' | cut -f1 | tr '\n' ' ')" "ndcg@10 map p@10 recall@100 " \
+  "every measure by default"
+# The same collection twice: the means are the same, each query counted twice.
+run "$RA_EVAL" compare --measure ap "$D/qrels" "$D/run" "$T_TMP/runb" "$D/qrels" "$D/run" "$T_TMP/runb"
+is "$(printf '%s\n' "$OUT" | grep -v '^#' | cut -f2-8 | tr '\t' ' ')" "8 0.5167 0.8125 -0.2958 2 4 2" \
+  "two collections: means weigh each the same, W/L/T add up"
+is "$(printf '%s\n' "$OUT" | grep -v '^#' | cut -f10)" "-" "no t-test over weighted collections"
+run "$RA_EVAL" compare --measure bogus "$D/qrels" "$D/run" "$T_TMP/runb"
+is "$RC" 2 "an unknown measure is a usage error"
+run "$RA_EVAL" compare "$D/qrels" "$D/run"
+is "$RC" 2 "compare needs QRELS RUN_A RUN_B triples"
+
+# ---- keywords ----------------------------------------------------------------------
+# df over title and body: heat 2, flow 3, slabs 1, gas 1 (of 3 documents).
+printf '%s\n' '{"id":"1","title":"Heat flow","body":"heat in slabs"}' \
+  '{"id":"2","title":"gas flow","body":"the gas"}' '{"id":"3","title":"","body":"flow of heat"}' > "$T_TMP/kw.jsonl"
+printf '1\tWhat is the heat flow in slabs?\n2\tgas and more gas\n' > "$T_TMP/kw.tsv"
+run "$RA_EVAL" keywords 2 "$T_TMP/kw.jsonl" "$T_TMP/kw.tsv"
+is "$RC" 0 "ra-eval keywords exits 0"
+is "$OUT" "1${TAB}heat slabs
+2${TAB}gas" "2 keywords: the rarest, in query order; stop words and repeats dropped"
+run "$RA_EVAL" keywords 3 "$T_TMP/kw.jsonl" "$T_TMP/kw.tsv"
+is "$(printf '%s\n' "$OUT" | head -1)" "1${TAB}heat flow slabs" "3 keywords"
+# Only "heat" stopped: the, in and slabs (df 1) tie; the first two win.
+printf 'heat\n' > "$T_TMP/stop"
+run "$RA_EVAL" keywords --stop "$T_TMP/stop" 2 "$T_TMP/kw.jsonl" "$T_TMP/kw.tsv"
+is "$(printf '%s\n' "$OUT" | head -1)" "1${TAB}the in" "--stop FILE replaces the stop list"
+grep -qx 'about' "$RA_SRCDIR/bench/eval/stopwords.txt" && grep -qx 'en' "$RA_SRCDIR/bench/eval/stopwords.txt" &&
+  grep -qx 'shall' "$RA_SRCDIR/bench/eval/stopwords.txt"
+is "$?" 0 "stopwords.txt holds Snowball's, quest's and rasearch's words"
+printf 'no tab here\n' > "$T_TMP/badq.tsv"
+run "$RA_EVAL" keywords 2 "$T_TMP/kw.jsonl" "$T_TMP/badq.tsv"
+is "$RC" 3 "a query line without a tab is refused"
+like "$ERR" "badq.tsv:1: expected 'qid<TAB>query text'" "with file and line"
+run "$RA_EVAL" keywords 0 "$T_TMP/kw.jsonl" "$T_TMP/kw.tsv"
+is "$RC" 2 "K 0 is a usage error"
+
+# ---- the report (bench/eval/report.awk) -----------------------------------------
+# Three collections and one variant.  Variant / defaults, nDCG@10 and MAP:
+# a 1.1 and 1.1; b 1.05 and 1.05; c 0.9333 and 0.95 (p 0.01).
+# Held out a: others (1.05 + 0.9333)/2 < 1 (MAP exactly 1): not chosen;
+# a itself gains.
+# Held out b: others (1.1 + 0.9333)/2 and (1.1 + 0.95)/2 > 1: chosen; holds.
+# Held out c: chosen on a and b; loses on c, significantly.
+{
+  printf 'coll\ta\t10\t3\t30\ncoll\tb\t20\t4\t40\ncoll\tc\t30\t5\t50\n'
+  printf 'variant\tv1\tk2\tbm25_k1=2\n'
+  for c in a b c mean; do
+    printf 'cmp\tfull\t%s\trasearch\txapian\tndcg@10\t3\t0.5000\t0.4000\t+0.1000\t2\t1\t0\t0.0300\t0.0400\n' $c
+    printf 'cmp\tfull\t%s\trasearch\txapian\tmap\t3\t0.3000\t0.3000\t+0.0000\t1\t1\t1\t1.0000\t-\n' $c
+  done
+  printf 'cmp\tfull\ta\tv1\trasearch\tndcg@10\t3\t0.5500\t0.5000\t+0.0500\t2\t0\t1\t0.5000\t0.4000\n'
+  printf 'cmp\tfull\ta\tv1\trasearch\tmap\t3\t0.3300\t0.3000\t+0.0300\t2\t0\t1\t0.5000\t0.4000\n'
+  printf 'cmp\tfull\tb\tv1\trasearch\tndcg@10\t4\t0.4200\t0.4000\t+0.0200\t2\t1\t1\t0.6000\t0.5000\n'
+  printf 'cmp\tfull\tb\tv1\trasearch\tmap\t4\t0.2100\t0.2000\t+0.0100\t2\t1\t1\t0.6000\t0.5000\n'
+  printf 'cmp\tfull\tc\tv1\trasearch\tndcg@10\t5\t0.2800\t0.3000\t-0.0200\t0\t4\t1\t0.0100\t0.0200\n'
+  printf 'cmp\tfull\tc\tv1\trasearch\tmap\t5\t0.1900\t0.2000\t-0.0100\t1\t3\t1\t0.3000\t0.3000\n'
+} > "$T_TMP/facts.tsv"
+run awk -F "$TAB" -v names="a b c" -v sets=full -v loo=1 -v depth=100 -v commit=abc \
+  -v date=2026-01-01 -v cmd="bench/eval/run --loo" -v times="1 s" \
+  -f "$RA_SRCDIR/bench/eval/report.awk" "$T_TMP/facts.tsv"
+is "$RC" 0 "report.awk writes a report"
+like "$OUT" "| a | 3 | 0.5000 / 0.4000 (1.250) | 0.3000 / 0.3000 (1.000) |" "a collection row: A / B (ratio)"
+like "$OUT" "| 2/1/0 | 0.0300 * (t 0.0400) | 1/1/1 | 1.0000 |" "W/L/T, p starred below 0.05"
+like "$OUT" "| k2 | c | 0.2800 | 0.933 |" "variant row: value and ratio to the defaults"
+like "$OUT" "| k2 | a | 0.992 | 1.000 | no | 1.100 | 1.100 | not chosen (would not lose) |" "LOO: a held out"
+like "$OUT" "| k2 | b | 1.017 | 1.025 | yes | 1.050 | 1.050 | chosen, holds |" "LOO: b held out"
+like "$OUT" "| k2 | c | 1.075 | 1.075 | yes | 0.933 | 0.950 | chosen, **loses** (significant) |" "LOO: c held out"
+like "$OUT" "chosen on 2 of 3 splits, loses on the held-out collection in 1 of them" "LOO summary"
 
 done_testing
