@@ -29,11 +29,15 @@ static ra_xquery *word_term(qb *b, const char *prefix, const char *word) {
 
 static ra_xquery *word_q(qb *b, const ra_qword *w) {
   ra_xquery *parts[3];
-  parts[0] = word_term(b, RA_PREFIX_STEM, w->stem);
-  parts[1] = ra_qbuild_scaled(b, word_term(b, "", w->word), b->rp->exact_weight);
-  parts[2] = ra_qbuild_scaled(b, word_term(b, RA_PREFIX_TITLE, w->word), b->rp->title_weight);
+  size_t n = 0;
+  parts[n++] = word_term(b, RA_PREFIX_STEM, w->stem);
+  /* A boost of weight 0 adds nothing: not built. */
+  if (b->rp->exact_weight > 0)
+    parts[n++] = ra_qbuild_scaled(b, word_term(b, "", w->word), b->rp->exact_weight);
+  if (b->rp->title_weight > 0)
+    parts[n++] = ra_qbuild_scaled(b, word_term(b, RA_PREFIX_TITLE, w->word), b->rp->title_weight);
   if (b->a->failed) return NULL;
-  return ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, 3, 0);
+  return ra_qbuild_combine(b, RA_XQ_AND_MAYBE, parts, n, 0);
 }
 
 static ra_xquery *phrase_q(qb *b, const ra_qword *w, size_t n,

@@ -32,24 +32,30 @@
 
 void ra_rank_params_default(ra_rank_params *p) {
   memset(p, 0, sizeof *p);
-  /* BM25 as Xapian's defaults except b: article lengths vary a lot
-   * (a FAQ page vs a long guide) and full normalisation punished the
-   * long guides that answer most queries. */
-  p->bm25_k1 = 1.0;
+  /* Chosen on Cranfield, CISI and CACM together, each change kept only
+   * if it won on all three and held when chosen on two (docs/evaluation.md
+   * has every variant tried).  k1 3: field weights are wdf multipliers
+   * (title 6, tag 5, heading 3, body 2, illustration 1, see index.h), so
+   * body text's doubled wdf halves BM25's effective k1; 3 on doubled wdf
+   * is 1.5 on plain text.  k1 1 saturated term frequency too early on
+   * every collection (+7% nDCG@10 on CISI and CACM at 3).  b 0.5: article
+   * lengths vary a lot (a FAQ page vs a long guide) and full
+   * normalisation punished the long guides that answer most queries. */
+  p->bm25_k1 = 3.0;
   p->bm25_b = 0.5;
   p->bm25_min_normlen = 0.5;
-  /* Field weights live in the index (wdf: title 6, tag 5, heading 3,
-   * body 2, illustration 1, see index.h); these are query-time boosts. */
-  /* docs/evaluation.md has the figures: on Cranfield 0.25 and
-   * 0 are within noise of each other and 0.5 costs ~1% nDCG@10. */
   p->exact_weight = 0.25;  /* the reader's exact form above other forms */
-  p->title_weight = 1.0;   /* a title word on top of its wdf weight */
+  /* A title word is already weighted by its wdf (6); a second title term
+   * on top won on Cranfield (titles restating the query) and lost 9% of
+   * nDCG@10 on CISI, whose titles are terse: none. */
+  p->title_weight = 0.0;
   /* Proximity wins "find a mentor", "networking as a medical student"
-   * and "orientation sessions meet faculty" on the article corpus; it is
-   * a NEAR/PHRASE of the exact forms, so its weight is that of the words
-   * again: 1.0 doubles them for an article that has them close. */
-  p->phrase_weight = 1.0;  /* adjacent query words adjacent in the text */
-  p->near_weight = 1.0;    /* all words close together */
+   * and "orientation sessions meet faculty" on the article corpus (the
+   * golden gate loses them without it); it is a NEAR/PHRASE of the exact
+   * forms, and half the words' weight again gained over the full weight
+   * on CACM's short queries and lost nowhere. */
+  p->phrase_weight = 0.5;  /* adjacent query words adjacent in the text */
+  p->near_weight = 0.5;    /* all words close together */
   p->near_window = 4;      /* per query word */
   p->near_max_words = 4;   /* longer: near everything says little (and
                               cost 3% nDCG@10 on Cranfield at 6) */

@@ -29,7 +29,7 @@ post-match	004_5de6917610b7df12
 # two words: both first (tiers), then either
 "residency programs" alumni	003_a318fcef9bca58db 002_f7ec2a6eb3000eca 004_5de6917610b7df12 001_32d40953c92d2718
 alumni OR camaraderie	000_f98e010c7e6657bf 003_a318fcef9bca58db 001_32d40953c92d2718
-alumni scrubs	003_a318fcef9bca58db 001_32d40953c92d2718 002_f7ec2a6eb3000eca
+alumni scrubs	003_a318fcef9bca58db 002_f7ec2a6eb3000eca 001_32d40953c92d2718
 mentorship -(alumni OR camaraderie)	004_5de6917610b7df12
 mentorship NOT alumni NOT camaraderie	004_5de6917610b7df12
 tag:"medical conferences"	004_5de6917610b7df12
