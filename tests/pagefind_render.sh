@@ -1,7 +1,8 @@
 #!/bin/sh
 # pagefind_render.sh - bench/pagefind/render (the pages Pagefind indexes in
 # bench/pagefind/run): every sample page becomes one HTML page with the
-# title, tags, section headings and FAQ the parser finds, text escaped.
+# title, tags, section headings, FAQ and illustration descriptions the
+# parser finds, text escaped.
 # No network, no npm: only the renderer is tested.
 . "${RA_SRCDIR:-..}/tests/lib.sh"
 RENDER="$(dirname "$RA_INDEX")/../bench/pagefind/render"
@@ -27,7 +28,8 @@ like "$H" "<li>Mentorship</li>" "tags are listed one by one"
 like "$H" "<h2>Why Relationships Matter in Residency</h2>" "section headings are h2"
 like "$H" "<li>Smile and Maintain Eye Contact: This simple gesture" "list items stay list items"
 like "$H" "<section class=\"faq\">" "the FAQ is a section"
-unlike "$H" "A busy hospital scene depicting" "illustration descriptions are left out"
+like "$H" "<figure><figcaption data-pagefind-weight=\"0.5\">A busy hospital scene depicting" \
+  "illustration descriptions are captions at half weight"
 like "$H" "it&#39;s" "text is escaped"
 # Every page is well formed enough for Pagefind: one h1, body closed.
 bad=0

@@ -20,9 +20,11 @@
 //           Pagefind's call of pagefind.search() (marked by the page)
 //   input   the input event of the fill (so input->painted includes the
 //           debounce)
-//   painted the first change of #results's children after the mark that
-//           leaves li.hit elements, then one requestAnimationFrame and a
-//           setTimeout(0) (the frame with the results has been painted)
+//   painted the first change of #results's children or of the #status
+//           line after the mark (both pages render the answer, hits or
+//           none, in one step that sets both), then one
+//           requestAnimationFrame and a setTimeout(0) (the frame with the
+//           results has been painted)
 // Bytes: encodedDataLength (headers and body as received) of every
 // request the page and its workers finish between the fill and the end
 // of the search (results painted and no request in flight for 300 ms);
@@ -57,16 +59,20 @@ const HOOKS = () => {
   document.addEventListener('input', (ev) => B.input.push({ t: ev.timeStamp, v: ev.target.value }), true);
   document.addEventListener('DOMContentLoaded', () => {
     const list = document.getElementById('results');
-    if (!list) return;
-    new MutationObserver(() => {
+    const status = document.getElementById('status');
+    if (!list || !status) return;
+    const seen = () => {
       const marks = performance.getEntriesByName('search-issued');
       const last = marks[marks.length - 1];
-      if (!last || !list.querySelector(':scope > li.hit')) return;
-      if (B.paints.some((p) => p.issued === last.startTime)) return;
-      const rec = { q: last.detail, issued: last.startTime, t: 0 };
+      if (!last || B.paints.some((p) => p.issued === last.startTime)) return;
+      const rec = { q: last.detail, issued: last.startTime, t: 0,
+        hits: list.querySelectorAll(':scope > li.hit').length };
       B.paints.push(rec);
       requestAnimationFrame(() => setTimeout(() => { rec.t = performance.now(); }, 0));
-    }).observe(list, { childList: true });
+    };
+    const mo = new MutationObserver(seen);
+    mo.observe(list, { childList: true });
+    mo.observe(status, { childList: true, characterData: true, subtree: true });
   });
 };
 
@@ -144,10 +150,10 @@ async function searchOnce(P, sys, q) {
     rec = await page.evaluate(([n, q]) => {
       const p = window.__bench.paints.slice(n).find((x) => x.q === q && x.t > 0);
       const inp = window.__bench.input.filter((x) => x.v === q).pop();
-      return p ? { issued: p.issued, painted: p.t, input: inp ? inp.t : null } : null;
+      return p ? { issued: p.issued, painted: p.t, input: inp ? inp.t : null, hits: p.hits } : null;
     }, [before, q]);
     if (rec) break;
-    if (Date.now() > end) return { q, error: 'no results painted within 30 s' };
+    if (Date.now() > end) return { q, error: 'no answer painted within 30 s' };
     await new Promise((r) => setTimeout(r, 20));
   }
   await meter.quiet();
@@ -165,6 +171,7 @@ async function searchOnce(P, sys, q) {
     q,
     ms: rec.painted - rec.issued,
     input_ms: rec.input === null ? null : rec.painted - rec.input,
+    hits: rec.hits,
     bytes,
     top,
   };

@@ -94,7 +94,7 @@ p(`Debounce before a search is issued: rasearch ${F.ra_debounce} ms (web/app.js)
   `Pagefind ${F.pf_debounce} ms (its default UI's debounceTimeoutMs; during it the page already ` +
   `preloads the typed term's index chunks, as the UI does).  "Issued" is rasearch's fetch of ` +
   `\`/search?q=\` and Pagefind's call of \`pagefind.search()\` (after pagefind.js is loaded on the first input); ` +
-  `"painted" is the first frame after the results replace the list.  "From input" adds the debounce: ` +
+  `"painted" is the first frame after the answer (hits or none) replaces the list.  "From input" adds the debounce: ` +
   `it is what the reader waits after the last keystroke.`);
 p();
 p('| | rasearch p50 | rasearch p95 | Pagefind p50 | Pagefind p95 |');
@@ -133,9 +133,9 @@ p(`Articles in both top 10s, by article id, for the ${rows.length} queries (firs
   `Mean overlap **${(mean(rows.filter((r) => r.n).map((r) => r.ov)) * 100).toFixed(0)}%**.  ` +
   'There are no relevance judgments for generated articles: the disagreements below are for a reader to judge.');
 p();
-p('| query | in both top 10s |');
-p('|---|---:|');
-for (const r of rows) p(`| ${esc(r.q)} | ${r.common} / ${r.n} |`);
+p('| query | rasearch hits shown | Pagefind hits shown | in both top 10s |');
+p('|---|---:|---:|---:|');
+for (const r of rows) p(`| ${esc(r.q)} | ${r.a.length} | ${r.b.length} | ${r.common} / ${r.n} |`);
 p();
 p('### Five disagreements (top 5 of each)');
 const worst = [...rows].filter((r) => r.n).sort((x, y) => x.ov - y.ov || x.q.localeCompare(y.q)).slice(0, 5);
