@@ -31,7 +31,7 @@ const p = (s = '') => out.push(s);
 const [pfSecs, pfKB] = F.pf_time.split(' ').map(Number);
 const [raSecs, raKB] = F.ra_time.split(' ').map(Number);
 
-p(`## rasearch and Pagefind side by side (${F.date})`);
+p(`## ${F.date} — rasearch side by side with Pagefind`);
 p();
 p(`\`${F.command}\`: ${Number(F.articles).toLocaleString('en')} generated articles ` +
   `(\`gen_corpus\`, seed 1) rendered as simple HTML pages (bench/pagefind/render); ` +
