@@ -11,7 +11,9 @@
 #                     (endpoint tests), clang (libFuzzer), chromium + node
 #                     and playwright-core from npm (browser test), the
 #                     benchmark's peers and gnuplot for its smoke test
-#   deps.sh --bench   also the peers and tools of the benchmarks
+#   deps.sh --bench   also the peers and tools of the benchmarks, and for
+#                     bench/pagefind/run chromium + node with Pagefind and
+#                     playwright-core from npm (in bench/pagefind/)
 set -eu
 MODE=${1:-}
 
@@ -22,7 +24,7 @@ case $MODE in
   --test) PKGS="$PKGS lighttpd curl clang chromium nodejs time xapian-omega jq python3
                 sqlite3 libsqlite3-dev gnuplot-nox" ;;
   --bench) PKGS="$PKGS lighttpd curl clang xapian-omega sqlite3 jq python3
-                 libsqlite3-dev gnuplot-nox wrk time" ;;
+                 libsqlite3-dev gnuplot-nox wrk time chromium nodejs" ;;
   "") ;;
   *) echo "usage: deps.sh [--test|--bench]" >&2; exit 2 ;;
 esac
@@ -36,14 +38,24 @@ for p in $PKGS; do
 done
 
 # nodejs from some repositories bundles npm; Debian's needs the npm package.
-if [ "$MODE" = --test ] && ! command -v npm >/dev/null 2>&1; then
+if [ "$MODE" != "" ] && ! command -v npm >/dev/null 2>&1; then
   missing="$missing npm"
 fi
 
 install_npm_modules() {
+  top=$(cd "$(dirname "$0")/.." && pwd)
+  if [ "$MODE" = --bench ]; then
+    # bench/pagefind/run: Pagefind (its own binary) and playwright-core,
+    # in a bench-local node_modules (nothing installed globally).
+    [ -d "$top/bench/pagefind/node_modules/pagefind" ] &&
+      [ -d "$top/bench/pagefind/node_modules/playwright-core" ] && return 0
+    echo "deps: npm install (bench/pagefind: pagefind, playwright-core)"
+    (cd "$top/bench/pagefind" && npm ci --no-audit --no-fund --loglevel=error </dev/null) ||
+      echo "deps: npm install failed: bench/pagefind/run will say what is missing" >&2
+    return 0
+  fi
   # The browser test drives Debian's chromium through playwright-core.
   [ "$MODE" = --test ] || return 0
-  top=$(cd "$(dirname "$0")/.." && pwd)
   [ -d "$top/tests/browser/node_modules/playwright-core" ] && return 0
   echo "deps: npm install (tests/browser: playwright-core)"
   (cd "$top/tests/browser" && npm ci --no-audit --no-fund --loglevel=error </dev/null) ||
