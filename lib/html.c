@@ -137,7 +137,8 @@ static void put_head(FILE *out, const ra_html_page *p, const char *title) {
         "<header><h1><a href=\"/\">rasearch</a></h1>\n"
         "<form role=\"search\" method=\"get\" action=\"", out);
   put_str(out, p->endpoint ? p->endpoint : "");
-  fputs("\">\n<label for=\"q\">Search articles</label>\n"
+  /* The box and its button in one row, as on the search page. */
+  fputs("\">\n<label for=\"q\">Search articles</label>\n<div class=\"box\">\n"
         "<input id=\"q\" type=\"search\" name=\"q\" value=\"", out);
   put_str(out, p->q);
   fputs("\" maxlength=\"4096\" autocomplete=\"off\">\n", out);
@@ -152,7 +153,7 @@ static void put_head(FILE *out, const ra_html_page *p, const char *title) {
     fputs("\">\n", out);
   }
   fputs("<input type=\"hidden\" name=\"format\" value=\"html\">\n"
-        "<button type=\"submit\">Search</button>\n</form>\n</header>\n"
+        "<button type=\"submit\">Search</button>\n</div>\n</form>\n</header>\n"
         "<main id=\"main\">\n", out);
 }
 
