@@ -137,7 +137,8 @@ static void put_head(FILE *out, const ra_html_page *p, const char *title) {
         "<header><h1><a href=\"/\">rasearch</a></h1>\n"
         "<form role=\"search\" method=\"get\" action=\"", out);
   put_str(out, p->endpoint ? p->endpoint : "");
-  fputs("\">\n<label for=\"q\">Search articles</label>\n"
+  /* The box and its button in one row, as on the search page. */
+  fputs("\">\n<label for=\"q\">Search articles</label>\n<div class=\"box\">\n"
         "<input id=\"q\" type=\"search\" name=\"q\" value=\"", out);
   put_str(out, p->q);
   fputs("\" maxlength=\"4096\" autocomplete=\"off\">\n", out);
@@ -152,7 +153,7 @@ static void put_head(FILE *out, const ra_html_page *p, const char *title) {
     fputs("\">\n", out);
   }
   fputs("<input type=\"hidden\" name=\"format\" value=\"html\">\n"
-        "<button type=\"submit\">Search</button>\n</form>\n</header>\n"
+        "<button type=\"submit\">Search</button>\n</div>\n</form>\n</header>\n"
         "<main id=\"main\">\n", out);
 }
 
@@ -456,10 +457,20 @@ ra_status ra_html_error(FILE *out, const ra_html_page *p, int http_status,
 
 /* ---- the article view -------------------------------------------------------- */
 
+/* The link on from match k to the next one (the last back to the first). */
+static void put_next_link(FILE *out, const ra_artview *v, size_t k) {
+  size_t next = k < v->n_marks ? k + 1 : 1;
+  fprintf(out, "<a class=\"next\" href=\"#m%zu\" aria-label=\"%s match\">"
+               "\xE2\x80\xBA</a>", next, k < v->n_marks ? "Next" : "First");
+}
+
 /* A text of the view with its highlights as <mark>; numbered ones carry
- * their anchor (id="mK") and a link on to the next match (the last back
- * to the first), so a reader can step through them. */
-static void put_view_text(FILE *out, const ra_artview *v, const ra_artview_text *t) {
+ * their anchor (id="mK") and a link on to the next match, so a reader can
+ * step through them.  Inside a link (in_link) a link may not nest: the
+ * caller puts the one link on from the text's last match after its own
+ * closing tag (put_view_next_after). */
+static void put_view_text_in(FILE *out, const ra_artview *v,
+                             const ra_artview_text *t, int in_link) {
   if (!t) return;
   size_t at = 0, k = t->first_mark;
   for (size_t h = 0; h < t->n_hls; h++) {
@@ -471,14 +482,24 @@ static void put_view_text(FILE *out, const ra_artview *v, const ra_artview_text 
     ra_html_put_text(out, t->text + hl->start, hl->end - hl->start);
     fputs("</mark>", out);
     if (k) {
-      size_t next = k < v->n_marks ? k + 1 : 1;
-      fprintf(out, "<a class=\"next\" href=\"#m%zu\" aria-label=\"%s match\">"
-                   "\xE2\x80\xBA</a>", next, k < v->n_marks ? "Next" : "First");
+      if (!in_link) put_next_link(out, v, k);
       k++;
     }
     at = hl->end;
   }
   ra_html_put_text(out, t->text + at, t->len - at);
+}
+
+static void put_view_text(FILE *out, const ra_artview *v, const ra_artview_text *t) {
+  put_view_text_in(out, v, t, 0);
+}
+
+/* After a link holding t (put_view_text_in with in_link): the link on
+ * from its last numbered match, if it has any. */
+static void put_view_next_after(FILE *out, const ra_artview *v,
+                                const ra_artview_text *t) {
+  if (t && t->first_mark && t->n_hls)
+    put_next_link(out, v, t->first_mark + t->n_hls - 1);
 }
 
 /* Blocks: paragraphs as <p>, runs of list items as one <ul> (nesting
@@ -528,8 +549,11 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
     fputs("<a class=\"category\" href=\"", out);
     put_filter_url(out, p, "category", a->category);
     fputs("\">", out);
-    put_view_text(out, v, ra_artview_next(v, &i));
-    fputs("</a> ", out);
+    const ra_artview_text *ct = ra_artview_next(v, &i);
+    put_view_text_in(out, v, ct, 1);
+    fputs("</a>", out);
+    put_view_next_after(out, v, ct);
+    fputs(" ", out);
   }
   fputs("<code class=\"id\">", out);
   put_str(out, a->id);
@@ -546,7 +570,7 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
       fputs("<li><a class=\"chip\" href=\"", out);
       put_filter_url(out, p, "tag", a->tags[t]);
       fputs("\">", out);
-      put_view_text(out, v, ra_artview_next(v, &i));
+      put_view_text_in(out, v, ra_artview_next(v, &i), 1); /* not numbered: links */
       fputs("</a></li>", out);
     }
     fputs("</ul>\n", out);

@@ -148,6 +148,17 @@ like "$OUT" '<nav class="related"' "HTML: related articles"
 N=$(printf '%s' "$OUT" | grep -o '<mark id="m[0-9]*"' | wc -l | tr -d ' ')
 LAST=$(printf '%s' "$OUT" | grep -o "<mark id=\"m$N\">[^<]*</mark><a class=\"next\" href=\"#m[0-9]*\"" | sed 's/.*href="#//; s/"$//')
 is "$LAST" "m1" "the last match links back to the first ($N matches)"
+# A match in the category: the category is a link, and a link inside a
+# link is no HTML (a browser closes the outer one early): the link on to
+# the next match follows the category's own.
+run "$RA_QUERY" --db "$DB" --format html --article "$A" 'residency life'
+like "$OUT" '<mark id="m3">Life</mark></a><a class="next" href="#m4"' "HTML: a matched category links on after its own link"
+CATLINK=$(printf '%s\n' "$OUT" | grep -o '<a class="category"[^>]*>.*' | sed 's,^<a [^>]*>,,; s,</a>.*,,')
+like "$CATLINK" '<mark id="m2">' "HTML: the category's matches are numbered"
+unlike "$CATLINK" '<a ' "HTML: no link nested in the category link"
+N=$(printf '%s' "$OUT" | grep -o '<mark id="m[0-9]*"' | wc -l | tr -d ' ')
+NEXTS=$(printf '%s' "$OUT" | grep -o '<a class="next" href="#m[0-9]*"' | sed 's/.*#m//; s/"$//' | sort -n | tr '\n' ' ')
+is "$NEXTS" "1 2 $(seq 4 "$N" | tr '\n' ' ')" "HTML: each link on leads to a match, m3 reached from the category's link ($N matches)"
 
 # ---- hostile bytes in an article ------------------------------------------------
 cat > "$J/h.jsonl" <<'EOF'

@@ -118,11 +118,17 @@
 
   /* Where a hit's title and Enter lead: the article's own http(s) URL,
    * else the endpoint's article view with the query to highlight. */
-  function articleHref(h, withQuery) {
-    if (typeof h.url === 'string' && /^https?:\/\//i.test(h.url)) return h.url;
+  const siteUrl = (h) => typeof h.url === 'string' && /^https?:\/\//i.test(h.url);
+  // The article view is a page for the reader: format=html (the
+  // endpoint's default is JSON).
+  function viewHref(h, withQuery) {
     const p = new URLSearchParams({ article: h.id });
     if (withQuery && state.q.trim()) p.set('q', state.q);
+    p.set('format', 'html');
     return endpoint + '?' + p.toString();
+  }
+  function articleHref(h, withQuery) {
+    return siteUrl(h) ? h.url : viewHref(h, withQuery);
   }
 
   async function getJSON(p, ctrl) {
@@ -167,7 +173,9 @@
       h.similar ? el('span', { class: 'similar', title: 'Near-duplicate articles not listed separately',
         text: h.similar + ' similar' }) : null,
       el('button', { type: 'button', class: 'linkish related',
-        onclick: () => showRelated(h.id, h.title) }, ['Related articles'])]);
+        onclick: () => showRelated(h.id, h.title) }, ['Related articles']),
+      // The title goes to the site; the view still shows where it matches.
+      siteUrl(h) ? el('a', { class: 'view', href: viewHref(h, withQuery) }, ['Where it matches']) : null]);
     const li = el('li', { class: 'hit' }, [head, meta]);
     for (const s of h.snippets || []) {
       const p = el('p', { class: 'snippet' });

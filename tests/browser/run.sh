@@ -1,8 +1,10 @@
 #!/bin/sh
 # run.sh - the browser test: lighttpd (conf/lighttpd.conf) on a free port
-# of 127.0.0.1, then tests/browser/search.mjs in headless Chromium.  SKIPs
-# without lighttpd, chromium (Debian package), node or playwright-core
-# (`npm install --prefix tests/browser`, see package.json).
+# of 127.0.0.1 over the corpus and one article with a site URL, then
+# tests/browser/search.mjs in headless Chromium.  SKIPs without lighttpd,
+# chromium (Debian package), node or playwright-core (installed from the
+# lock file by scripts/deps.sh --test: `npm ci` in tests/browser); needs no
+# network when it runs.
 . "${RA_SRCDIR:-../..}/tests/lib.sh"
 : "${RA_CGI:=$RA_SRCDIR/build/query/ra-cgi}"
 here="$RA_SRCDIR/tests/browser"
@@ -12,10 +14,18 @@ LIGHTTPD=$(command -v lighttpd || ls /usr/sbin/lighttpd 2>/dev/null)
 CHROMIUM=${CHROMIUM:-$(command -v chromium || echo /usr/bin/chromium)}
 [ -x "$CHROMIUM" ] || skip "chromium not installed (apt-get install chromium)"
 command -v node >/dev/null 2>&1 || skip "node not installed"
-[ -d "$here/node_modules/playwright-core" ] || skip "playwright-core missing (npm install --prefix tests/browser)"
+[ -d "$here/node_modules/playwright-core" ] || skip "playwright-core missing (scripts/deps.sh --test, or npm ci in tests/browser)"
 
-DB="$T_TMP/db"
-"$RA_INDEX" --quiet --db "$DB" "$CORPUS" || { ok 1 "index built"; done_testing; exit 1; }
+# The corpus and one more article with a site URL (urls.tsv): its title
+# links to the site and the article view stays reachable.  It matches
+# none of the other searches the test makes.
+DB="$T_TMP/db"; C="$T_TMP/corpus"
+mkdir -p "$C"; cp "$CORPUS"/* "$C"/
+cat > "$C/site.jsonl" <<'EOF'
+{"id":"quokka_field_notes","title":"Field Notes on the Quokka","body":"Quokka colonies on Rottnest Island.\n\nA quokka rests in the shade by day and forages at dusk; every quokka we counted was calm.","tags":["Quokka Studies"],"category":"Field Notes"}
+EOF
+printf 'quokka_field_notes\thttps://site.test/field-notes/quokka/\n' > "$C/urls.tsv"
+"$RA_INDEX" --quiet --db "$DB" "$C" || { ok 1 "index built"; done_testing; exit 1; }
 LT_PID=""
 trap '[ -n "$LT_PID" ] && kill "$LT_PID" 2>/dev/null; rm -rf "$T_TMP"' EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -7,7 +7,11 @@
 // results; tag chips are limited with a "more tags" control and the first
 // result stays above the fold on a phone; headings show their matches,
 // stop words left out of ranking are not marked; nothing jumps when
-// results arrive.  Prints TAP.
+// results arrive.  Then the article view: a title opens it with the
+// query's matches marked and linked one to the next, Back returns to the
+// same results; without JavaScript the endpoint's HTML links and pages the
+// same way; a hit with a site URL links there and still offers the view.
+// Prints TAP.
 // Usage: node search.mjs BASE_URL   (CHROMIUM=/usr/bin/chromium by default)
 import { chromium } from 'playwright-core';
 
@@ -234,15 +238,12 @@ try {
   // ---- Keyboard: arrows walk the results, Enter opens one ----------------
   {
     const pg = watch(await browser.newPage());
-    // The article view is a colleague's (ra-cgi ?article=ID); here only
-    // where Enter leads is checked, so answer it with a stand-in page.
-    await pg.route((u) => u.searchParams.has('article'), (r) =>
-      r.fulfill({ status: 200, contentType: 'text/html', body: '<!DOCTYPE html><title>article</title>' }));
     await pg.goto(base + '/?q=residency', { waitUntil: 'load' });
     const links = await settled(pg, (h) => h.length > 2, 'residency results');
-    ok(links.every((h) => idOf(h) && new URL(h, base).searchParams.get('q') === 'residency' &&
-                         new URL(h, base).pathname === '/search'),
-      'titles link to the article view with the query (url is null here)');
+    ok(links.every((h) => { const u = new URL(h, base);
+      return idOf(h) && u.searchParams.get('q') === 'residency' && u.pathname === '/search' &&
+             u.searchParams.get('format') === 'html'; }),
+      'titles link to the article view as a page, with the query (url is null here)');
     await pg.locator('#q').focus();
     const focused = () => pg.evaluate(() => {
       const a = document.activeElement;
@@ -268,6 +269,8 @@ try {
     await pg.keyboard.press('ArrowDown');
     await Promise.all([pg.waitForURL((u) => u.searchParams.has('article')), pg.keyboard.press('Enter')]);
     ok(pg.url() === new URL(links[1], base).href, `Enter opens the focused result (${pg.url().replace(base, '')})`);
+    await pg.waitForSelector('article.article h2.title', { timeout: 10000 });
+    ok(await pg.locator('article.article mark[id]').count() > 0, 'and it is the article view, its matches marked');
     await pg.goBack();
     const back = await settled(pg, (h) => sameList(h, links), 'the results after the article');
     ok(sameList(back, links), 'Back from the article shows the same results');
@@ -349,8 +352,127 @@ try {
     await pg.close();
   }
 
-  // ---- Article view (?article=ID): the browser checks go here once the
-  // view lands in ra-cgi: open a result's view, see its highlights, Back.
+  // ---- Article view: a result opens it, its matches marked and linked ---
+  // What the view shows: its marks, the links on from one to the next,
+  // the count line, whether it fits the screen and is styled.
+  const viewState = (pg) => pg.evaluate(() => {
+    const marks = [...document.querySelectorAll('article.article mark')];
+    const numbered = marks.filter((m) => m.id);
+    const ids = new Set(numbered.map((m) => m.id));
+    const nexts = [...document.querySelectorAll('article.article a.next')].map((a) => a.getAttribute('href'));
+    const line = document.querySelector('p.matches');
+    return { words: marks.map((m) => m.textContent), n: numbered.length,
+      inOrder: numbered.every((m, i) => m.id === 'm' + (i + 1)),
+      nexts: nexts.length, broken: nexts.filter((h) => !ids.has(h.slice(1))),
+      line: line ? line.textContent : '', wide: document.documentElement.scrollWidth,
+      styled: numbered.length > 0 && getComputedStyle(numbered[0]).backgroundColor !== 'rgba(0, 0, 0, 0)' };
+  });
+  // Follow the link after match 1: the address says #m2, m2 is the
+  // target and on the screen.
+  const followNext = async (pg) => {
+    await pg.locator('#m1 + a.next').click();
+    await waitUntil(pg, () => location.hash === '#m2');
+    return pg.evaluate(() => {
+      const m = document.getElementById('m2');
+      const r = m.getBoundingClientRect();
+      return m.matches(':target') && r.top >= 0 && r.bottom <= innerHeight;
+    });
+  };
+  {
+    const pg = watch(await browser.newPage({ viewport: { width: 390, height: 844 } }));
+    await pg.goto(base + '/?q=mentorship', { waitUntil: 'load' });
+    const before = await settled(pg, forQuery('mentorship'), 'mentorship results');
+    const first = pg.locator('#results > li.hit > .hit-title a').first();
+    const title = (await first.textContent()).trim();
+    await Promise.all([pg.waitForURL((u) => u.searchParams.has('article')), first.click()]);
+    await pg.waitForSelector('article.article h2.title', { timeout: 10000 });
+    const u = new URL(pg.url());
+    ok(u.searchParams.get('article') === idOf(before[0]) && u.searchParams.get('q') === 'mentorship',
+      `clicking a title opens its article view (${u.search})`);
+    ok((await pg.locator('article.article h2.title').textContent()).replace(/\u203a/g, '').trim() === title,
+      'the view is of that article (its title)');
+    const v = await viewState(pg);
+    ok(v.n >= 2 && v.words.every((w) => /mentor/i.test(w)),
+      `the query's words are marked (${v.n} matches: ${[...new Set(v.words)].join(', ')})`);
+    ok(new RegExp('^' + v.n + ' match(es)? of mentorship').test(v.line),
+      `the match count line says how many (${v.line.replace(/\s+/g, ' ').slice(0, 60)})`);
+    ok(v.inOrder && v.nexts === v.n && v.broken.length === 0,
+      `each match is anchored m1..m${v.n} and followed by a link on; none leads nowhere`);
+    ok(v.wide <= 390 && v.styled, `the view is styled and fits a 390px screen (scrollWidth ${v.wide})`);
+    ok(await followNext(pg), 'following the link after the first match moves to #m2, on screen');
+    await pg.goBack();
+    await waitUntil(pg, () => location.hash === '');
+    ok(new URL(pg.url()).searchParams.get('article') === idOf(before[0]), 'Back steps from the match to the view');
+    await pg.goBack();
+    const back = await settled(pg, (h) => sameList(h, before), 'the results before the view');
+    ok(sameList(back, before) && await pg.locator('#q').inputValue() === 'mentorship',
+      `Back again shows the same results (${back.length} hits) and the query in the box`);
+    await pg.close();
+  }
+
+  // ---- Without JavaScript: the endpoint's HTML, its links and pages -----
+  {
+    const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const pg = watch(await ctx.newPage());
+    await pg.goto(base + '/', { waitUntil: 'load' });
+    await pg.locator('#q').fill('residency');
+    await Promise.all([pg.waitForURL((x) => x.pathname === '/search'), pg.locator('#q').press('Enter')]);
+    let u = new URL(pg.url());
+    ok(u.searchParams.get('format') === 'html' && u.searchParams.get('q') === 'residency' &&
+       await pg.locator('ol.hits > li.hit').count() > 0,
+      'without JavaScript the search form shows the endpoint\'s HTML results');
+    const want1 = await endpointIds(pg, 'q=residency&per_page=2');
+    const want2 = await endpointIds(pg, 'q=residency&per_page=2&page=2');
+    await pg.goto(base + '/search?q=residency&per_page=2&format=html', { waitUntil: 'load' });
+    const titles = () => pg.locator('ol.hits > li.hit h2 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const t1 = await titles();
+    ok(sameList(t1.map(idOf), want1) && t1.every((h) => { const x = new URL(h, base);
+      return x.searchParams.get('q') === 'residency' && x.searchParams.get('format') === 'html'; }),
+      'HTML results: each title links to its article view with the query');
+    const wide = await pg.evaluate(() => document.documentElement.scrollWidth);
+    ok(wide <= 390, `HTML results fit a 390px screen (scrollWidth ${wide})`);
+    await Promise.all([pg.waitForURL((x) => x.searchParams.get('page') === '2'),
+      pg.locator('nav.pages a[rel=next]').click()]);
+    const t2 = await titles();
+    ok(sameList(t2.map(idOf), want2) && /Page 2 of/.test(await pg.locator('nav.pages').textContent()) &&
+       await pg.locator('nav.pages a[rel=prev]').count() === 1,
+      `HTML results page: Next goes to page 2 (${t2.map(idOf).join(' ')})`);
+    await Promise.all([pg.waitForURL((x) => x.searchParams.has('article')),
+      pg.locator('ol.hits > li.hit h2 a').first().click()]);
+    u = new URL(pg.url());
+    const v = await viewState(pg);
+    ok(u.searchParams.get('article') === want2[0] && v.n > 0 && v.broken.length === 0 && v.wide <= 390,
+      `its title opens the article view, ${v.n} matches marked`);
+    ok(await followNext(pg), 'the next-match links work without JavaScript');
+    ok(new URL(await pg.locator('p.matches a', { hasText: 'back to the results' }).getAttribute('href'), base)
+      .searchParams.get('q') === 'residency', 'the view links back to the results');
+    await ctx.close();
+  }
+
+  // ---- A hit with a site URL: the title goes there, the view stays -----
+  {
+    const site = 'https://site.test/field-notes/quokka/';
+    const pg = watch(await browser.newPage());
+    await pg.goto(base + '/?q=quokka', { waitUntil: 'load' });
+    const h = await settled(pg, (x) => x.length > 0, 'quokka results');
+    const view = pg.locator('#results > li.hit').first().locator('a.view');
+    const vhref = await view.getAttribute('href').catch(() => null);
+    const vu = vhref && new URL(vhref, base);
+    ok(h[0] === site && vu && vu.searchParams.get('article') === 'quokka_field_notes' &&
+       vu.searchParams.get('q') === 'quokka' && vu.searchParams.get('format') === 'html',
+      'search page: a site URL is the title\'s link, and "Where it matches" opens the view');
+    await Promise.all([pg.waitForURL((x) => x.searchParams.has('article')), view.click()]);
+    const v = await viewState(pg);
+    ok(v.n > 0 && await pg.locator('article.article a.site').getAttribute('href') === site,
+      `the view marks its ${v.n} matches and links to the site`);
+    await pg.goto(base + '/search?q=quokka&format=html', { waitUntil: 'load' });
+    const t = await pg.locator('ol.hits > li.hit h2 a').first().getAttribute('href');
+    const vh = await pg.locator('ol.hits > li.hit a.view').first().getAttribute('href');
+    ok(t === site && new URL(vh, base).searchParams.get('article') === 'quokka_field_notes',
+      'HTML results: the title links to the site, the view link to the article view');
+    await pg.close();
+  }
+
   ok(errors.length === 0, 'no JavaScript errors' + (errors.length ? ': ' + errors.join('; ') : ''));
 } catch (e) {
   ok(false, 'browser test ran: ' + e);
