@@ -183,7 +183,7 @@ static ra_status explain_hit(const qb *b, const ra_query *q, ra_xmset *m, size_t
   ex->avlen = ra_xdb_avlength(s->db);
   ex->fields = matched_fields(s, q, h);
   ex->proximity = proximity;
-  if (b->tiered && rp->tier_weight > 0) {
+  if (b->n_tier_words && rp->tier_weight > 0) {
     ex->tier_words = h->words;
     ex->tier_of = (unsigned)b->n_tier_words;
     ex->tier_weight = rp->tier_weight;
@@ -453,16 +453,21 @@ ra_status ra_hits_run_page(qb *b, const ra_search_opts *o, size_t count, int exp
       int p = top > 0 ? (int)(h->score * ra_xmset_percent(base, 0) / top + 0.5) : 0;
       h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
     }
-    if (b->tiered && rp->tier_weight > 0) {
+    if (b->tier_all) {
+      h->words = (unsigned)b->n_tier_words; /* the every-word query's page */
+    } else if (b->n_tier_words && rp->tier_weight > 0) {
       /* The weight is tier_weight per word held plus the BM25 score. */
-      double t = h->score / rp->tier_weight, top = ra_xmset_max_attained(m);
+      double t = h->score / rp->tier_weight;
       h->words = t > 0 ? (unsigned)(t + 1e-9) : 0;
-      /* Xapian's percentage counts the tier sources as matched terms:
-       * the share of the best weight instead (about words / most held). */
-      int p = top > 0 ? (int)(100.0 * h->score / top + 0.5) : 0;
-      h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
       h->score -= h->words * rp->tier_weight;
       if (h->score < 0) h->score = 0;
+    }
+    if (b->n_tier_words) {
+      /* In tiers the percentage is the share of the words held: the same
+       * on every page whichever query ran it (Xapian's would count the
+       * tier sources as matched terms). */
+      int p = (int)(100.0 * h->words / (double)b->n_tier_words + 0.5);
+      h->percent = p > 100 ? 100 : p < 1 ? 1 : p;
     }
     /* Re-ranked: collapse counts and the matched terms are the first
      * run's (the second matches only the set and the boost). */

@@ -104,14 +104,19 @@ void ra_relax_note_any_word(qb *b, const char *skip, ra_results *r) {
              "come first");
 }
 
-ra_status ra_relax_note_tiers(qb *b, const char *skip, ra_results *r, ra_error *err) {
+ra_xquery *ra_relax_every_word(qb *b, const char *skip, ra_results *r) {
   qb saved = *b; /* the built query's outputs (prox, tiers) stay */
   b->tiered = 0;
   int kb = 0;
   ra_xquery *all = ra_qbuild_query(b, skip, &kb);
   *b = saved;
-  if (!all) return RA_OK; /* out of query nodes: no count to give */
+  if (!all) return NULL; /* out of query nodes: no count to give */
   r->every_word = ra_search_count_matches_at(b->s, b->rp, all, b->rp->check_at_least);
+  return all;
+}
+
+ra_status ra_relax_note_tiers(qb *b, const char *skip, ra_results *r, ra_error *err) {
+  int kb = 0;
   if (r->every_word > 0) return RA_OK;
   const ra_query *q = r->query;
   const ra_qnode *root = q->root;

@@ -30,9 +30,13 @@ size_t ra_relax_count_words(const qb *b);
  * left out): say in r->relaxed when no article has every word. */
 void ra_relax_note_any_word(qb *b, const char *skip, ra_results *r);
 
-/* A query ranked in tiers (b->tiered): r->every_word is how many
- * articles hold every word; when none does, r->relaxed says so and the
- * words no article holds are listed in r->dropped. */
+/* A query ranked in tiers (b->n_tier_words): counts into r->every_word
+ * how many articles hold every word, and returns that query (every word
+ * required, no tier weights; in b's arena), NULL when out of nodes. */
+ra_xquery *ra_relax_every_word(qb *b, const char *skip, ra_results *r);
+
+/* After ra_relax_every_word: when no article holds every word, r->relaxed
+ * says so and the words no article holds are listed in r->dropped. */
 ra_status ra_relax_note_tiers(qb *b, const char *skip, ra_results *r, ra_error *err);
 
 /* Nothing has every word of b's query (r->query): drop root words, rarest

@@ -537,7 +537,6 @@ static ra_status run_start(run *m, ra_error *err) {
                   m->n_pos > m->rp->tier_max_words;
   m->b.tiered = !m->x->no_relax && !m->b.any_word && m->rp->tier_weight > 0 &&
                 m->n_pos >= 2;
-  if (m->b.tiered) m->r->tiered = (unsigned)m->n_pos;
   return RA_OK;
 }
 
@@ -549,6 +548,7 @@ static void run_end(run *m) {
 
 static ra_status build(run *m, ra_error *err) {
   m->xq = ra_qbuild_query(&m->b, m->skip, &m->boolean);
+  m->r->tiered = (unsigned)m->b.n_tier_words;
   if (!m->xq && m->a.failed)
     return err && err->code ? err->code
                             : ra_error_set(err, RA_ERR_TOOBIG, "query too complex");
@@ -565,8 +565,27 @@ static int wants_feedback(const run *m) {
  * its note and its feedback come before its page. */
 static ra_status first_run(run *m, ra_error *err) {
   if (m->xq && !m->b.any_word && !wants_feedback(m)) {
+    ra_xquery *xq = m->xq;
+    if (m->b.n_tier_words) {
+      /* When the articles holding every word fill the page, the tiers
+       * below it cannot reach it: the every-word query ranks it alike
+       * (BM25 within the top tier) at the cost of an AND, where the
+       * tiered query reads every word's articles (p95 at 50,000 articles
+       * 11.6 -> 8.4 ms).  Totals and tags still count every tier. */
+      ra_xquery *all = ra_relax_every_word(&m->b, m->skip, m->r);
+      if (all && m->r->every_word >= m->o->offset + m->count) {
+        xq = all;
+        m->b.tier_all = 1;
+      }
+    }
     ra_status st =
-        ra_hits_run_page(&m->b, m->o, m->count, m->x->explain, m->xq, m->r, err);
+        ra_hits_run_page(&m->b, m->o, m->count, m->x->explain, xq, m->r, err);
+    if (!st && m->b.tier_all && m->r->n_hits < m->count) {
+      /* Near-duplicates folded the top tier below a page: the tiers. */
+      ra_hits_clear_page(m->r);
+      m->b.tier_all = 0;
+      st = ra_hits_run_page(&m->b, m->o, m->count, m->x->explain, m->xq, m->r, err);
+    }
     m->ran = 1;
     m->strict = st ? 0 : m->r->estimate;
     m->strict_check = m->rp->check_at_least;
@@ -624,7 +643,7 @@ static ra_status search_once(ra_searcher *s, const char *query, size_t len,
   if (!st) st = build(&m, err);
   if (!st) st = first_run(&m, err);
   if (!st && m.b.any_word && m.strict > 0) ra_relax_note_any_word(&m.b, m.skip, m.r);
-  if (!st && m.b.tiered && m.strict > 0) st = ra_relax_note_tiers(&m.b, m.skip, m.r, err);
+  if (!st && m.b.n_tier_words && m.strict > 0) st = ra_relax_note_tiers(&m.b, m.skip, m.r, err);
   if (!st && needs_relaxing(&m)) st = relax(&m, err);
   if (!st && !m.ran && m.xq && wants_feedback(&m)) {
     if (ra_deadline_expired(&m.dl))

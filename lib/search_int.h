@@ -91,8 +91,9 @@ typedef struct qb {
   int keep_stops; /* the query is only stop words: search them */
   int tiered;     /* root words: any of them, in tiers by how many (a
                      fixed rp->tier_weight per word held, then BM25) */
-  ra_xquery *tier_words[RA_QUERY_MAX_TERMS]; /* the root words, for tiers */
-  size_t n_tier_words;
+  size_t n_tier_words; /* out: root words ranked in tiers (0: none) */
+  int tier_all;   /* the page runs the every-word query (the top tier
+                     fills it): every hit holds all n_tier_words */
   ra_xquery *untiered; /* out: the query without its tier weights (the
                           same matches, for counting) or NULL */
   /* Pseudo-relevance feedback terms added and their scale, for --explain;
