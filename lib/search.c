@@ -571,7 +571,7 @@ static ra_status first_run(run *m, ra_error *err) {
        * below it cannot reach it: the every-word query ranks it alike
        * (BM25 within the top tier) at the cost of an AND, where the
        * tiered query reads every word's articles (p95 at 50,000 articles
-       * 11.6 -> 8.4 ms).  Totals and tags still count every tier. */
+       * 11.4 -> 7.9 ms).  Totals and tags still count every tier. */
       ra_xquery *all = ra_relax_every_word(&m->b, m->skip, m->r);
       if (all && m->r->every_word >= m->o->offset + m->count) {
         xq = all;
