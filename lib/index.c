@@ -21,6 +21,7 @@
 #include "facet.h"
 #include "hash.h"
 #include "ident.h"
+#include "idtab.h"
 #include "idxdir.h"
 #include "indexdoc.h"
 #include "jsonl.h"
@@ -62,35 +63,14 @@ typedef struct prev_map {
 } prev_map;
 
 static prev_doc *prev_find(prev_map *m, const char *id) {
-  if (!m->cap) return NULL;
-  size_t i = (size_t)ra_fnv1a(id, strlen(id)) & (m->cap - 1);
-  while (m->v[i].id) {
-    if (strcmp(m->v[i].id, id) == 0) return &m->v[i];
-    i = (i + 1) & (m->cap - 1);
-  }
-  return NULL;
+  return ra_idtab_find(m->v, m->cap, sizeof *m->v, id);
 }
 
 static int prev_put(prev_map *m, const prev_doc *d) {
-  if ((m->n + 1) * 2 > m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 1024;
-    prev_doc *nv = calloc(nc, sizeof *nv);
-    if (!nv) return -1;
-    for (size_t i = 0; i < m->cap; i++) {
-      if (!m->v[i].id) continue;
-      size_t k = (size_t)ra_fnv1a(m->v[i].id, strlen(m->v[i].id)) & (nc - 1);
-      while (nv[k].id) k = (k + 1) & (nc - 1);
-      nv[k] = m->v[i];
-    }
-    free(m->v);
-    m->v = nv;
-    m->cap = nc;
-  }
-  size_t i = (size_t)ra_fnv1a(d->id, strlen(d->id)) & (m->cap - 1);
-  while (m->v[i].id) i = (i + 1) & (m->cap - 1);
-  m->v[i] = *d;
-  m->n++;
-  return 0;
+  void *v = m->v;
+  int rc = ra_idtab_put(&v, &m->cap, &m->n, sizeof *m->v, d, 1024);
+  m->v = v;
+  return rc;
 }
 
 static void prev_free(prev_map *m) {

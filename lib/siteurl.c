@@ -12,8 +12,8 @@
 #include <strings.h>
 #include <uriparser/Uri.h>
 
-#include "hash.h"
 #include "ident.h"
+#include "idtab.h"
 #include "textutil.h"
 
 /* ---- the check -------------------------------------------------------- */
@@ -341,35 +341,14 @@ void ra_urlmap_free(ra_urlmap *m) {
 }
 
 static urlent *map_find(const ra_urlmap *m, const char *id) {
-  if (!m->cap) return NULL;
-  size_t i = (size_t)ra_fnv1a(id, strlen(id)) & (m->cap - 1);
-  while (m->v[i].id) {
-    if (strcmp(m->v[i].id, id) == 0) return &m->v[i];
-    i = (i + 1) & (m->cap - 1);
-  }
-  return NULL;
+  return ra_idtab_find(m->v, m->cap, sizeof *m->v, id);
 }
 
 static int map_put(ra_urlmap *m, const urlent *e) {
-  if ((m->n + 1) * 2 > m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 256;
-    urlent *nv = calloc(nc, sizeof *nv);
-    if (!nv) return -1;
-    for (size_t i = 0; i < m->cap; i++) {
-      if (!m->v[i].id) continue;
-      size_t k = (size_t)ra_fnv1a(m->v[i].id, strlen(m->v[i].id)) & (nc - 1);
-      while (nv[k].id) k = (k + 1) & (nc - 1);
-      nv[k] = m->v[i];
-    }
-    free(m->v);
-    m->v = nv;
-    m->cap = nc;
-  }
-  size_t i = (size_t)ra_fnv1a(e->id, strlen(e->id)) & (m->cap - 1);
-  while (m->v[i].id) i = (i + 1) & (m->cap - 1);
-  m->v[i] = *e;
-  m->n++;
-  return 0;
+  void *v = m->v;
+  int rc = ra_idtab_put(&v, &m->cap, &m->n, sizeof *m->v, e, 256);
+  m->v = v;
+  return rc;
 }
 
 static void bad_line(ra_warn_fn warn, void *ctx, const char *path, size_t line,
