@@ -188,6 +188,14 @@ static int site_link(const char *url) {
                  strncasecmp(url, "http://", 7) == 0);
 }
 
+/* " <a class="site" href=URL>label</a>" when url is a site link. */
+static void put_site_link(FILE *out, const char *url, const char *label) {
+  if (!site_link(url)) return;
+  fputs(" <a class=\"site\" href=\"", out);
+  put_str(out, url);
+  fprintf(out, "\">%s</a>", label);
+}
+
 static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   const ra_article *a = h->article;
   fputs("<li class=\"hit\">\n<h2>", out);
@@ -558,11 +566,7 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
   fputs("<code class=\"id\">", out);
   put_str(out, a->id);
   fputs("</code>", out);
-  if (site_link(a->url)) {
-    fputs(" <a class=\"site\" href=\"", out);
-    put_str(out, a->url);
-    fputs("\">On the site</a>", out);
-  }
+  put_site_link(out, a->url, "On the site");
   fputs("</p>\n", out);
   if (a->n_tags) {
     fputs("<ul class=\"tags\" aria-label=\"Tags\">", out);
@@ -638,11 +642,7 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
       fputs("\">", out);
       put_str(out, ra->title);
       fputs("</a>", out);
-      if (site_link(ra->url)) {
-        fputs(" <a class=\"site\" href=\"", out);
-        put_str(out, ra->url);
-        fputs("\">on the site</a>", out);
-      }
+      put_site_link(out, ra->url, "on the site");
       fputs("</li>\n", out);
     }
     fputs("</ul>\n</nav>\n", out);
