@@ -195,4 +195,20 @@ like "$OUT" "| k2 | b | 1.017 | 1.025 | yes | 1.050 | 1.050 | chosen, holds |" "
 like "$OUT" "| k2 | c | 1.075 | 1.075 | yes | 0.933 | 0.950 | chosen, **loses** (significant) |" "LOO: c held out"
 like "$OUT" "chosen on 2 of 3 splits, loses on the held-out collection in 1 of them" "LOO summary"
 
+# ---- bench/eval/run: bad arguments stop it before any work ---------------------------
+BD=$(dirname "$(dirname "$RA_INDEX")")
+if command -v scriptindex >/dev/null 2>&1 && command -v quest >/dev/null 2>&1; then
+run sh "$RA_SRCDIR/bench/eval/run" --builddir "$BD" --quiet --variant 'x=bm25_k9=1' "$RA_SRCDIR/bench/eval/data/cacm"
+is "$RC" 2 "run: an unknown ranking parameter in --variant is a usage error"
+like "$ERR" "unknown name 'bm25_k9'" "... naming it"
+run sh "$RA_SRCDIR/bench/eval/run" --builddir "$BD" --keywords 5
+is "$RC" 2 "run: --keywords 5 is a usage error"
+like "$ERR" "--keywords: 2, 3 or 2,3" "... saying what it takes"
+run sh "$RA_SRCDIR/bench/eval/run" --builddir "$BD" "$T_TMP/no-such-collection"
+is "$RC" 2 "run: a collection that is not a directory is a usage error"
+like "$ERR" "not a directory" "... saying so"
+else
+  ok 0 "# SKIP scriptindex/quest absent (xapian-omega, xapian-tools): bench/eval/run not tried"
+fi
+
 done_testing
