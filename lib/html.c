@@ -196,6 +196,14 @@ static void put_site_link(FILE *out, const char *url, const char *label) {
   fprintf(out, "\">%s</a>", label);
 }
 
+/* The page's footer (the index revision that answered) and its end. */
+static void put_footer(FILE *out, uint32_t revision, const char *generation) {
+  fprintf(out, "<footer><p>Index revision %u (", revision);
+  put_str(out, generation);
+  fputs(").</p></footer>\n", out);
+  put_foot(out);
+}
+
 static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   const ra_article *a = h->article;
   fputs("<li class=\"hit\">\n<h2>", out);
@@ -414,10 +422,7 @@ ra_status ra_html_results(FILE *out, const ra_html_page *p,
     }
     fputs("</nav>\n", out);
   }
-  fprintf(out, "<footer><p>Index revision %u (", r->revision);
-  put_str(out, r->generation);
-  fputs(").</p></footer>\n", out);
-  put_foot(out);
+  put_footer(out, r->revision, r->generation);
   return RA_OK;
 }
 
@@ -647,9 +652,6 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
     }
     fputs("</ul>\n</nav>\n", out);
   }
-  fprintf(out, "<footer><p>Index revision %u (", v->revision);
-  put_str(out, v->generation);
-  fputs(").</p></footer>\n", out);
-  put_foot(out);
+  put_footer(out, v->revision, v->generation);
   return RA_OK;
 }
