@@ -657,7 +657,7 @@ static ra_status search_once(ra_searcher *s, const char *query, size_t len,
   if (!st && !x->no_spell && ra_deadline_expired(&m.dl))
     ra_search_cut(m.r, "spelling");
   else if (!st && !x->no_spell)
-    st = ra_spell_suggest(s, m.rp, m.r, m.b.tiered ? m.r->every_word : m.strict,
+    st = ra_spell_suggest(s, m.rp, m.r, m.b.n_tier_words ? m.r->every_word : m.strict,
                           m.strict_check, err);
   if (st) {
     ra_results_free(m.r);
