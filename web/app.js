@@ -227,7 +227,12 @@
     const exp = (data.expansions || []).map((x) => x.to + ' (for ' + x.from + ')').join(', ');
     // A short query ranks every word first: say how many have them all.
     const tiers = data.tiers && data.tiers.note;
-    const notes = [data.relaxed, tiers, exp && 'Also searched for ' + exp,
+    // Short words for the relaxation: while a word is being typed its
+    // prefix is often in no article, and a long note would come and go
+    // with each keystroke.
+    const drop = data.relaxed && data.tiers && (data.dropped || []).length
+      ? 'No article has ' + data.dropped.map((w) => '“' + w + '”').join(' or ') : data.relaxed;
+    const notes = [drop, tiers, exp && 'Also searched for ' + exp,
       data.unknown_tag && 'No article has the tag or category “' + data.unknown_tag + '”',
       data.notes].filter(Boolean).join('. ');
     $('status').textContent = (n ? 'About ' + n + ' result' + (n === 1 ? '' : 's') + '.'

@@ -343,7 +343,9 @@ try {
     await settled(pg, forQuery('residency'), 'residency results');
     const firstTop = () => pg.evaluate(() => document.querySelector('#results > li.hit').getBoundingClientRect().top);
     const top1 = await firstTop();
-    await pg.locator('#q').pressSequentially(' networking', { delay: 30 });
+    // Slowly, so each prefix is searched on its own ("residency ne" is in
+    // no article, and "did you mean" comes and goes): nothing moves either.
+    await pg.locator('#q').pressSequentially(' networking', { delay: 260 });
     await settled(pg, forQuery('residency networking'), 'refined results');
     const top2 = await firstTop();
     const shift = await pg.evaluate(() => window.__shift);
