@@ -172,13 +172,29 @@ static size_t active_tag(const ra_html_page *p, const char *tag,
   return (size_t)NO_DROP;
 }
 
-/* A link to the article view of id, with the page's query to highlight. */
+/* A link to the article view of id.  From a search (search set) it
+ * carries the page's query to highlight and the search itself - tag and
+ * category filters, page, per_page - so the view's "back to the results"
+ * returns to the same page of the same results. */
 static void put_article_url(FILE *out, const ra_html_page *p, const char *id,
-                            const char *q) {
+                            int search) {
   int first = 1;
   put_str(out, p->endpoint ? p->endpoint : "");
   put_param(out, &first, "article", id);
-  put_param(out, &first, "q", q && *q ? q : NULL);
+  if (search && !p->related_id) {
+    put_param(out, &first, "q", p->q && *p->q ? p->q : NULL);
+    for (size_t t = 0; t < p->n_tags; t++) put_param(out, &first, "tag", p->tags[t]);
+    put_param(out, &first, "category", p->category);
+    char buf[16];
+    if (p->page > 1) {
+      snprintf(buf, sizeof buf, "%u", p->page);
+      put_param(out, &first, "page", buf);
+    }
+    if (p->per_page && p->per_page != 10) {
+      snprintf(buf, sizeof buf, "%u", p->per_page);
+      put_param(out, &first, "per_page", buf);
+    }
+  }
   put_param(out, &first, "format", "html");
 }
 
@@ -212,7 +228,7 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   int link = site_link(a->url);
   fputs("<a href=\"", out);
   if (link) put_str(out, a->url);
-  else put_article_url(out, p, a->id, p->related_id ? NULL : p->q);
+  else put_article_url(out, p, a->id, 1);
   fputs("\">", out);
   put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls);
   fputs("</a>", out);
@@ -237,7 +253,7 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   if (link) {
     /* The site has the page; the view still shows where it matches. */
     fputs(" <a class=\"view\" href=\"", out);
-    put_article_url(out, p, a->id, p->related_id ? NULL : p->q);
+    put_article_url(out, p, a->id, 1);
     fputs("\">Where it matches</a>", out);
   }
   fputs("</p>\n", out);
@@ -593,13 +609,14 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
     put_str(out, v->query);
     fputs(v->n_marks ? "</q>: <a href=\"#m1\">first match</a>"
                      : "</q> appears in this article", out);
-    fputs(" \xC2\xB7 <a href=\"", out);
-    {
-      int first = 1;
-      put_str(out, p->endpoint ? p->endpoint : "");
-      put_param(out, &first, "q", v->query);
-      put_param(out, &first, "format", "html");
-    }
+    fputs(" \xC2\xB7 ", out);
+  } else if (p->n_tags || p->category) {
+    fputs("<p class=\"matches\">", out);
+  }
+  if (v->query || p->n_tags || p->category) {
+    /* The search the reader came from: its filters and page too. */
+    fputs("<a href=\"", out);
+    put_search_url(out, p, v->query, p->page, NULL, (size_t)NO_DROP, 1);
     fputs("\">back to the results</a></p>\n", out);
   }
   for (size_t k = 0; k < a->n_sections; k++) {
@@ -643,7 +660,7 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
     for (size_t k = 0; k < r->n_hits; k++) {
       const ra_article *ra = r->hits[k].article;
       fputs("<li><a href=\"", out);
-      put_article_url(out, p, ra->id, NULL);
+      put_article_url(out, p, ra->id, 0);
       fputs("\">", out);
       put_str(out, ra->title);
       fputs("</a>", out);

@@ -206,5 +206,18 @@ cgi "article=$A&related=$A"
 is "$STATUS" 400 "article with related: 400"
 cgi "q=residency&format=html"
 like "$BODY" "<h2><a href=\"/search?article=$A&amp;q=residency&amp;format=html\">" "the HTML results link titles to the view"
+# The view remembers the search it was opened from: filters and page.
+cgi "q=residency&tag=Mentorship&per_page=1&page=2&format=html"
+like "$BODY" "&amp;q=residency&amp;tag=Mentorship&amp;page=2&amp;per_page=1&amp;format=html\">" \
+  "a filtered second page links the view with its tag and page"
+cgi "article=$A&q=residency&tag=Mentorship&per_page=1&page=2&format=html"
+is "$STATUS" 200 "the view with the search's tag and page: 200"
+like "$BODY" "href=\"/search?q=residency&amp;tag=Mentorship&amp;page=2&amp;per_page=1&amp;format=html\">back to the results" \
+  "its way back is to the same page of the same results"
+cgi "article=$A&category=Career%20Advice&format=html"
+like "$BODY" "href=\"/search?category=Career+Advice&amp;format=html\">back to the results" \
+  "from a filter alone too"
+cgi "article=$A&format=html"
+unlike "$BODY" "back to the results" "opened from nowhere: no way back to offer"
 
 done_testing

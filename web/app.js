@@ -121,9 +121,13 @@
   const siteUrl = (h) => typeof h.url === 'string' && /^https?:\/\//i.test(h.url);
   // The article view is a page for the reader: format=html (the
   // endpoint's default is JSON).
+  // From a search it carries the query to mark and the search itself
+  // (tags, page), which the view's "back to the results" link returns to.
   function viewHref(h, withQuery) {
     const p = new URLSearchParams({ article: h.id });
-    if (withQuery && state.q.trim()) p.set('q', state.q);
+    if (withQuery) {
+      for (const [k, v] of params()) if (k !== 'q' || v.trim()) p.append(k, v);
+    }
     p.set('format', 'html');
     return endpoint + '?' + p.toString();
   }

@@ -446,8 +446,12 @@ try {
     ok(u.searchParams.get('article') === want2[0] && v.n > 0 && v.broken.length === 0 && v.wide <= 390,
       `its title opens the article view, ${v.n} matches marked`);
     ok(await followNext(pg), 'the next-match links work without JavaScript');
-    ok(new URL(await pg.locator('p.matches a', { hasText: 'back to the results' }).getAttribute('href'), base)
-      .searchParams.get('q') === 'residency', 'the view links back to the results');
+    const back = new URL(await pg.locator('p.matches a', { hasText: 'back to the results' }).getAttribute('href'), base);
+    ok(back.searchParams.get('q') === 'residency' && back.searchParams.get('page') === '2',
+      `the view links back to the results, their page too (${back.search})`);
+    await Promise.all([pg.waitForURL((x) => !x.searchParams.has('article')),
+      pg.locator('p.matches a', { hasText: 'back to the results' }).click()]);
+    ok(sameList((await titles()).map(idOf), want2), 'following it shows the same page of results');
     await ctx.close();
   }
 
