@@ -35,8 +35,9 @@ typedef struct walk {
 } walk;
 
 /* Append one text (NULL text: nothing) with its highlights; numbered
- * says whether they count among the view's marks. */
-static ra_status add_text(walk *w, const char *text, int numbered) {
+ * says whether they count among the view's marks, title whether it is
+ * the title (where title: clauses match). */
+static ra_status add_text_in(walk *w, const char *text, int numbered, int title) {
   if (!text) return RA_OK;
   ra_artview *v = w->v;
   if (RA_GROW(v->texts, w->cap, v->n_texts + 1)) return ra_nomem(w->err);
@@ -45,14 +46,20 @@ static ra_status add_text(walk *w, const char *text, int numbered) {
   t->text = text;
   t->len = strlen(text);
   if (!w->q || !t->len) return RA_OK;
-  ra_status st = ra_snippet_highlight(w->s->an, text, t->len, w->q, &t->hls,
-                                      &t->n_hls, w->err);
+  ra_status st = title ? ra_snippet_highlight(w->s->an, text, t->len, w->q,
+                                              &t->hls, &t->n_hls, w->err)
+                       : ra_snippet_highlight_text(w->s->an, text, t->len, w->q,
+                                                   &t->hls, &t->n_hls, w->err);
   if (st) return st;
   if (numbered && t->n_hls) {
     t->first_mark = v->n_marks + 1;
     v->n_marks += t->n_hls;
   }
   return RA_OK;
+}
+
+static ra_status add_text(walk *w, const char *text, int numbered) {
+  return add_text_in(w, text, numbered, 0);
 }
 
 static ra_status add_blocks(walk *w, const ra_block *b, size_t n) {
@@ -64,7 +71,7 @@ static ra_status add_blocks(walk *w, const ra_block *b, size_t n) {
 /* Every text in reading order (artview.h). */
 static ra_status walk_article(walk *w) {
   const ra_article *a = w->v->article;
-  ra_status st = add_text(w, a->title ? a->title : "", 1);
+  ra_status st = add_text_in(w, a->title ? a->title : "", 1, 1);
   if (!st) st = add_text(w, a->category, 1);
   for (size_t i = 0; !st && i < a->n_tags; i++) st = add_text(w, a->tags[i], 0);
   for (size_t i = 0; !st && i < a->n_sections; i++) {

@@ -70,8 +70,8 @@ static ra_status tag_highlights(ra_searcher *s, const ra_query *q, ra_hit *h,
       th->n = th->hls[0].end ? 1 : 0;
       continue;
     }
-    ra_status st = ra_snippet_highlight(s->an, a->tags[t], strlen(a->tags[t]),
-                                        q, &th->hls, &th->n, err);
+    ra_status st = ra_snippet_highlight_text(s->an, a->tags[t], strlen(a->tags[t]),
+                                             q, &th->hls, &th->n, err);
     if (st) return st;
   }
   return RA_OK;
@@ -81,7 +81,7 @@ static int has_hl(ra_searcher *s, const ra_query *q, const char *text) {
   if (!text) return 0;
   ra_hl *h = NULL;
   size_t n = 0;
-  ra_snippet_highlight(s->an, text, strlen(text), q, &h, &n, NULL);
+  ra_snippet_highlight_text(s->an, text, strlen(text), q, &h, &n, NULL);
   free(h);
   return n > 0;
 }

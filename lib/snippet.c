@@ -105,12 +105,14 @@ static void add_pat(matcher *m, const ra_qword *w, size_t n, int prefix,
   m->n_slots += n;
 }
 
-static void matcher_fill(matcher *m, const ra_query *q);
+static void matcher_fill(matcher *m, const ra_query *q, int in_title);
 
-static void matcher_init(matcher *m, const ra_query *q) {
+/* in_title: the text is an article's title, where title: clauses match
+ * too; elsewhere they are left out (they search titles only). */
+static void matcher_init(matcher *m, const ra_query *q, int in_title) {
   memset(m, 0, sizeof *m);
   if (!q) return;
-  matcher_fill(m, q);
+  matcher_fill(m, q, in_title);
   matcher_stem_keys(m);
 }
 
@@ -151,7 +153,7 @@ static void mark_unranked(const ra_query *q, const ra_qnode *n, unsigned char *o
   }
 }
 
-static void matcher_fill(matcher *m, const ra_query *q) {
+static void matcher_fill(matcher *m, const ra_query *q, int in_title) {
   unsigned char *unranked = NULL;
   if (q->root && q->n_clauses && ra_qbuild_has_content_word(q)) {
     unranked = calloc(q->n_clauses, 1);
@@ -160,6 +162,7 @@ static void matcher_fill(matcher *m, const ra_query *q) {
   for (size_t c = 0; c < q->n_clauses; c++) {
     const ra_qclause *cl = &q->clauses[c];
     if (cl->kind != RA_QC_TEXT || cl->negated || cl->n_words == 0) continue;
+    if (cl->title_only && !in_title) continue;
     if (unranked && unranked[c]) continue; /* not highlighted on its own */
     if (cl->phrase)
       add_pat(m, cl->words, cl->n_words, 0, 0, (int)c);
@@ -750,7 +753,7 @@ ra_status ra_snippet_build_by(ra_analyzer *an, const ra_article *a,
   size_t max_bytes = (o && o->max_frag_bytes) ? o->max_frag_bytes : 220;
   matcher *m = malloc(sizeof *m);
   if (!m) return ra_error_set(err, RA_ERR_NOMEM, "snippet");
-  matcher_init(m, q);
+  matcher_init(m, q, 0);
   source *src = NULL;
   size_t n_src = 0, cap = 0;
   budget bu = {0, 0};
@@ -972,14 +975,14 @@ void ra_snippet_free(ra_snippet *s) {
   free(s);
 }
 
-ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
-                               const ra_query *q, ra_hl **hls, size_t *n_hls,
-                               ra_error *err) {
+static ra_status highlight_in(ra_analyzer *an, const char *text, size_t len,
+                              const ra_query *q, int in_title, ra_hl **hls,
+                              size_t *n_hls, ra_error *err) {
   *hls = NULL;
   *n_hls = 0;
   matcher *m = malloc(sizeof *m);
   if (!m) return ra_error_set(err, RA_ERR_NOMEM, "highlight");
-  matcher_init(m, q);
+  matcher_init(m, q, in_title);
   mtok *t = NULL;
   size_t n = 0;
   ra_status st = m->n ? scan_text(an, m, text, len, &t, &n, err) : RA_OK;
@@ -987,4 +990,16 @@ ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
   free(t);
   free(m);
   return st;
+}
+
+ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
+                               const ra_query *q, ra_hl **hls, size_t *n_hls,
+                               ra_error *err) {
+  return highlight_in(an, text, len, q, 1, hls, n_hls, err);
+}
+
+ra_status ra_snippet_highlight_text(ra_analyzer *an, const char *text, size_t len,
+                                    const ra_query *q, ra_hl **hls,
+                                    size_t *n_hls, ra_error *err) {
+  return highlight_in(an, text, len, q, 0, hls, n_hls, err);
 }

@@ -79,12 +79,18 @@ ra_status ra_snippet_build_by(ra_analyzer *an, const ra_article *a,
                               ra_error *err);
 void ra_snippet_free(ra_snippet *s);
 
-/* Highlight ranges of query words in a short text (title, tag), phrase
- * matches as one range. *hls is malloc'd (may be NULL when *n_hls is 0);
- * caller frees. */
+/* Highlight ranges of query words in an article's title, phrase matches
+ * as one range. *hls is malloc'd (may be NULL when *n_hls is 0); caller
+ * frees. */
 ra_status ra_snippet_highlight(ra_analyzer *an, const char *text, size_t len,
                                const ra_query *q, ra_hl **hls, size_t *n_hls,
                                ra_error *err);
+/* The same for any other text of an article (tag, category, heading,
+ * paragraph): title: clauses search titles only, so they mark nothing
+ * here (nor in ra_snippet_build's passages). */
+ra_status ra_snippet_highlight_text(ra_analyzer *an, const char *text, size_t len,
+                                    const ra_query *q, ra_hl **hls,
+                                    size_t *n_hls, ra_error *err);
 
 #ifdef __cplusplus
 }

@@ -885,6 +885,19 @@ static void test_highlight_title(void) {
      "title:mentor highlights \"Mentoring\" in the title");
   free(hls);
   ra_query_free(q);
+
+  /* Elsewhere a title: clause marks nothing; the other words still do. */
+  const char *tag = "Mentoring Residents";
+  q = parse("title:mentor resident");
+  hls = NULL;
+  n = 0;
+  st = q ? ra_snippet_highlight_text(AN, tag, strlen(tag), q, &hls, &n, &err)
+         : RA_ERR_INTERNAL;
+  ok(st == RA_OK && strcmp(hl_str(tag, hls, n), "Residents") == 0,
+     "outside the title, title:mentor marks nothing, resident still does (%s)",
+     st == RA_OK ? hl_str(tag, hls, n) : ra_error_message(&err));
+  free(hls);
+  ra_query_free(q);
 }
 
 /* Highlights of query q in text, joined by '|' ("" for none). */

@@ -123,6 +123,10 @@ like "$OUT" "Q: How can I start building my residency **network**?" "the FAQ as 
 like "$OUT" "[illustration] " "illustration descriptions set apart"
 like "$OUT" "Related articles:" "related articles at the bottom"
 like "$OUT" "matches)" "the number of matches"
+run "$RA_QUERY" --db "$DB" --color never --article "$A" title:networking
+like "$OUT" "Residency **Networks**" "title:networking marks the title"
+like "$OUT" "query: title:networking (1 match)" "... and nothing else (title: searches titles)"
+unlike "$OUT" "## The Importance of Residency **Networks**" "... not the headings"
 run "$RA_QUERY" --db "$DB" --article "$A"
 is "$RC" 0 "--article without words: exit 0"
 unlike "$OUT" "**" "and nothing marked"
