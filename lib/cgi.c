@@ -160,9 +160,6 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       else if (blank(v))
         st = problem(prob, err, RA_ERR_INVALID, "tag",
                      "empty: give a tag name, or leave tag out");
-      else if (strchr(v, '"'))
-        st = problem(prob, err, RA_ERR_INVALID, "tag",
-                     "a tag cannot contain a double quote");
       else if (strlen(v) > RA_CGI_MAX_VALUE)
         st = problem(prob, err, RA_ERR_TOOBIG, "tag",
                      "longer than the limit of %d bytes", RA_CGI_MAX_VALUE);
@@ -174,9 +171,6 @@ static ra_status parse_items(UriQueryListA *list, ra_cgi_request *req,
       if (blank(v))
         st = problem(prob, err, RA_ERR_INVALID, "category",
                      "empty: give a category, or leave category out");
-      else if (strchr(v, '"'))
-        st = problem(prob, err, RA_ERR_INVALID, "category",
-                     "a category cannot contain a double quote");
       else
         st = set_once(&req->category, "category", v, RA_CGI_MAX_VALUE, prob, err);
     } else if (strcmp(k, "complete") == 0) {
@@ -608,13 +602,22 @@ static ra_status render_results(FILE *out, void *vctx, ra_error *err) {
  * ...), "" when there are none; malloc'd, the caller frees.  The HTML page
  * gets them too, to take them off a did-you-mean query (they stay tag=
  * parameters of its link). */
+static void put_filter(FILE *f, const char *field, const char *value) {
+  fprintf(f, " %s:\"", field);
+  for (const char *c = value; *c; c++) {
+    if (*c == '"' || *c == '\\') fputc('\\', f); /* the query language's escapes */
+    fputc(*c, f);
+  }
+  fputc('"', f);
+}
+
 static char *compose_filters(const ra_cgi_request *req) {
   char *buf = NULL;
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
   if (!f) return NULL;
-  for (size_t i = 0; i < req->n_tags; i++) fprintf(f, " tag:\"%s\"", req->tags[i]);
-  if (req->category) fprintf(f, " category:\"%s\"", req->category);
+  for (size_t i = 0; i < req->n_tags; i++) put_filter(f, "tag", req->tags[i]);
+  if (req->category) put_filter(f, "category", req->category);
   if (fclose(f) != 0) {
     free(buf);
     return NULL;

@@ -287,8 +287,11 @@ static void lex(parser *p, tok *t) {
     t->fkind = fields[f].kind;
     t->title = fields[f].title;
     if (j < p->len && s[j] == '"') {
+      /* A quoted value may hold \" (a quote) and \\ (a backslash): tags
+       * and categories are any text (field_value unescapes). */
       size_t e = j + 1;
-      while (e < p->len && s[e] != '"') e++;
+      while (e < p->len && s[e] != '"')
+        e += s[e] == '\\' && e + 1 < p->len && (s[e + 1] == '"' || s[e + 1] == '\\') ? 2 : 1;
       if (e >= p->len) {
         if (!p->error) p->error = "unbalanced quote";
         t->kind = T_EOF;
@@ -481,12 +484,26 @@ static ra_qnode *text_leaf(parser *p, const tok *t, int title) {
   return leaf(p, ci);
 }
 
+/* The value of a tag: or category: token with \" and \\ of a quoted
+ * value undone, into buf (size 256); 0 when it does not fit. */
+static size_t field_value(const parser *p, const tok *t, char *buf) {
+  size_t k = 0;
+  for (size_t i = t->start; i < t->end; i++) {
+    if (k + 1 >= 256) return 0;
+    if (t->quoted && p->s[i] == '\\' && i + 1 < t->end &&
+        (p->s[i + 1] == '"' || p->s[i + 1] == '\\'))
+      i++;
+    buf[k++] = p->s[i];
+  }
+  buf[k] = '\0';
+  return k;
+}
+
 static ra_qnode *field_leaf(parser *p, const tok *t) {
   if (t->fkind == RA_QC_TEXT) return text_leaf(p, t, 1);
-  char buf[256];
-  size_t fl = 0;
-  if (ra_analyze_fold(p->an, p->s + t->start, t->end - t->start, buf,
-                      sizeof buf, &fl, NULL) != RA_OK) {
+  char raw[256], buf[256];
+  size_t rl = field_value(p, t, raw), fl = 0;
+  if (!rl || ra_analyze_fold(p->an, raw, rl, buf, sizeof buf, &fl, NULL) != RA_OK) {
     ra_query_note(p->q, "over-long field value ignored");
     return NULL;
   }

@@ -141,6 +141,10 @@ static const pcase cases[] = {
     {"tag:mentorship", "tag:mentorship", 0},
     {"TAG:Mentorship", "tag:mentorship", 0},
     {"tag:\"Career  Development\"", "tag:career development", 0},
+    /* In a quoted value \" is a quote and \\ a backslash; other
+     * backslashes are themselves. */
+    {"tag:\"Say \\\"Hi\\\" Now\" mentor", "(AND tag:say \"hi\" now w:mentor)", 0},
+    {"category:\"a\\\\b\\c\"", "cat:a\\b\\c", 0},
     {"tag:a tag:b", "(AND tag:a tag:b)", 0},
     {"category:\"Residency Life\" mentor", "(AND cat:residency life w:mentor)", 0},
     {"NOT NOT mentor", "w:mentor", 0},

@@ -167,6 +167,7 @@ is "$NEXTS" "1 2 $(seq 4 "$N" | tr '\n' ' ')" "HTML: each link on leads to a mat
 # ---- hostile bytes in an article ------------------------------------------------
 cat > "$J/h.jsonl" <<'EOF'
 {"id":"evil","title":"<script>alert(1)</script> \"quoted\" & 'single'","body":"Body <img src=x onerror=alert(2)> text \u0007 bell \u202e reversed","tags":["<b>tag</b>"],"category":"<i>cat</i>","url":"https://e.test/?a=<x>"}
+{"id":"quoted_tag","title":"Quokka interviews","body":"Quokka interviews in the match season.","tags":["Say \"Hi\" Now","Back\\slash"],"category":"The \"Best\" Picks"}
 EOF
 run "$RA_INDEX" --db "$JDB" "$J"
 run "$RA_QUERY" --db "$JDB" --format html --article evil 'script img'
@@ -177,6 +178,7 @@ unlike "$OUT" "$(printf '\342\200\256')" "HTML view: bidi control replaced"
 like "$OUT" "&lt;script&gt;" "HTML view: the title escaped"
 run "$RA_QUERY" --db "$JDB" --color never --article evil
 unlike "$OUT" "$(printf '\007')" "text view: control characters replaced"
+
 
 # ---- ra-cgi ?article= -------------------------------------------------------------
 cgi() {
@@ -223,5 +225,26 @@ like "$BODY" "href=\"/search?category=Career+Advice&amp;format=html\">back to th
   "from a filter alone too"
 cgi "article=$A&format=html"
 unlike "$BODY" "back to the results" "opened from nowhere: no way back to offer"
+
+# ---- a tag or category holding quotes: its links work ---------------------------
+# In the query language a quoted value takes \" and \\; the endpoint's
+# tag= and category= take any text and escape it so.
+run "$RA_QUERY" --db "$JDB" --format json 'tag:"say \"hi\" now"'
+like "$OUT" '"id":"quoted_tag"' 'tag:"say \"hi\" now" finds the tag Say "Hi" Now'
+run "$RA_QUERY" --db "$JDB" --format json 'quokka tag:"back\\slash"'
+like "$OUT" '"id":"quoted_tag"' 'tag:"back\\slash" finds the tag Back\slash'
+SAVE_DB=$DB; DB=$JDB
+cgi "article=quoted_tag&format=html"
+TAGHREF=$(printf '%s\n' "$BODY" | grep -o 'href="/search?tag=Say[^"]*"' | head -1 | sed 's/^href="\/search?//; s/"$//; s/&amp;/\&/g')
+CATHREF=$(printf '%s\n' "$BODY" | grep -o '<a class="category" href="/search?[^"]*"' | sed 's/.*href="\/search?//; s/"$//; s/&amp;/\&/g')
+cgi "$TAGHREF"
+is "$STATUS" 200 "the view's chip for Say \"Hi\" Now: 200 ($TAGHREF)"
+like "$BODY" "article=quoted_tag" "... listing its article"
+cgi "$CATHREF"
+is "$STATUS" 200 "the view's category link for The \"Best\" Picks: 200 ($CATHREF)"
+like "$BODY" "article=quoted_tag" "... listing its article"
+cgi "tag=Back%5Cslash&q=quokka&format=json"
+like "$BODY" '"id":"quoted_tag"' "tag=Back\\slash finds it"
+DB=$SAVE_DB
 
 done_testing

@@ -246,7 +246,7 @@
     let dym = sug && typeof sug === 'object' ? sug.query : sug;
     // The endpoint appends the tag filters to q as tag:"..." clauses (see
     // docs/web.md); they stay filters here, so take them off the suggestion.
-    const filt = state.tags.map((t) => ' tag:"' + t + '"').join('');
+    const filt = state.tags.map((t) => ' tag:"' + t.replace(/["\\]/g, '\\$&') + '"').join('');
     if (typeof dym === 'string' && filt && dym.endsWith(filt)) dym = dym.slice(0, -filt.length);
     const dbox = $('didyoumean');
     dbox.replaceChildren();
