@@ -485,25 +485,30 @@ static ra_qnode *text_leaf(parser *p, const tok *t, int title) {
 }
 
 /* The value of a tag: or category: token with \" and \\ of a quoted
- * value undone, into buf (size 256); 0 when it does not fit. */
+ * value undone, into buf (room for t->end - t->start bytes); its length. */
 static size_t field_value(const parser *p, const tok *t, char *buf) {
   size_t k = 0;
   for (size_t i = t->start; i < t->end; i++) {
-    if (k + 1 >= 256) return 0;
     if (t->quoted && p->s[i] == '\\' && i + 1 < t->end &&
         (p->s[i + 1] == '"' || p->s[i + 1] == '\\'))
       i++;
     buf[k++] = p->s[i];
   }
-  buf[k] = '\0';
   return k;
 }
 
 static ra_qnode *field_leaf(parser *p, const tok *t) {
   if (t->fkind == RA_QC_TEXT) return text_leaf(p, t, 1);
-  char raw[256], buf[256];
+  char buf[256];
+  char *raw = malloc(t->end - t->start + 1);
+  if (!raw) {
+    set_nomem(p);
+    return NULL;
+  }
   size_t rl = field_value(p, t, raw), fl = 0;
-  if (!rl || ra_analyze_fold(p->an, raw, rl, buf, sizeof buf, &fl, NULL) != RA_OK) {
+  ra_status fst = ra_analyze_fold(p->an, raw, rl, buf, sizeof buf, &fl, NULL);
+  free(raw);
+  if (fst != RA_OK) {
     ra_query_note(p->q, "over-long field value ignored");
     return NULL;
   }
