@@ -254,6 +254,21 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   return RA_OK;
 }
 
+/* value in double quotes, with \" and \\ for its quotes and backslashes
+ * (the query language's quoted field value); malloc'd, NULL on no memory. */
+static char *quote_value(const char *value) {
+  char *out = malloc(2 * strlen(value) + 3), *o = out;
+  if (!out) return NULL;
+  *o++ = '"';
+  for (const char *c = value; *c; c++) {
+    if (*c == '"' || *c == '\\') *o++ = '\\';
+    *o++ = *c;
+  }
+  *o++ = '"';
+  *o = '\0';
+  return out;
+}
+
 /* ---- completion ------------------------------------------------------------------------ */
 
 typedef struct comp_vec {
@@ -366,12 +381,17 @@ ra_status ra_search_complete(ra_searcher *s, const char *query, size_t len,
   size_t keepn = cv.n < max ? cv.n : max;
   for (size_t i = 0; !st && i < keepn; i++) {
     const char *w = cv.v[i].word;
-    int quote = tag && strchr(w, ' ') != NULL;
-    if (asprintf(&cv.v[i].query, "%.*s%s%s%s%s", (int)ws, query, tag ? "tag:" : "",
-                 quote ? "\"" : "", w, quote ? "\"" : "") < 0) {
+    /* A tag the query language would split or misread is quoted, its
+     * quotes and backslashes escaped. */
+    int quote = tag && strpbrk(w, " \t\"\\()") != NULL;
+    char *wq = quote ? quote_value(w) : NULL;
+    if ((quote && !wq) ||
+        asprintf(&cv.v[i].query, "%.*s%s%s", (int)ws, query, tag ? "tag:" : "",
+                 quote ? wq : w) < 0) {
       cv.v[i].query = NULL;
       st = ra_error_set(err, RA_ERR_NOMEM, "completion");
     }
+    free(wq);
   }
   if (st) {
     ra_completions_free(cv.v, cv.n);

@@ -598,19 +598,21 @@ static ra_status render_results(FILE *out, void *vctx, ra_error *err) {
   return ra_format_results(out, RA_FMT_JSON, 0, x->r, err);
 }
 
-/* The tag and category filters as query-language clauses (" tag:\"x\""
- * ...), "" when there are none; malloc'd, the caller frees.  The HTML page
- * gets them too, to take them off a did-you-mean query (they stay tag=
- * parameters of its link). */
+/* One filter as a query-language clause ( field:"value"), its quotes and
+ * backslashes escaped as the query language reads them. */
 static void put_filter(FILE *f, const char *field, const char *value) {
   fprintf(f, " %s:\"", field);
   for (const char *c = value; *c; c++) {
-    if (*c == '"' || *c == '\\') fputc('\\', f); /* the query language's escapes */
+    if (*c == '"' || *c == '\\') fputc('\\', f);
     fputc(*c, f);
   }
   fputc('"', f);
 }
 
+/* The tag and category filters as query-language clauses (" tag:\"x\""
+ * ...), "" when there are none; malloc'd, the caller frees.  The HTML page
+ * gets them too, to take them off a did-you-mean query (they stay tag=
+ * parameters of its link). */
 static char *compose_filters(const ra_cgi_request *req) {
   char *buf = NULL;
   size_t n = 0;

@@ -233,6 +233,10 @@ run "$RA_QUERY" --db "$JDB" --format json 'tag:"say \"hi\" now"'
 like "$OUT" '"id":"quoted_tag"' 'tag:"say \"hi\" now" finds the tag Say "Hi" Now'
 run "$RA_QUERY" --db "$JDB" --format json 'quokka tag:"back\\slash"'
 like "$OUT" '"id":"quoted_tag"' 'tag:"back\\slash" finds the tag Back\slash'
+run "$RA_QUERY" --db "$JDB" --complete 'tag:"say'
+like "$OUT" 'tag:"say \"hi\" now"' "a tag completes quoted and escaped"
+run "$RA_QUERY" --db "$JDB" --format json "$(printf '%s\n' "$OUT" | cut -f1 | head -1)"
+like "$OUT" '"id":"quoted_tag"' "... and the completion finds its article"
 SAVE_DB=$DB; DB=$JDB
 cgi "article=quoted_tag&format=html"
 TAGHREF=$(printf '%s\n' "$BODY" | grep -o 'href="/search?tag=Say[^"]*"' | head -1 | sed 's/^href="\/search?//; s/"$//; s/&amp;/\&/g')
