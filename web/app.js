@@ -19,6 +19,7 @@
   const $ = (id) => document.getElementById(id);
   const state = { q: '', tags: [], page: 1, perPage: 10 };
   const TOP_TAGS = 10;      // tag chips shown before the "more tags" control
+  const CHIP_ROWS = 2;      // ... in at most this many rows (style.css keeps room)
   let moreTagsOpen = false; // the reader opened it: keep it open
   let inflight = null;      // AbortController of the running search
   let complInflight = null; // and of the running completion
@@ -223,6 +224,22 @@
     return [top, cand.filter((x) => !top.includes(x))];
   }
 
+  /* Remove and return the items of list that start past its rows-th row
+   * (none where the list does not wrap: a phone's one scrolling row). */
+  function fitRows(list, rows) {
+    const items = [...list.children];
+    let n = 0, top = null;
+    for (let i = 0; i < items.length; i++) {
+      if (items[i].offsetTop !== top) { n++; top = items[i].offsetTop; }
+      if (n > rows) {
+        const past = items.slice(i);
+        for (const x of past) x.remove();
+        return past;
+      }
+    }
+    return [];
+  }
+
   function render(data) {
     const list = $('results');
     list.replaceChildren();
@@ -265,10 +282,15 @@
     const chipItem = ([t, c]) => el('li', null, [chip(t, false, () => toggleTag(t), c)]);
     $('facets').hidden = top.length + more.length === 0;
     $('facet-list').replaceChildren(...top.map(chipItem));
-    $('more-tags').hidden = more.length === 0;
-    $('more-tags').open = moreTagsOpen && more.length > 0;
-    $('more-count').textContent = String(more.length);
-    $('more-list').replaceChildren(...more.map(chipItem));
+    // Wide screens wrap the chips: those past the second row join "more
+    // tags" (first), so the block keeps one height whatever is typed.
+    const past = fitRows($('facet-list'), CHIP_ROWS);
+    const rest = [...past, ...more.map(chipItem)];
+    // The control keeps its line when there is nothing more (invisible).
+    $('more-tags').classList.toggle('none', rest.length === 0);
+    $('more-tags').open = moreTagsOpen && rest.length > 0;
+    $('more-count').textContent = String(rest.length);
+    $('more-list').replaceChildren(...rest);
     list.start = (state.page - 1) * state.perPage + 1;
     for (const h of data.hits || []) list.append(hitItem(h, 'h2', true));
     const pages = Math.min(Math.ceil(n / state.perPage), 1000);

@@ -353,6 +353,34 @@ try {
       `the box and the first result stay put (layout shift ${shift.toFixed(3)}, first result ${top1} -> ${top2})`);
     await pg.close();
   }
+  // On a wide screen the chips wrap: two rows at most, the rest behind
+  // "more tags", so a search with fewer chips does not move the results.
+  {
+    const pg = watch(await browser.newPage({ viewport: { width: 1100, height: 800 } }));
+    await pg.goto(base + '/', { waitUntil: 'load' });
+    await pg.evaluate(() => {
+      window.__shift = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__shift += e.value; })
+        .observe({ type: 'layout-shift' });
+    });
+    const state = () => pg.evaluate(() => ({
+      top: document.querySelector('#results > li.hit').getBoundingClientRect().top,
+      rows: new Set([...document.querySelectorAll('#facet-list > li')].map((li) => li.offsetTop)).size,
+      chips: document.querySelectorAll('#facet-list .chip').length + document.querySelectorAll('#more-list .chip').length,
+    }));
+    const tagsOf = async (q) => (await endpoint(pg, 'q=' + q)).facets.length;
+    await pg.locator('#q').fill('alumni');
+    await settled(pg, forQuery('alumni'), 'alumni results');
+    const a = await state();
+    await pg.locator('#q').fill('residency');
+    await settled(pg, forQuery('residency'), 'residency results');
+    const r = await state();
+    const shift = await pg.evaluate(() => window.__shift);
+    ok(a.rows <= 2 && r.rows <= 2 && a.chips === await tagsOf('alumni') && r.chips === await tagsOf('residency') &&
+       a.top === r.top && shift < 0.05,
+      `1100x800: chips in ${a.rows} and ${r.rows} rows, every tag offered, first result ${a.top} -> ${r.top}, layout shift ${shift.toFixed(3)}`);
+    await pg.close();
+  }
 
   // ---- Article view: a result opens it, its matches marked and linked ---
   // What the view shows: its marks, the links on from one to the next,
