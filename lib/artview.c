@@ -54,6 +54,8 @@ static ra_status add_text_in(walk *w, const char *text, int numbered, int title)
   if (numbered && t->n_hls) {
     t->first_mark = v->n_marks + 1;
     v->n_marks += t->n_hls;
+  } else {
+    v->n_tag_marks += t->n_hls;
   }
   return RA_OK;
 }

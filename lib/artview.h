@@ -46,6 +46,7 @@ typedef struct ra_artview {
   ra_artview_text *texts;
   size_t n_texts;
   size_t n_marks;        /* numbered highlights in all */
+  size_t n_tag_marks;    /* highlights in the tags (not numbered) */
   ra_results *related;   /* the related articles (may have no hits) */
   uint32_t revision;     /* of the index that answered */
   char generation[64];

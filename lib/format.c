@@ -516,7 +516,10 @@ static void format_article_text(FILE *out, int flags, const ra_artview *v) {
   if (v->query) {
     fputs("query: ", out);
     put_plain(out, v->query);
-    fprintf(out, " (%zu match%s)\n", v->n_marks, v->n_marks == 1 ? "" : "es");
+    if (!v->n_marks && v->n_tag_marks)
+      fputs(" (in its tags only)\n", out);
+    else
+      fprintf(out, " (%zu match%s)\n", v->n_marks, v->n_marks == 1 ? "" : "es");
   }
   fputc('\n', out);
   for (size_t k = 0; k < a->n_sections; k++) {

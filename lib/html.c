@@ -605,10 +605,11 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
     if (v->n_marks)
       fprintf(out, "%zu match%s of <q>", v->n_marks, v->n_marks == 1 ? "" : "es");
     else
-      fputs("No word of <q>", out);
+      fputs(v->n_tag_marks ? "<q>" : "No word of <q>", out);
     put_str(out, v->query);
     fputs(v->n_marks ? "</q>: <a href=\"#m1\">first match</a>"
-                     : "</q> appears in this article", out);
+          : v->n_tag_marks ? "</q> matches only its tags"
+                           : "</q> appears in this article", out);
     fputs(" \xC2\xB7 ", out);
   } else if (p->n_tags || p->category) {
     fputs("<p class=\"matches\">", out);

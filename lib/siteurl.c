@@ -382,6 +382,8 @@ static ra_status map_line(ra_urlmap *m, const char *file, size_t lineno,
   size_t kl = (size_t)(tab - s);
   char *url = tab + 1;
   size_t ul = n - kl - 1;
+  /* Spaces around either field are not part of it. */
+  while (kl && s[0] == ' ') { s++; kl--; }
   while (kl && s[kl - 1] == ' ') kl--;
   while (ul && url[0] == ' ') { url++; ul--; }
   while (ul && url[ul - 1] == ' ') ul--;

@@ -17,7 +17,7 @@ qj() { run "$RA_QUERY" --db "${QDB:-$DB}" --format json --count 20 "$@"; }
 
 # ---- urls.tsv ----------------------------------------------------------------
 printf '%s\thttps://example.com/a\n' "$A" > "$C/urls.tsv"
-printf '%s.txt\thttps://example.com/b?x=1&y=2\n' "$B" >> "$C/urls.tsv"
+printf '  %s.txt \t https://example.com/b?x=1&y=2 \n' "$B" >> "$C/urls.tsv"   # spaces around the fields
 printf '# a comment\n\n' >> "$C/urls.tsv"
 printf '002_f7ec2a6eb3000eca\tftp://example.com/x\n' >> "$C/urls.tsv"          # line 5
 printf 'no_such_article\thttps://example.com/z\n' >> "$C/urls.tsv"            # line 6
@@ -237,6 +237,13 @@ run "$RA_QUERY" --db "$JDB" --complete 'tag:"say'
 like "$OUT" 'tag:"say \"hi\" now"' "a tag completes quoted and escaped"
 run "$RA_QUERY" --db "$JDB" --format json "$(printf '%s\n' "$OUT" | cut -f1 | head -1)"
 like "$OUT" '"id":"quoted_tag"' "... and the completion finds its article"
+# A query matching only a tag: the view says so (tag marks are links, not
+# numbered matches).
+run "$RA_QUERY" --db "$JDB" --color never --article quoted_tag hi
+like "$OUT" "query: hi (in its tags only)" "text view: a match in the tags only is said"
+run "$RA_QUERY" --db "$JDB" --format html --article quoted_tag hi
+like "$OUT" "<q>hi</q> matches only its tags" "HTML view: so is it"
+unlike "$OUT" "No word of" "... not that no word appears"
 SAVE_DB=$DB; DB=$JDB
 cgi "article=quoted_tag&format=html"
 TAGHREF=$(printf '%s\n' "$BODY" | grep -o 'href="/search?tag=Say[^"]*"' | head -1 | sed 's/^href="\/search?//; s/"$//; s/&amp;/\&/g')
