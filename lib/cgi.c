@@ -598,6 +598,13 @@ static ra_status render_results(FILE *out, void *vctx, ra_error *err) {
   return ra_format_results(out, RA_FMT_JSON, 0, x->r, err);
 }
 
+/* The last page served at per_page hits a page: within RA_CGI_MAX_PAGE
+ * and starting within RA_CGI_MAX_OFFSET. */
+static unsigned max_page(unsigned per_page) {
+  unsigned by_offset = RA_CGI_MAX_OFFSET / (per_page ? per_page : 1) + 1;
+  return by_offset < RA_CGI_MAX_PAGE ? by_offset : RA_CGI_MAX_PAGE;
+}
+
 /* One filter as a query-language clause ( field:"value"), its quotes and
  * backslashes escaped as the query language reads them. */
 static void put_filter(FILE *f, const char *field, const char *value) {
@@ -846,7 +853,7 @@ ra_status ra_cgi_handle(ra_cgi *c, ra_cgi_getenv_fn get, void *ctx,
       .endpoint = script && script[0] == '/' ? script : "",
       .q = req.q, .tags = (const char *const *)req.tags, .n_tags = req.n_tags,
       .category = req.category, .page = req.page, .per_page = req.per_page,
-      .related_id = req.related};
+      .max_page = max_page(req.per_page), .related_id = req.related};
   ra_status st = RA_OK;
   if (!get_m && !head) {
     resp.allow = "GET, HEAD";

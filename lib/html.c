@@ -423,14 +423,21 @@ ra_status ra_html_results(FILE *out, const ra_html_page *p,
   }
   unsigned per = p->per_page ? p->per_page : 10;
   unsigned pages = (unsigned)((r->estimate + per - 1) / per);
-  if (pages > 1) {
+  /* Only pages the endpoint serves are offered. */
+  if (p->max_page && pages > p->max_page) pages = p->max_page;
+  if (pages > 1 || p->page > 1) {
     fputs("<nav class=\"pages\" aria-label=\"Result pages\">", out);
-    if (p->page > 1) {
+    if (p->page > pages) {
+      /* Past the end (an old link, a shrunken index): back to the last. */
+      fputs("<a rel=\"prev\" href=\"", out);
+      put_search_url(out, p, p->q, pages ? pages : 1, NULL, (size_t)NO_DROP, 1);
+      fprintf(out, "\">Last page (%u)</a>", pages ? pages : 1);
+    } else if (p->page > 1) {
       fputs("<a rel=\"prev\" href=\"", out);
       put_search_url(out, p, p->q, p->page - 1, NULL, (size_t)NO_DROP, 1);
       fputs("\">Previous</a> ", out);
     }
-    fprintf(out, "<span>Page %u of %u</span>", p->page, pages);
+    if (p->page <= pages) fprintf(out, "<span>Page %u of %u</span>", p->page, pages);
     if (p->page < pages) {
       fputs(" <a rel=\"next\" href=\"", out);
       put_search_url(out, p, p->q, p->page + 1, NULL, (size_t)NO_DROP, 1);

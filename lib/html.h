@@ -27,6 +27,7 @@ typedef struct ra_html_page {
   const char *category;
   unsigned page;            /* 1-based */
   unsigned per_page;
+  unsigned max_page;        /* the last page the endpoint serves; 0: no limit */
   const char *related_id;   /* results are "related to" this article */
   /* The tag/category clauses the endpoint appended to q (" tag:\"x\"..."),
    * so a did-you-mean query ending with them links as q plus the same tag

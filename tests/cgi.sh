@@ -204,6 +204,9 @@ cgi 'q=mentorship+zzyzx&format=html'
 like "$BODY" '<p class="note relaxed">no article contains every word (&quot;zzyzx&quot; is in none)' "HTML: the word in no article is named"
 cgi 'q=wellness&format=html'
 like "$BODY" 'Also searched for <q>well being</q> (for <q>wellness</q>)' "HTML: what the query expanded"
+cgi 'q=residency&page=3&format=html'
+like "$BODY" '">Last page (1)</a>' "HTML: a page past the end links to the last page"
+unlike "$BODY" 'Page 3 of' "... rather than 'Page 3 of 1'"
 cgi 'q=mentorship&tag=no+such+tag&format=html'
 like "$BODY" 'No article has the tag or category' "HTML: an unknown tag is said"
 

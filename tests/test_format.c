@@ -156,6 +156,49 @@ static void test_html_escaping(void) {
   }
 }
 
+/* ---- HTML paging: only pages the endpoint serves ------------------------------ */
+
+/* The HTML results page for a search of `estimate` hits, shown at page,
+ * per_page 50, the endpoint serving up to max_page. */
+static char *pager_of(unsigned estimate, unsigned page, unsigned max_page) {
+  ra_results *r = calloc(1, sizeof *r);
+  if (!r) exit(1);
+  r->estimate = estimate;
+  r->n_hits = 1;
+  r->hits = calloc(1, sizeof *r->hits);
+  r->hits[0].rank = (size_t)(page - 1) * 50 + 1;
+  r->hits[0].article = calloc(1, sizeof *r->hits[0].article);
+  r->hits[0].article->id = xdup("a1");
+  r->hits[0].article->title = xdup("A title");
+  ra_html_page p = {.endpoint = "/search", .q = "x", .page = page, .per_page = 50,
+                    .max_page = max_page};
+  char *out = NULL;
+  size_t outlen = 0;
+  FILE *mf = open_memstream(&out, &outlen);
+  if (!mf) exit(1);
+  ra_html_results(mf, &p, r, NULL);
+  fclose(mf);
+  ra_results_free(r);
+  return out;
+}
+
+static void test_html_pager(void) {
+  /* 20,000 hits at 50 a page: the endpoint serves pages 1..201. */
+  char *out = pager_of(20000, 200, 201);
+  ok(out && strstr(out, "Page 200 of 201") && strstr(out, "page=201&amp;per_page=50"),
+     "HTML pager: the page count stops at the last page served, Next leads to it");
+  free(out);
+  out = pager_of(20000, 201, 201);
+  ok(out && strstr(out, "Page 201 of 201") && !strstr(out, "rel=\"next\""),
+     "HTML pager: no Next from the last page served");
+  free(out);
+  out = pager_of(120, 9, 0);
+  ok(out && strstr(out, "Last page (3)") && strstr(out, "page=3&amp;per_page=50") &&
+         !strstr(out, "Page 9 of"),
+     "HTML pager: past the end, a link to the last page instead of 'Page 9 of 3'");
+  free(out);
+}
+
 int main(void) {
   ra_error err;
   ra_error_clear(&err);
@@ -165,6 +208,7 @@ int main(void) {
   }
   test_escaping();
   test_html_escaping();
+  test_html_pager();
   ra_analyzer_free(AN);
   printf("1..%d\n", n_test);
   return n_fail ? 1 : 0;

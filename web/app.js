@@ -293,13 +293,20 @@
     $('more-list').replaceChildren(...rest);
     list.start = (state.page - 1) * state.perPage + 1;
     for (const h of data.hits || []) list.append(hitItem(h, 'h2', true));
-    const pages = Math.min(Math.ceil(n / state.perPage), 1000);
+    // Only pages the endpoint serves: page <= 1000, (page-1)*per_page <= 10000.
+    const pages = Math.min(Math.ceil(n / state.perPage), 1000,
+      Math.floor(10000 / state.perPage) + 1);
     const nav = $('pages');
     nav.replaceChildren();
-    if (pages > 1) {
+    if (pages > 1 || state.page > 1) {
       const go = (p) => () => { state.page = p; search('push'); list.focus(); };
-      if (state.page > 1) nav.append(el('button', { type: 'button', onclick: go(state.page - 1) }, ['Previous']));
-      nav.append(el('span', { text: 'Page ' + state.page + ' of ' + pages }));
+      if (state.page > pages) {   // past the end: a shared link, a smaller index
+        nav.append(el('button', { type: 'button', onclick: go(Math.max(pages, 1)) },
+          ['Last page (' + Math.max(pages, 1) + ')']));
+      } else {
+        if (state.page > 1) nav.append(el('button', { type: 'button', onclick: go(state.page - 1) }, ['Previous']));
+        nav.append(el('span', { text: 'Page ' + state.page + ' of ' + pages }));
+      }
       if (state.page < pages) nav.append(el('button', { type: 'button', onclick: go(state.page + 1) }, ['Next']));
     }
     $('revision').textContent = 'Index revision ' + data.revision + ' (' + data.generation + ')';
