@@ -94,6 +94,12 @@ void ra_strv_free(char **v, size_t n) {
   free(v);
 }
 
+const char *ra_article_shown_title(const ra_article *a) {
+  for (const char *c = a->title; c && *c; c++)
+    if (*c != ' ' && *c != '\t' && *c != '\n' && *c != '\r') return a->title;
+  return a->id;
+}
+
 void ra_article_free(ra_article *a) {
   size_t i;
   if (!a) return;

@@ -93,6 +93,11 @@ ra_status ra_article_parse(const ra_model *m, const char *id,
                            ra_error *err);
 void ra_article_free(ra_article *a); /* NULL is a no-op */
 
+/* What results and views show as the article's title: its title, or its
+ * id when the title is blank (JSON Lines allows ""), so a link to it has
+ * text to click and read.  Borrowed from a. */
+const char *ra_article_shown_title(const ra_article *a);
+
 /* Id from a path: basename without its last extension ("corpus/x.txt" ->
  * "x").  Malloc'd; caller frees.  NULL on allocation failure. */
 char *ra_article_id_from_path(const char *path);

@@ -168,7 +168,8 @@ static void format_text(FILE *out, int flags, const ra_results *r) {
     const ra_hit *h = &r->hits[i];
     const ra_article *a = h->article;
     fprintf(out, "%zu. ", h->rank);
-    put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls, on, off);
+    if (ra_article_shown_title(a) != a->title) put_plain(out, a->id);
+    else put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls, on, off);
     fprintf(out, "  (score %.2f)", h->score);
     if (h->similar)
       fprintf(out, "  [+%u similar]", h->similar);
@@ -550,7 +551,7 @@ static void format_article_text(FILE *out, int flags, const ra_artview *v) {
     for (size_t k = 0; k < r->n_hits; k++) {
       const ra_article *ra = r->hits[k].article;
       fprintf(out, "%zu. ", k + 1);
-      put_plain(out, ra->title);
+      put_plain(out, ra_article_shown_title(ra));
       fputs("  (", out);
       put_plain(out, ra->id);
       fputs(")\n", out);

@@ -230,7 +230,8 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
   if (link) put_str(out, a->url);
   else put_article_url(out, p, a->id, 1);
   fputs("\">", out);
-  put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls);
+  if (ra_article_shown_title(a) != a->title) put_str(out, a->id);
+  else put_marked(out, a->title, strlen(a->title), h->title_hls, h->n_title_hls);
   fputs("</a>", out);
   fputs("</h2>\n<p class=\"meta\">", out);
   if (a->category) {
@@ -577,9 +578,14 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
   (void)err;
   const ra_article *a = v->article;
   size_t i = 0;
-  put_head(out, p, a->title);
+  put_head(out, p, ra_article_shown_title(a));
   fputs("<article class=\"article\">\n<h2 class=\"title\">", out);
-  put_view_text(out, v, ra_artview_next(v, &i));
+  if (ra_article_shown_title(a) != a->title) {
+    ra_artview_next(v, &i);
+    put_str(out, a->id);
+  } else {
+    put_view_text(out, v, ra_artview_next(v, &i));
+  }
   fputs("</h2>\n<p class=\"meta\">", out);
   if (a->category) {
     fputs("<a class=\"category\" href=\"", out);
@@ -670,7 +676,7 @@ ra_status ra_html_article(FILE *out, const ra_html_page *p, const ra_artview *v,
       fputs("<li><a href=\"", out);
       put_article_url(out, p, ra->id, 0);
       fputs("\">", out);
-      put_str(out, ra->title);
+      put_str(out, ra_article_shown_title(ra));
       fputs("</a>", out);
       put_site_link(out, ra->url, "on the site");
       fputs("</li>\n", out);

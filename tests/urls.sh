@@ -167,6 +167,7 @@ is "$NEXTS" "1 2 $(seq 4 "$N" | tr '\n' ' ')" "HTML: each link on leads to a mat
 # ---- hostile bytes in an article ------------------------------------------------
 cat > "$J/h.jsonl" <<'EOF'
 {"id":"evil","title":"<script>alert(1)</script> \"quoted\" & 'single'","body":"Body <img src=x onerror=alert(2)> text \u0007 bell \u202e reversed","tags":["<b>tag</b>"],"category":"<i>cat</i>","url":"https://e.test/?a=<x>"}
+{"id":"untitled","title":"","body":"Zebu grazing notes from the field.","tags":["Zebu"]}
 {"id":"quoted_tag","title":"Quokka interviews","body":"Quokka interviews in the match season.","tags":["Say \"Hi\" Now","Back\\slash"],"category":"The \"Best\" Picks"}
 EOF
 run "$RA_INDEX" --db "$JDB" "$J"
@@ -237,6 +238,15 @@ run "$RA_QUERY" --db "$JDB" --complete 'tag:"say'
 like "$OUT" 'tag:"say \"hi\" now"' "a tag completes quoted and escaped"
 run "$RA_QUERY" --db "$JDB" --format json "$(printf '%s\n' "$OUT" | cut -f1 | head -1)"
 like "$OUT" '"id":"quoted_tag"' "... and the completion finds its article"
+# An article with a blank title is shown by its id: its link has text.
+run "$RA_QUERY" --db "$JDB" --format html zebu
+like "$OUT" '&amp;format=html">untitled</a></h2>' "HTML results: a blank title links as the id"
+run "$RA_QUERY" --db "$JDB" --color never zebu
+like "$OUT" "1. untitled" "text results: so it is listed"
+run "$RA_QUERY" --db "$JDB" --format html --article untitled zebu
+like "$OUT" "<title>untitled" "HTML view: the page title is the id"
+like "$OUT" '<h2 class="title">untitled</h2>' "... and its heading"
+
 # A query matching only a tag: the view says so (tag marks are links, not
 # numbered matches).
 run "$RA_QUERY" --db "$JDB" --color never --article quoted_tag hi

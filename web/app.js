@@ -169,7 +169,8 @@
   }
 
   function hitItem(h, headingTag, withQuery) {
-    const title = marked(h.title, h.title_highlights);
+    // A blank title (JSON Lines allows "") shows the id: a link needs text.
+    const title = (h.title || '').trim() ? marked(h.title, h.title_highlights) : h.id;
     const head = el(headingTag || 'h2', { class: 'hit-title' },
       [el('a', { href: articleHref(h, withQuery) }, [title])]);
     const meta = el('p', { class: 'meta' }, [
@@ -178,7 +179,7 @@
       h.similar ? el('span', { class: 'similar', title: 'Near-duplicate articles not listed separately',
         text: h.similar + ' similar' }) : null,
       el('button', { type: 'button', class: 'linkish related',
-        onclick: () => showRelated(h.id, h.title) }, ['Related articles']),
+        onclick: () => showRelated(h.id, (h.title || '').trim() || h.id) }, ['Related articles']),
       // The title goes to the site; the view still shows where it matches.
       siteUrl(h) ? el('a', { class: 'view', href: viewHref(h, withQuery) }, ['Where it matches']) : null]);
     const li = el('li', { class: 'hit' }, [head, meta]);
