@@ -60,8 +60,10 @@ static ra_status tag_highlights(ra_searcher *s, const ra_query *q, ra_hit *h,
     int whole = 0;
     for (size_t c = 0; c < q->n_clauses && !whole; c++)
       if (q->clauses[c].kind == RA_QC_TAG && !q->clauses[c].negated &&
-          fold_eq(s->an, a->tags[t], q->clauses[c].value))
+          fold_eq(s->an, a->tags[t], q->clauses[c].value)) {
         whole = 1;
+        th->filter = q->clauses[c].value;
+      }
     if (whole) {
       th->hls = malloc(sizeof *th->hls);
       if (!th->hls) return ra_error_set(err, RA_ERR_NOMEM, "tag highlights");

@@ -161,14 +161,17 @@ static void put_foot(FILE *out) {
   fputs("</main>\n</body>\n</html>\n", out);
 }
 
-/* Index of the page's tag filter naming tag (display form, or folded when
- * given), or NO_DROP. */
+/* Index of the page's tag filter naming tag, or NO_DROP.  Compared as the
+ * search compares them, folded (case and accents: "ethique medicale" is
+ * the filter "Éthique Médicale") when the folded forms are known. */
 static size_t active_tag(const ra_html_page *p, const char *tag,
                          const char *folded) {
-  for (size_t t = 0; t < p->n_tags; t++)
+  for (size_t t = 0; t < p->n_tags; t++) {
+    const char *pf = p->tags_folded ? p->tags_folded[t] : NULL;
     if (strcasecmp(p->tags[t], tag) == 0 ||
-        (folded && strcmp(p->tags[t], folded) == 0))
+        (folded && (strcmp(p->tags[t], folded) == 0 || (pf && strcmp(pf, folded) == 0))))
       return t;
+  }
   return (size_t)NO_DROP;
 }
 
@@ -277,7 +280,7 @@ static void put_hit(FILE *out, const ra_html_page *p, const ra_hit *h) {
     for (size_t t = 0; t < a->n_tags; t++) {
       /* A tag already filtered on is shown active and its link removes the
        * filter (as the page's own active chips do). */
-      size_t on = active_tag(p, a->tags[t], NULL);
+      size_t on = active_tag(p, a->tags[t], h->tag_hls ? h->tag_hls[t].filter : NULL);
       fputs(on == (size_t)NO_DROP ? "<li><a class=\"chip\" href=\""
                                   : "<li><a class=\"chip active\" href=\"", out);
       put_search_url(out, p, p->q, 1, on == (size_t)NO_DROP ? a->tags[t] : NULL, on, 1);

@@ -23,6 +23,8 @@ typedef struct ra_html_page {
   const char *endpoint;     /* path of the endpoint for links ("/search") */
   const char *q;
   const char *const *tags;
+  const char *const *tags_folded; /* tags as tag: compares them
+                                     (ra_qparse_fold_value); NULL: not known */
   size_t n_tags;
   const char *category;
   unsigned page;            /* 1-based */

@@ -484,6 +484,27 @@ static ra_qnode *text_leaf(parser *p, const tok *t, int title) {
   return leaf(p, ci);
 }
 
+ra_status ra_qparse_fold_value(ra_analyzer *an, const char *value, size_t len,
+                               char out[256], size_t *out_len) {
+  size_t fl = 0;
+  *out_len = 0;
+  ra_status st = ra_analyze_fold(an, value, len, out, 256, &fl, NULL);
+  if (st) return st;
+  /* Tags are stored folded with single spaces between words. */
+  size_t k = 0;
+  for (size_t i = 0; i < fl; i++) {
+    if (is_space(out[i])) {
+      if (k && out[k - 1] != ' ') out[k++] = ' ';
+    } else {
+      out[k++] = out[i];
+    }
+  }
+  while (k && out[k - 1] == ' ') k--;
+  out[k] = '\0';
+  *out_len = k;
+  return RA_OK;
+}
+
 /* The value of a tag: or category: token with \" and \\ of a quoted
  * value undone, into buf (room for t->end - t->start bytes); its length. */
 static size_t field_value(const parser *p, const tok *t, char *buf) {
@@ -505,23 +526,13 @@ static ra_qnode *field_leaf(parser *p, const tok *t) {
     set_nomem(p);
     return NULL;
   }
-  size_t rl = field_value(p, t, raw), fl = 0;
-  ra_status fst = ra_analyze_fold(p->an, raw, rl, buf, sizeof buf, &fl, NULL);
+  size_t rl = field_value(p, t, raw), k = 0;
+  ra_status fst = ra_qparse_fold_value(p->an, raw, rl, buf, &k);
   free(raw);
   if (fst != RA_OK) {
     ra_query_note(p->q, "over-long field value ignored");
     return NULL;
   }
-  /* Tags are stored folded with single spaces between words. */
-  size_t k = 0;
-  for (size_t i = 0; i < fl; i++) {
-    if (is_space(buf[i])) {
-      if (k && buf[k - 1] != ' ') buf[k++] = ' ';
-    } else {
-      buf[k++] = buf[i];
-    }
-  }
-  while (k && buf[k - 1] == ' ') k--;
   if (k == 0) return NULL;
   size_t ci;
   ra_qclause *c = new_clause(p, &ci);

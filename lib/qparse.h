@@ -101,6 +101,12 @@ ra_status ra_qparse(ra_analyzer *an, const char *q, size_t len,
                     ra_query **out, ra_error *err);
 void ra_query_free(ra_query *q);
 
+/* A tag or category as tag: and category: compare it: folded (case,
+ * accents) with single spaces between words, into out (NUL-terminated;
+ * *out_len without the NUL).  RA_ERR_TOOBIG when it cannot be folded. */
+ra_status ra_qparse_fold_value(ra_analyzer *an, const char *value, size_t len,
+                               char out[256], size_t *out_len);
+
 /* Attach an expansion (folded text) to clause ci; analysed with an.
  * Used by the searcher for synonyms and acronyms. */
 ra_status ra_query_add_expansion(ra_analyzer *an, ra_query *q, size_t ci,

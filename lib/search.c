@@ -330,6 +330,8 @@ const char *ra_searcher_generation(const ra_searcher *s) {
   return s->generation;
 }
 
+ra_analyzer *ra_searcher_analyzer(ra_searcher *s) { return s->an; }
+
 /* ---- running a query ----------------------------------------------------------- */
 
 /* Matches of a built query, estimated (search_int.h). */

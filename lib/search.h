@@ -171,6 +171,9 @@ typedef struct ra_explain {
 typedef struct ra_tag_hls { /* highlights in one tag of a hit */
   ra_hl *hls;
   size_t n;
+  /* The tag: clause of the query this tag is (its folded value, borrowed
+   * from the results' query), NULL when none: the tag is a filter. */
+  const char *filter;
 } ra_tag_hls;
 
 typedef struct ra_hit {
@@ -289,6 +292,9 @@ void ra_completions_free(ra_completion *c, size_t n);
 /* The index revision and generation the searcher reads. */
 uint32_t ra_searcher_revision(const ra_searcher *s);
 const char *ra_searcher_generation(const ra_searcher *s);
+/* The analyser the searcher folds and stems with (borrowed; one thread
+ * at a time, as the searcher). */
+ra_analyzer *ra_searcher_analyzer(ra_searcher *s);
 
 #ifdef __cplusplus
 }

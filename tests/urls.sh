@@ -168,6 +168,7 @@ is "$NEXTS" "1 2 $(seq 4 "$N" | tr '\n' ' ')" "HTML: each link on leads to a mat
 cat > "$J/h.jsonl" <<'EOF'
 {"id":"evil","title":"<script>alert(1)</script> \"quoted\" & 'single'","body":"Body <img src=x onerror=alert(2)> text \u0007 bell \u202e reversed","tags":["<b>tag</b>"],"category":"<i>cat</i>","url":"https://e.test/?a=<x>"}
 {"id":"untitled","title":"","body":"Zebu grazing notes from the field.","tags":["Zebu"]}
+{"id":"ethics_fr","title":"Consent and ethics","body":"Ethics of consent.","tags":["Éthique Médicale","Consent Forms"]}
 {"id":"quoted_tag","title":"Quokka interviews","body":"Quokka interviews in the match season.","tags":["Say \"Hi\" Now","Back\\slash"],"category":"The \"Best\" Picks"}
 EOF
 run "$RA_INDEX" --db "$JDB" "$J"
@@ -264,6 +265,12 @@ like "$BODY" "article=quoted_tag" "... listing its article"
 cgi "$CATHREF"
 is "$STATUS" 200 "the view's category link for The \"Best\" Picks: 200 ($CATHREF)"
 like "$BODY" "article=quoted_tag" "... listing its article"
+# A tag filter spelt without its accents is still the active filter: the
+# hit's chip removes it, and it is not offered again.
+cgi "q=ethics&tag=ethique+medicale&format=html"
+like "$BODY" '<a class="chip active" href="/search?q=ethics&amp;format=html"><mark>Éthique Médicale</mark>' \
+  "tag=ethique medicale: the hit's chip Éthique Médicale is active, its link removes the filter"
+unlike "$BODY" 'tag=ethique+medicale&amp;tag=%C3%89thique' "... and no link adds it a second time"
 cgi "tag=Back%5Cslash&q=quokka&format=json"
 like "$BODY" '"id":"quoted_tag"' "tag=Back\\slash finds it"
 DB=$SAVE_DB

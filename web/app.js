@@ -159,7 +159,11 @@
     return b;
   }
 
-  const same = (a, b) => a.toLowerCase() === b.toLowerCase();
+  // Tags compared as the search compares them: case and accents folded,
+  // spaces collapsed ("ethique medicale" is the tag "Éthique Médicale").
+  const fold = (t) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+    .replace(/\s+/g, ' ').trim();
+  const same = (a, b) => fold(a) === fold(b);
 
   function toggleTag(tag) {
     const i = state.tags.findIndex((t) => same(t, tag));
