@@ -545,6 +545,17 @@ static int etag_matches(const char *inm, const char *etag) {
   }
 }
 
+/* If-None-Match: "*" alone.  It matches only a resource that exists, so
+ * it is decided after the answer (an unknown article is a 404, not a
+ * 304); a list of entity tags is decided before (etag_matches). */
+static int inm_star(const char *inm) {
+  if (!inm) return 0;
+  while (*inm == ' ' || *inm == '\t') inm++;
+  if (*inm++ != '*') return 0;
+  while (*inm == ' ' || *inm == '\t') inm++;
+  return *inm == '\0';
+}
+
 static ra_status finish(const response *resp, int head, char **out,
                         size_t *out_len, ra_error *err) {
   char *buf = NULL;
@@ -719,7 +730,7 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
            ra_searcher_generation(c->s), rev, resp->html ? "html" : "json",
            RA_CGI_SCHEMA);
   resp->cacheable = 1;
-  if (etag_matches(inm, resp->etag)) {
+  if (!inm_star(inm) && etag_matches(inm, resp->etag)) {
     resp->status = 304;
     return RA_OK;
   }
@@ -883,6 +894,7 @@ ra_status ra_cgi_handle(ra_cgi *c, ra_cgi_getenv_fn get, void *ctx,
     if (c->cache && asprintf(&key, "%s\n%s", page.endpoint, qs) < 0) key = NULL;
     st = answer(c, &req, &page, inm, key, &resp, 0, err);
     free(key);
+    if (!st && resp.status == 200 && resp.cacheable && inm_star(inm)) resp.status = 304;
   }
   if (!st) st = finish(&resp, head, out, out_len, err);
   free(resp.body);

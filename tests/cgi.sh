@@ -113,6 +113,12 @@ INM='"stale"' cgi 'q=mentorship'; is "$STATUS" 200 "another ETag: 200"
 # 13.1.2); anything else is malformed and treated as absent (200).
 INM='*' cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match: * alone: 304"
 INM=' * ' cgi 'q=mentorship'; is "$STATUS" 304 "If-None-Match: * with white space: 304"
+is "$BODY" "" "... no body"
+# "*" matches only what exists: an unknown article or a refused query is
+# answered as without it.
+INM='*' cgi 'article=no_such_article'; is "$STATUS" 404 "If-None-Match: * for an unknown article: 404"
+INM='*' cgi 'related=no_such_article'; is "$STATUS" 404 "... for related of an unknown article: 404"
+INM='*' cgi 'q=the'; is "$STATUS" 400 "... for a query of only stop words: 400"
 INM=", ,$ETAG ," cgi 'q=mentorship'; is "$STATUS" 304 "empty list elements are allowed"
 for inm in '"abc", *' '*, "abc"' "$ETAG, *" '* *' 'W/*' 'abc' \
     "$(printf '%s' "$ETAG" | tr -d '"')" '"unterminated' "$ETAG junk" "$ETAG\"x\"" \
