@@ -254,21 +254,6 @@ ra_status ra_search_related(ra_searcher *s, const char *id,
   return RA_OK;
 }
 
-/* value in double quotes, with \" and \\ for its quotes and backslashes
- * (the query language's quoted field value); malloc'd, NULL on no memory. */
-static char *quote_value(const char *value) {
-  char *out = malloc(2 * strlen(value) + 3), *o = out;
-  if (!out) return NULL;
-  *o++ = '"';
-  for (const char *c = value; *c; c++) {
-    if (*c == '"' || *c == '\\') *o++ = '\\';
-    *o++ = *c;
-  }
-  *o++ = '"';
-  *o = '\0';
-  return out;
-}
-
 /* ---- completion ------------------------------------------------------------------------ */
 
 typedef struct comp_vec {
@@ -384,7 +369,7 @@ ra_status ra_search_complete(ra_searcher *s, const char *query, size_t len,
     /* A tag the query language would split or misread is quoted, its
      * quotes and backslashes escaped. */
     int quote = tag && strpbrk(w, " \t\"\\()") != NULL;
-    char *wq = quote ? quote_value(w) : NULL;
+    char *wq = quote ? ra_qparse_quote_value(w) : NULL;
     if ((quote && !wq) ||
         asprintf(&cv.v[i].query, "%.*s%s%s", (int)ws, query, tag ? "tag:" : "",
                  quote ? wq : w) < 0) {

@@ -616,15 +616,13 @@ static unsigned max_page(unsigned per_page) {
   return by_offset < RA_CGI_MAX_PAGE ? by_offset : RA_CGI_MAX_PAGE;
 }
 
-/* One filter as a query-language clause ( field:"value"), its quotes and
- * backslashes escaped as the query language reads them. */
-static void put_filter(FILE *f, const char *field, const char *value) {
-  fprintf(f, " %s:\"", field);
-  for (const char *c = value; *c; c++) {
-    if (*c == '"' || *c == '\\') fputc('\\', f);
-    fputc(*c, f);
-  }
-  fputc('"', f);
+/* One filter as a query-language clause ( field:"value"). */
+static int put_filter(FILE *f, const char *field, const char *value) {
+  char *qv = ra_qparse_quote_value(value);
+  if (!qv) return -1;
+  fprintf(f, " %s:%s", field, qv);
+  free(qv);
+  return 0;
 }
 
 /* The tag and category filters as query-language clauses (" tag:\"x\""
@@ -636,9 +634,10 @@ static char *compose_filters(const ra_cgi_request *req) {
   size_t n = 0;
   FILE *f = open_memstream(&buf, &n);
   if (!f) return NULL;
-  for (size_t i = 0; i < req->n_tags; i++) put_filter(f, "tag", req->tags[i]);
-  if (req->category) put_filter(f, "category", req->category);
-  if (fclose(f) != 0) {
+  int bad = 0;
+  for (size_t i = 0; i < req->n_tags; i++) bad |= put_filter(f, "tag", req->tags[i]);
+  if (req->category) bad |= put_filter(f, "category", req->category);
+  if (fclose(f) != 0 || bad) {
     free(buf);
     return NULL;
   }

@@ -484,6 +484,19 @@ static ra_qnode *text_leaf(parser *p, const tok *t, int title) {
   return leaf(p, ci);
 }
 
+char *ra_qparse_quote_value(const char *value) {
+  char *out = malloc(2 * strlen(value) + 3), *o = out;
+  if (!out) return NULL;
+  *o++ = '"';
+  for (const char *c = value; *c; c++) {
+    if (*c == '"' || *c == '\\') *o++ = '\\';
+    *o++ = *c;
+  }
+  *o++ = '"';
+  *o = '\0';
+  return out;
+}
+
 ra_status ra_qparse_fold_value(ra_analyzer *an, const char *value, size_t len,
                                char out[256], size_t *out_len) {
   size_t fl = 0;

@@ -101,6 +101,11 @@ ra_status ra_qparse(ra_analyzer *an, const char *q, size_t len,
                     ra_query **out, ra_error *err);
 void ra_query_free(ra_query *q);
 
+/* value as a quoted field value ("...", its quotes and backslashes
+ * escaped as \" and \\), for writing a tag: or category: clause;
+ * malloc'd, NULL when out of memory. */
+char *ra_qparse_quote_value(const char *value);
+
 /* A tag or category as tag: and category: compare it: folded (case,
  * accents) with single spaces between words, into out (NUL-terminated;
  * *out_len without the NUL).  RA_ERR_TOOBIG when it cannot be folded. */

@@ -190,6 +190,26 @@ static void test_table(void) {
   }
 }
 
+/* A value quoted by ra_qparse_quote_value reads back as itself. */
+static void test_quote_value(void) {
+  const char *values[] = {"plain", "say \"hi\" now", "back\\slash\\", "\"", "(a) b"};
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    char *qv = ra_qparse_quote_value(values[i]);
+    char *qs = NULL, want[256];
+    size_t wl = 0;
+    ra_query *q = NULL;
+    if (qv && asprintf(&qs, "tag:%s", qv) >= 0)
+      ra_qparse(AN, qs, strlen(qs), &q, NULL);
+    ra_qparse_fold_value(AN, values[i], strlen(values[i]), want, &wl);
+    ok(q && q->n_clauses == 1 && q->clauses[0].kind == RA_QC_TAG &&
+           strcmp(q->clauses[0].value, want) == 0,
+       "tag:%s reads back as the tag '%s'", qv ? qv : "(null)", values[i]);
+    ra_query_free(q);
+    free(qs);
+    free(qv);
+  }
+}
+
 static void test_raw_and_limits(void) {
   const char *s = "mentor \"Residency  Programs\" tag:Mentorship -alumni";
   ra_query *q = NULL;
@@ -312,6 +332,7 @@ int main(void) {
     return 1;
   }
   test_table();
+  test_quote_value();
   test_raw_and_limits();
   test_random();
   ra_analyzer_free(AN);
