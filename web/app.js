@@ -245,6 +245,29 @@
     return [];
   }
 
+  /* The tag chips: top first, then "more tags".  Wide screens wrap the
+   * chips: those past the second row join "more tags" (first), so the
+   * block keeps one height whatever is typed. */
+  let chipsShown = [[], []];
+  function renderChips([top, more]) {
+    const chipItem = ([t, c]) => el('li', null, [chip(t, false, () => toggleTag(t), c)]);
+    $('facets').hidden = top.length + more.length === 0;
+    $('facet-list').replaceChildren(...top.map(chipItem));
+    const past = fitRows($('facet-list'), CHIP_ROWS);
+    const rest = [...past, ...more.map(chipItem)];
+    // The control keeps its line when there is nothing more (invisible).
+    $('more-tags').classList.toggle('none', rest.length === 0);
+    $('more-tags').open = moreTagsOpen && rest.length > 0;
+    $('more-count').textContent = String(rest.length);
+    $('more-list').replaceChildren(...rest);
+  }
+  // A resized window fits the same chips to its new width.
+  let resizeTimer;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { if (!$('facets').hidden) renderChips(chipsShown); }, 150);
+  });
+
   function render(data) {
     const list = $('results');
     list.replaceChildren();
@@ -283,19 +306,8 @@
     filters.replaceChildren();
     for (const t of state.tags)
       filters.append(el('li', null, [chip(t + ' ×', true, () => toggleTag(t))]));
-    const [top, more] = rankTags(facetCounts(data), data);
-    const chipItem = ([t, c]) => el('li', null, [chip(t, false, () => toggleTag(t), c)]);
-    $('facets').hidden = top.length + more.length === 0;
-    $('facet-list').replaceChildren(...top.map(chipItem));
-    // Wide screens wrap the chips: those past the second row join "more
-    // tags" (first), so the block keeps one height whatever is typed.
-    const past = fitRows($('facet-list'), CHIP_ROWS);
-    const rest = [...past, ...more.map(chipItem)];
-    // The control keeps its line when there is nothing more (invisible).
-    $('more-tags').classList.toggle('none', rest.length === 0);
-    $('more-tags').open = moreTagsOpen && rest.length > 0;
-    $('more-count').textContent = String(rest.length);
-    $('more-list').replaceChildren(...rest);
+    chipsShown = rankTags(facetCounts(data), data);
+    renderChips(chipsShown);
     list.start = (state.page - 1) * state.perPage + 1;
     for (const h of data.hits || []) list.append(hitItem(h, 'h2', true));
     // Only pages the endpoint serves: page <= 1000, (page-1)*per_page <= 10000.

@@ -379,6 +379,13 @@ try {
     ok(a.rows <= 2 && r.rows <= 2 && a.chips === await tagsOf('alumni') && r.chips === await tagsOf('residency') &&
        a.top === r.top && shift < 0.05,
       `1100x800: chips in ${a.rows} and ${r.rows} rows, every tag offered, first result ${a.top} -> ${r.top}, layout shift ${shift.toFixed(3)}`);
+    // A narrower window fits the same chips again.
+    const before = await pg.evaluate(() => document.querySelectorAll('#facet-list .chip').length);
+    await pg.setViewportSize({ width: 600, height: 800 });
+    await waitUntil(pg, (n) => document.querySelectorAll('#facet-list .chip').length !== n, before, 3000).catch(() => {});
+    const n = await state();
+    ok(n.rows <= 2 && n.chips === r.chips && n.chips > 0,
+      `resized to 600px: the chips refit to ${n.rows} rows (${before} shown before, ${n.chips} in all)`);
     await pg.close();
   }
 
