@@ -94,6 +94,20 @@ static void put_param(FILE *out, int *first, const char *name,
   free(enc);
 }
 
+/* "&page=N" (only past the first) and "&per_page=N" (only when not the
+ * default 10). */
+static void put_paging(FILE *out, int *first, unsigned page, unsigned per_page) {
+  char buf[16];
+  if (page > 1) {
+    snprintf(buf, sizeof buf, "%u", page);
+    put_param(out, first, "page", buf);
+  }
+  if (per_page && per_page != 10) {
+    snprintf(buf, sizeof buf, "%u", per_page);
+    put_param(out, first, "per_page", buf);
+  }
+}
+
 /* A link to the endpoint for this page's search with some parts changed:
  * q, page (0 or 1: the first), an extra tag (NULL for none), a tag filter
  * left out (drop_tag; (size_t)-1 for none), and whether the tag and
@@ -113,16 +127,7 @@ static void put_search_url(FILE *out, const ra_html_page *p, const char *q,
     if (add_tag) put_param(out, &first, "tag", add_tag);
     if (filters) put_param(out, &first, "category", p->category);
   }
-  if (page > 1) {
-    char buf[16];
-    snprintf(buf, sizeof buf, "%u", page);
-    put_param(out, &first, "page", buf);
-  }
-  if (p->per_page && p->per_page != 10) {
-    char buf[16];
-    snprintf(buf, sizeof buf, "%u", p->per_page);
-    put_param(out, &first, "per_page", buf);
-  }
+  put_paging(out, &first, page, p->per_page);
   put_param(out, &first, "format", "html");
 }
 
@@ -188,15 +193,7 @@ static void put_article_url(FILE *out, const ra_html_page *p, const char *id,
     put_param(out, &first, "q", p->q && *p->q ? p->q : NULL);
     for (size_t t = 0; t < p->n_tags; t++) put_param(out, &first, "tag", p->tags[t]);
     put_param(out, &first, "category", p->category);
-    char buf[16];
-    if (p->page > 1) {
-      snprintf(buf, sizeof buf, "%u", p->page);
-      put_param(out, &first, "page", buf);
-    }
-    if (p->per_page && p->per_page != 10) {
-      snprintf(buf, sizeof buf, "%u", p->per_page);
-      put_param(out, &first, "per_page", buf);
-    }
+    put_paging(out, &first, p->page, p->per_page);
   }
   put_param(out, &first, "format", "html");
 }
