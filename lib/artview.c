@@ -54,7 +54,7 @@ static ra_status add_text_in(walk *w, const char *text, int numbered, int title)
   if (numbered && t->n_hls) {
     t->first_mark = v->n_marks + 1;
     v->n_marks += t->n_hls;
-  } else {
+  } else if (!numbered) {
     v->n_tag_marks += t->n_hls;
   }
   return RA_OK;

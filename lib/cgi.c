@@ -800,18 +800,18 @@ static ra_status answer(ra_cgi *c, const ra_cgi_request *req,
     if (!st) {
       ra_html_page p2 = *page;
       p2.filters = filters;
-      /* The filters as the search compared them, so the page shows a tag
-       * filtered on as active however it was spelt in tag=. */
+      /* The filters as the search compared them, so the HTML page shows a
+       * tag filtered on as active however it was spelt in tag=. */
       char folded[RA_CGI_MAX_TAGS][256];
       const char *tf[RA_CGI_MAX_TAGS];
-      for (size_t t = 0; t < req->n_tags && t < RA_CGI_MAX_TAGS; t++) {
+      for (size_t t = 0; resp->html && t < req->n_tags && t < RA_CGI_MAX_TAGS; t++) {
         size_t fl = 0;
         if (ra_qparse_fold_value(ra_searcher_analyzer(c->s), req->tags[t],
                                  strlen(req->tags[t]), folded[t], &fl) != RA_OK)
           folded[t][0] = '\0';
         tf[t] = folded[t];
       }
-      p2.tags_folded = tf;
+      if (resp->html) p2.tags_folded = tf;
       results_ctx x = {r, &p2, resp->html};
       st = render(resp, render_results, &x, &e);
     }
