@@ -213,6 +213,13 @@ like "$BODY" 'Also searched for <q>well being</q> (for <q>wellness</q>)' "HTML: 
 cgi 'q=residency&page=3&format=html'
 like "$BODY" '">Last page (1)</a>' "HTML: a page past the end links to the last page"
 unlike "$BODY" 'Page 3 of' "... rather than 'Page 3 of 1'"
+# Quotes and backslashes in a tag are escaped into the query, never read
+# as its syntax: a lone quote, a trailing backslash, both.
+for t in '%22' 'a%5C' '%5C%22' '%22)+OR+(x'; do
+  cgi "q=mentorship&tag=$t"
+  is "$STATUS" 200 "tag=$t: 200"
+  like "$BODY" '"unknown_tag":"tag:' "... an unknown tag, said so"
+done
 cgi 'q=mentorship&tag=no+such+tag&format=html'
 like "$BODY" 'No article has the tag or category' "HTML: an unknown tag is said"
 

@@ -168,6 +168,10 @@ static const pcase cases[] = {
     {"()", "-", 1},
     {"a OR -b", "(AND w:a w:b)", 1},
     {"tag:\"unclosed", "w:unclosed", 1},
+    /* An escaped quote does not close the value: still unbalanced. */
+    {"tag:\"abc\\\" mentor", "(AND w:abc w:mentor)", 1},
+    /* An escaped backslash before the quote: the quote closes it. */
+    {"tag:\"abc\\\\\" mentor", "(AND tag:abc\\ w:mentor)", 0},
 };
 
 static void test_table(void) {
